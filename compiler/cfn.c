@@ -1,0 +1,127 @@
+/*
+ * cfn.c - constructors for the template value tree (see cfn.h).
+ */
+#include "cfn.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+struct cfn_template *cfn_new(struct arena *a)
+{
+	struct cfn_template *t = arena_alloc(a, sizeof *t);
+	t->arena = a;
+	t->parameters = cv_obj(a);
+	t->rules = cv_obj(a);
+	t->outputs = cv_obj(a);
+	return t;
+}
+
+static struct cv *cv_new(struct arena *a, enum cv_kind k)
+{
+	struct cv *v = arena_alloc(a, sizeof *v);
+	v->kind = k;
+	return v;
+}
+
+struct cv *cv_str(struct arena *a, const char *s)
+{
+	struct cv *v = cv_new(a, CV_STR);
+	v->u.s = s;
+	return v;
+}
+
+struct cv *cv_strf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct cv *v = cv_str(a, arena_vprintf(a, fmt, ap));
+	va_end(ap);
+	return v;
+}
+
+struct cv *cv_int(struct arena *a, int64_t i)
+{
+	struct cv *v = cv_new(a, CV_INT);
+	v->u.i = i;
+	return v;
+}
+
+struct cv *cv_bool(struct arena *a, bool b)
+{
+	struct cv *v = cv_new(a, CV_BOOL);
+	v->u.b = b;
+	return v;
+}
+
+struct cv *cv_arr(struct arena *a)
+{
+	return cv_new(a, CV_ARR);
+}
+
+struct cv *cv_obj(struct arena *a)
+{
+	return cv_new(a, CV_OBJ);
+}
+
+void cv_push(struct arena *a, struct cv *arr, struct cv *v)
+{
+	ptrvec_push(a, &arr->u.items, v);
+}
+
+void cv_set(struct arena *a, struct cv *obj, const char *key, struct cv *v)
+{
+	struct cv_member *m = arena_alloc(a, sizeof *m);
+	m->key = key;
+	m->val = v;
+	ptrvec_push(a, &obj->u.items, m);
+}
+
+struct cv *cv_get(const struct cv *obj, const char *key)
+{
+	for (size_t i = 0; i < obj->u.items.n; i++) {
+		const struct cv_member *m = obj->u.items.items[i];
+		if (strcmp(m->key, key) == 0)
+			return m->val;
+	}
+	return NULL;
+}
+
+struct cv *cv_ref(struct arena *a, const char *id)
+{
+	struct cv *o = cv_obj(a);
+	cv_set(a, o, "Ref", cv_str(a, id));
+	return o;
+}
+
+struct cv *cv_getatt(struct arena *a, const char *id, const char *attr)
+{
+	struct cv *o = cv_obj(a);
+	struct cv *args = cv_arr(a);
+	cv_push(a, args, cv_str(a, id));
+	cv_push(a, args, cv_str(a, attr));
+	cv_set(a, o, "Fn::GetAtt", args);
+	return o;
+}
+
+struct cv *cv_sub(struct arena *a, const char *text)
+{
+	struct cv *o = cv_obj(a);
+	cv_set(a, o, "Fn::Sub", cv_str(a, text));
+	return o;
+}
+
+struct cfn_resource *cfn_add(struct cfn_template *t, const char *id,
+			     const char *type)
+{
+	struct cfn_resource *r = arena_alloc(t->arena, sizeof *r);
+	r->id = id;
+	r->type = type;
+	r->props = cv_obj(t->arena);
+	ptrvec_push(t->arena, &t->resources, r);
+	return r;
+}
+
+void cfn_depends(struct cfn_template *t, struct cfn_resource *r, const char *id)
+{
+	ptrvec_push(t->arena, &r->depends_on, (void *)id);
+}

@@ -1,0 +1,79 @@
+/*
+ * cfn.h - a CloudFormation template as a plain value tree.
+ *
+ * Lowering builds this; the JSON and YAML emitters only print it. Objects
+ * keep insertion order, and lowering inserts keys in a fixed order, so
+ * output is the same byte for byte on every run. Intrinsic functions are
+ * ordinary one-key objects (`{"Ref": "Vpc"}`).
+ */
+#ifndef SGC_CFN_H
+#define SGC_CFN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+enum cv_kind {
+	CV_STR,  /* u.s */
+	CV_INT,  /* u.i */
+	CV_BOOL, /* u.b */
+	CV_ARR,  /* u.items: struct cv * */
+	CV_OBJ,  /* u.items: struct cv_member * */
+};
+
+struct cv {
+	enum cv_kind kind;
+	union {
+		const char *s;
+		int64_t i;
+		bool b;
+		struct ptrvec items;
+	} u;
+};
+
+struct cv_member {
+	const char *key;
+	struct cv *val;
+};
+
+struct cfn_resource {
+	const char *id;
+	const char *type;
+	struct ptrvec depends_on; /* const char * logical IDs */
+	const char *deletion_policy;
+	const char *update_replace_policy;
+	struct cv *props;         /* CV_OBJ */
+};
+
+struct cfn_template {
+	struct arena *arena;
+	const char *description;
+	struct cv *parameters;    /* CV_OBJ */
+	struct cv *rules;         /* CV_OBJ */
+	struct ptrvec resources;  /* struct cfn_resource * */
+	struct cv *outputs;       /* CV_OBJ */
+};
+
+struct cfn_template *cfn_new(struct arena *a);
+
+struct cv *cv_str(struct arena *a, const char *s);
+struct cv *cv_strf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+struct cv *cv_int(struct arena *a, int64_t i);
+struct cv *cv_bool(struct arena *a, bool b);
+struct cv *cv_arr(struct arena *a);
+struct cv *cv_obj(struct arena *a);
+void cv_push(struct arena *a, struct cv *arr, struct cv *v);
+void cv_set(struct arena *a, struct cv *obj, const char *key, struct cv *v);
+struct cv *cv_get(const struct cv *obj, const char *key);
+
+struct cv *cv_ref(struct arena *a, const char *id);
+struct cv *cv_getatt(struct arena *a, const char *id, const char *attr);
+struct cv *cv_sub(struct arena *a, const char *text);
+
+struct cfn_resource *cfn_add(struct cfn_template *t, const char *id,
+			     const char *type);
+void cfn_depends(struct cfn_template *t, struct cfn_resource *r, const char *id);
+
+#endif

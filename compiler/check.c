@@ -1,0 +1,1148 @@
+/*
+ * check.c - validation against the schema tables, then the rules of each
+ * block kind (see check.h).
+ *
+ * The rules cite the AWS constraint they enforce; the facts and their
+ * sources are in shared/reference/ and docs/diagnostics.md.
+ */
+#include "check.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "resolve.h"
+#include "schema.h"
+#include "suggest.h"
+
+struct checker {
+	struct arena *arena;
+	struct diag_sink *diags;
+	struct resolver *res;
+};
+
+/* The attribute items of one block, indexed like its schema's attrs. */
+struct slots {
+	const struct ast_item *at[SCHEMA_MAX_ATTRS];
+};
+
+/* ---- generic validation ------------------------------------------------- */
+
+static void unknown_attr(struct checker *ck, const struct ast_item *it,
+			 const struct block_schema *bs)
+{
+	const char *names[SCHEMA_MAX_ATTRS];
+	for (size_t i = 0; i < bs->nattrs; i++)
+		names[i] = bs->attrs[i].name;
+	struct diag *d = diag_add(ck->diags, DIAG_E0205, it->name_span,
+				  "`%s` blocks have no attribute `%s`", bs->kind,
+				  it->name);
+	const char *best = suggest_best(it->name, names, bs->nattrs);
+	if (best) {
+		diag_help(ck->diags, d, "did you mean `%s`?", best);
+	} else {
+		const char *list = NULL;
+		for (size_t i = 0; i < bs->nattrs; i++)
+			list = list ? arena_printf(ck->arena, "%s, `%s`", list, names[i])
+				    : arena_printf(ck->arena, "`%s`", names[i]);
+		diag_note(ck->diags, d, "`%s` takes %s", bs->kind, list);
+	}
+}
+
+static void unknown_kind(struct checker *ck, const struct ast_item *it)
+{
+	size_t n;
+	const struct block_schema *all = schema_blocks(&n);
+	const char *names[SCHEMA_MAX_ATTRS];
+	for (size_t i = 0; i < n && i < SCHEMA_MAX_ATTRS; i++)
+		names[i] = all[i].kind;
+	struct diag *d = diag_add(ck->diags, DIAG_E0204, it->kind_span,
+				  "unknown block kind `%s`", it->block_kind);
+	const char *best = suggest_best(it->block_kind, names, n);
+	if (best)
+		diag_help(ck->diags, d, "did you mean `%s`?", best);
+}
+
+static bool check_placement(struct checker *ck, const struct ast_item *it,
+			    const struct block_schema *bs, const char *parent)
+{
+	bool ok = parent ? bs->parent && strcmp(bs->parent, parent) == 0
+			 : bs->parent == NULL;
+	if (!ok) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0208, it->kind_span,
+					  "`%s` blocks cannot appear %s%s%s",
+					  bs->kind, parent ? "inside `" : "at the top level",
+					  parent ? parent : "", parent ? "`" : "");
+		if (bs->parent)
+			diag_help(ck->diags, d, "move it into a `%s` block", bs->parent);
+		else
+			diag_help(ck->diags, d, "move it to the top level of the file");
+		return false;
+	}
+	if (bs->named && !it->name) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0215, it->kind_span,
+					  "`%s` blocks need a name", bs->kind);
+		diag_help(ck->diags, d, "write `%s <name> { ... }`", bs->kind);
+		return false;
+	}
+	if (!bs->named && it->name) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0215, it->name_span,
+					  "`%s` blocks take no name", bs->kind);
+		diag_help(ck->diags, d, "write `%s { ... }`", bs->kind);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Fill `slots` with the block's attributes and report unknown, repeated
+ * and missing ones. Child blocks and parameters are checked for placement
+ * only; their callers check them in turn.
+ */
+static void validate_attrs(struct checker *ck, const struct ast_item *block,
+			   const struct block_schema *bs, struct slots *slots)
+{
+	memset(slots, 0, sizeof *slots);
+	for (const struct ast_item *it = block->children; it; it = it->next) {
+		if (it->kind == IT_IMPORT) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0216, it->span,
+						  "imports must be at the top level");
+			diag_help(ck->diags, d, "move this line to the top of the file");
+			continue;
+		}
+		if (it->kind == IT_PARAM && strcmp(bs->kind, "environment") != 0) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0216, it->span,
+						  "parameters belong to the environment");
+			diag_help(ck->diags, d,
+				  "declare `param %s` directly inside `environment`",
+				  it->name);
+			continue;
+		}
+		if (it->kind == IT_BLOCK) {
+			const struct block_schema *cs = schema_block(it->block_kind);
+			if (!cs)
+				unknown_kind(ck, it);
+			else
+				check_placement(ck, it, cs, bs->kind);
+			continue;
+		}
+		if (it->kind != IT_ATTR)
+			continue;
+		int i = schema_attr_index(bs, it->name);
+		if (i < 0) {
+			unknown_attr(ck, it, bs);
+			continue;
+		}
+		if (slots->at[i]) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0207, it->name_span,
+						  "`%s` is set twice", it->name);
+			diag_secondary(ck->diags, d, slots->at[i]->name_span,
+				       "first set here");
+			diag_help(ck->diags, d, "remove one of the two");
+			continue;
+		}
+		slots->at[i] = it;
+	}
+	for (size_t i = 0; i < bs->nattrs; i++) {
+		if (!bs->attrs[i].required || slots->at[i])
+			continue;
+		struct span at = block->name ? block->name_span : block->kind_span;
+		struct diag *d = diag_add(ck->diags, DIAG_E0206, at,
+					  "%s `%s` is missing `%s`", bs->kind,
+					  block->name ? block->name : "", bs->attrs[i].name);
+		if (!block->name)
+			d->msg = arena_printf(ck->arena, "`%s` block is missing `%s`",
+					      bs->kind, bs->attrs[i].name);
+		diag_help(ck->diags, d, "add `%s = ...`: %s", bs->attrs[i].name,
+			  bs->attrs[i].doc);
+	}
+}
+
+/* Children of `block` of one kind, placed and named correctly (reported by validate_attrs otherwise). */
+static void child_blocks(struct checker *ck, const struct ast_item *block,
+			 const char *kind, struct ptrvec *out)
+{
+	for (const struct ast_item *it = block->children; it; it = it->next) {
+		if (it->kind != IT_BLOCK || strcmp(it->block_kind, kind) != 0)
+			continue;
+		const struct block_schema *bs = schema_block(kind);
+		if (!bs->parent || strcmp(bs->parent, block->block_kind) != 0)
+			continue;
+		if (bs->named != (it->name != NULL))
+			continue;
+		ptrvec_push(ck->arena, out, (void *)it);
+	}
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static void wrong_type(struct checker *ck, const struct ast_item *attr,
+		       const struct ast_expr *e, enum vtype want)
+{
+	if (e->kind == EX_INVALID)
+		return; /* already reported where it was read */
+	struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+				  "`%s` expects %s, found %s %s", attr->name,
+				  schema_type_name(want),
+				  e->kind == EX_INT || e->kind == EX_INSTANCE ? "an" : "a",
+				  ast_expr_kind_name(e->kind));
+	if (e->kind == EX_STRING && (want == VT_CIDR || want == VT_INT))
+		diag_help(ck->diags, d, "remove the quotes: `%.*s`",
+			  (int)e->u.str.len, e->u.str.s);
+}
+
+/*
+ * A bare name in a value position may name a top-level definition
+ * (`cidr = base_range`); follow it to its value. Parameters are
+ * deploy-time values and cannot stand where the checker needs the value.
+ */
+static const struct ast_expr *deref(struct checker *ck, const struct scope *sc,
+				    const struct ast_expr *e)
+{
+	for (int hops = 0; e->kind == EX_NAME; hops++) {
+		if (hops > AST_MAX_DEPTH) {
+			diag_add(ck->diags, DIAG_E0214, e->span,
+				 "definitions refer to each other in a loop");
+			return NULL;
+		}
+		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+		if (!sym)
+			return NULL;
+		if (sym->kind == SYM_PARAM) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+						  "`%s` is a deploy-time parameter; this value must be known when compiling",
+						  ast_name_str(ck->arena, e->u.name));
+			diag_help(ck->diags, d, "write the value itself, or a top-level definition");
+			return NULL;
+		}
+		if (sym->kind != SYM_DEF) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
+						  "`%s` is a %s, not a value",
+						  ast_name_str(ck->arena, e->u.name),
+						  sym->kind == SYM_BLOCK ? sym->item->block_kind : "name");
+			diag_secondary(ck->diags, d, sym->span, "declared here");
+			return NULL;
+		}
+		sc = sym->home;
+		e = sym->item->value;
+	}
+	return e;
+}
+
+static const struct ast_expr *value_of(struct checker *ck, const struct scope *sc,
+				       const struct ast_item *attr, enum ast_expr_kind want,
+				       enum vtype vt)
+{
+	if (!attr)
+		return NULL;
+	const struct ast_expr *e = deref(ck, sc, attr->value);
+	if (!e)
+		return NULL;
+	if (e->kind != want) {
+		wrong_type(ck, attr, e, vt);
+		return NULL;
+	}
+	return e;
+}
+
+static const char *get_string(struct checker *ck, const struct scope *sc,
+			      const struct ast_item *attr)
+{
+	const struct ast_expr *e = value_of(ck, sc, attr, EX_STRING, VT_STRING);
+	return e ? e->u.str.s : NULL;
+}
+
+static bool get_bool(struct checker *ck, const struct scope *sc,
+		     const struct ast_item *attr, bool dflt)
+{
+	const struct ast_expr *e = value_of(ck, sc, attr, EX_BOOL, VT_BOOL);
+	return e ? e->u.b : dflt;
+}
+
+static int get_port(struct checker *ck, const struct scope *sc,
+		    const struct ast_item *attr)
+{
+	const struct ast_expr *e = value_of(ck, sc, attr, EX_INT, VT_PORT);
+	if (!e)
+		return -1;
+	if (e->u.i > 65535) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0406, e->span,
+					  "port %lld is out of range",
+					  (long long)e->u.i);
+		diag_help(ck->diags, d, "ports are 0 to 65535");
+		return -1;
+	}
+	return (int)e->u.i;
+}
+
+/* A bare word that must be one of `choices`: `isolation = isolated`. */
+static const char *get_word(struct checker *ck, const struct ast_item *attr,
+			    const char *const *choices)
+{
+	if (!attr)
+		return NULL;
+	const struct ast_expr *e = attr->value;
+	if (e->kind != EX_NAME || e->u.name->n != 1) {
+		if (e->kind == EX_INVALID)
+			return NULL;
+		struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+					  "`%s` expects one of its words, found %s",
+					  attr->name, ast_expr_kind_name(e->kind));
+		diag_help(ck->diags, d, "write the word without quotes, e.g. `%s = %s`",
+			  attr->name, choices[0]);
+		return NULL;
+	}
+	const char *w = e->u.name->parts[0];
+	size_t n = 0;
+	for (; choices[n]; n++)
+		if (strcmp(choices[n], w) == 0)
+			return choices[n];
+	struct diag *d = diag_add(ck->diags, DIAG_E0210, e->span,
+				  "`%s` is not a valid `%s`", w, attr->name);
+	const char *best = suggest_best(w, choices, n);
+	const char *list = NULL;
+	for (size_t i = 0; i < n; i++)
+		list = list ? arena_printf(ck->arena, "%s, `%s`", list, choices[i])
+			    : arena_printf(ck->arena, "`%s`", choices[i]);
+	if (best)
+		diag_help(ck->diags, d, "did you mean `%s`?", best);
+	else
+		diag_help(ck->diags, d, "use one of %s", list);
+	return NULL;
+}
+
+/* ---- CIDR blocks ------------------------------------------------------- */
+
+static const char *fmt_cidr(struct checker *ck, struct cidr c)
+{
+	char buf[CIDR_STR_MAX];
+	cidr_format(c, buf);
+	return arena_strdup(ck->arena, buf);
+}
+
+/*
+ * Parse a CIDR literal exactly. Host bits are an error (AWS would silently
+ * canonicalise a VPC range, which hides a typo); the aligned block is
+ * returned so later checks still run on something sensible.
+ */
+static bool get_cidr(struct checker *ck, const struct scope *sc,
+		     const struct ast_item *attr, struct cidr *out, struct span *at)
+{
+	const struct ast_expr *e = value_of(ck, sc, attr, EX_CIDR, VT_CIDR);
+	if (!e)
+		return false;
+	*at = e->span;
+	size_t len = strlen(e->u.text), off = 0;
+	enum cidr_error err = cidr_parse(e->u.text, len, out, &off);
+	if (err != CIDR_OK) {
+		struct span sp = { e->span.file, e->span.lo + (uint32_t)off,
+				   e->span.lo + (uint32_t)off + 1 };
+		if (sp.hi > e->span.hi)
+			sp = (struct span){ e->span.file, e->span.hi - 1, e->span.hi };
+		struct diag *d = diag_add(ck->diags, DIAG_E0301, sp,
+					  "invalid CIDR block `%s`", e->u.text);
+		diag_label(ck->diags, d, "%s", cidr_error_str(err));
+		diag_help(ck->diags, d,
+			  "write four numbers from 0 to 255 and a prefix from 0 to 32, like `10.0.0.0/16`");
+		return false;
+	}
+	if (cidr_has_host_bits(*out)) {
+		struct cidr aligned = cidr_aligned(*out);
+		struct diag *d = diag_add(ck->diags, DIAG_E0302, e->span,
+					  "CIDR block `%s` has host bits set", e->u.text);
+		diag_label(ck->diags, d, "the /%u block containing this address starts at `%s`",
+			   out->prefix, fmt_cidr(ck, aligned));
+		diag_help(ck->diags, d, "write `%s`", fmt_cidr(ck, aligned));
+		*out = aligned;
+	}
+	return true;
+}
+
+/* AWS accepts VPC and subnet IPv4 blocks from /16 to /28. */
+static bool check_prefix(struct checker *ck, struct cidr c, struct span at,
+			 enum diag_code code, const char *what)
+{
+	if (c.prefix >= 16 && c.prefix <= 28)
+		return true;
+	struct diag *d = diag_add(ck->diags, code, at,
+				  "a %s prefix of /%u is not accepted by AWS", what,
+				  c.prefix);
+	diag_label(ck->diags, d, "%s", c.prefix < 16 ? "larger than /16" : "smaller than /28");
+	diag_help(ck->diags, d, "use a prefix from /16 to /28, e.g. `%s`",
+		  fmt_cidr(ck, cidr_aligned((struct cidr){ c.addr,
+							   c.prefix < 16 ? 16 : 28 })));
+	return false;
+}
+
+/* ---- endpoint sets ------------------------------------------------------ */
+
+struct epset {
+	bool *on;
+	struct span *at;
+};
+
+static void epset_init(struct checker *ck, struct epset *s)
+{
+	s->on = arena_calloc(ck->arena, ep_count, sizeof *s->on);
+	s->at = arena_calloc(ck->arena, ep_count, sizeof *s->at);
+}
+
+static void epset_add(struct epset *dst, const struct epset *src)
+{
+	for (size_t i = 0; i < ep_count; i++)
+		if (src->on[i] && !dst->on[i]) {
+			dst->on[i] = true;
+			dst->at[i] = src->at[i];
+		}
+}
+
+static void epset_remove(struct epset *dst, const struct epset *src)
+{
+	for (size_t i = 0; i < ep_count; i++)
+		if (src->on[i])
+			dst->on[i] = false;
+}
+
+static bool eval_endpoints(struct checker *ck, const struct scope *sc,
+			   const struct ast_expr *e, struct epset *out);
+
+static void list_services(struct checker *ck, const struct ast_expr *e,
+			  struct epset *out)
+{
+	const char *names[64];
+	size_t nnames = ep_count < 64 ? ep_count : 64;
+	ep_fill_names(names);
+	for (const struct ast_expr *x = e->u.list.head; x; x = x->next) {
+		const char *name;
+		if (x->kind == EX_NAME)
+			name = ast_name_str(ck->arena, x->u.name);
+		else if (x->kind == EX_STRING)
+			name = x->u.str.s;
+		else {
+			if (x->kind != EX_INVALID)
+				diag_add(ck->diags, DIAG_E0209, x->span,
+					 "expected an endpoint service name, found %s",
+					 ast_expr_kind_name(x->kind));
+			continue;
+		}
+		const struct ep_service *svc = ep_find(name);
+		if (!svc) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0403, x->span,
+						  "unknown endpoint service `%s`", name);
+			const char *best = suggest_best(name, names, nnames);
+			if (best)
+				diag_help(ck->diags, d, "did you mean `%s`?", best);
+			else
+				diag_note(ck->diags, d,
+					  "docs/endpoints.md lists the services sgc knows");
+			continue;
+		}
+		size_t i = ep_index(svc);
+		if (out->on[i]) {
+			struct diag *d = diag_add(ck->diags, DIAG_W0405, x->span,
+						  "`%s` is listed twice", name);
+			diag_secondary(ck->diags, d, out->at[i], "first listed here");
+			continue;
+		}
+		out->on[i] = true;
+		out->at[i] = x->span;
+	}
+}
+
+/*
+ * Evaluate `a + b - [c]`: lists are literal services, names are sets
+ * defined at the top level or in an imported module.
+ */
+static bool eval_endpoints(struct checker *ck, const struct scope *sc,
+			   const struct ast_expr *e, struct epset *out)
+{
+	switch (e->kind) {
+	case EX_LIST:
+		list_services(ck, e, out);
+		return true;
+	case EX_BINARY: {
+		struct epset rhs;
+		epset_init(ck, &rhs);
+		bool ok = eval_endpoints(ck, sc, e->u.bin.lhs, out);
+		ok = eval_endpoints(ck, sc, e->u.bin.rhs, &rhs) && ok;
+		if (e->u.bin.op == '+')
+			epset_add(out, &rhs);
+		else
+			epset_remove(out, &rhs);
+		return ok;
+	}
+	case EX_NAME: {
+		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+		if (!sym)
+			return false;
+		if (sym->kind != SYM_DEF) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
+						  "`%s` is not an endpoint set",
+						  ast_name_str(ck->arena, e->u.name));
+			if (ep_find(ast_name_str(ck->arena, e->u.name)))
+				diag_help(ck->diags, d, "to name a service, put it in a list: `[%s]`",
+					  ast_name_str(ck->arena, e->u.name));
+			return false;
+		}
+		if (sym->evaluating) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0214, e->span,
+						  "`%s` is defined in terms of itself",
+						  sym->name);
+			diag_secondary(ck->diags, d, sym->span, "defined here");
+			return false;
+		}
+		/* A set's services point at the line that asked for the set. */
+		struct epset inner;
+		epset_init(ck, &inner);
+		sym->evaluating = true;
+		bool ok = eval_endpoints(ck, sym->home, sym->item->value, &inner);
+		sym->evaluating = false;
+		for (size_t i = 0; i < ep_count; i++)
+			if (inner.on[i])
+				inner.at[i] = e->span;
+		epset_add(out, &inner);
+		return ok;
+	}
+	case EX_INVALID:
+		return false;
+	default: {
+		struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+					  "expected an endpoint set, found %s",
+					  ast_expr_kind_name(e->kind));
+		diag_help(ck->diags, d, "write a list of services such as `[sagemaker.api, s3]`");
+		return false;
+	}
+	}
+}
+
+/* ---- networks ------------------------------------------------------------ */
+
+static void check_zone(struct checker *ck, const struct m_env *env,
+		       const struct ast_item *attr, struct m_subnet *sn)
+{
+	const struct ast_expr *e = attr->value;
+	const char *w = e->kind == EX_NAME && e->u.name->n == 1 ? e->u.name->parts[0] : NULL;
+	if (!w || strlen(w) != 1 || w[0] < 'a' || w[0] > 'z') {
+		if (e->kind == EX_INVALID)
+			return;
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, e->span,
+					  "`zone` is an availability-zone letter");
+		diag_help(ck->diags, d, "write the letter alone, e.g. `zone = a` for `%sa`",
+			  env->region ? env->region->name : "us-east-1");
+		return;
+	}
+	sn->zone = w[0];
+	sn->zone_span = e->span;
+	if (env->region && !region_has_zone(env->region, sn->zone)) {
+		const char *list = NULL;
+		for (const char *z = env->region->zones; *z; z++)
+			list = list ? arena_printf(ck->arena, "%s, `%c`", list, *z)
+				    : arena_printf(ck->arena, "`%c`", *z);
+		struct diag *d = diag_add(ck->diags, DIAG_W0307, e->span,
+					  "zone `%s%c` does not exist in %s",
+					  env->region->name, sn->zone, env->region->name);
+		diag_note(ck->diags, d, "%s has zones %s", env->region->name, list);
+		diag_help(ck->diags, d, "use one of %s", list);
+	}
+}
+
+static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env,
+				     struct m_network *net, const struct ast_item *b)
+{
+	const struct block_schema *bs = schema_block("subnet");
+	struct slots sl;
+	validate_attrs(ck, b, bs, &sl);
+	struct m_subnet *sn = arena_alloc(ck->arena, sizeof *sn);
+	sn->name = b->name;
+	sn->span = b->name_span;
+	sn->net = net;
+	sn->public = net->isolation == ISO_PUBLIC;
+	bool ok = get_cidr(ck, b->scope, sl.at[0], &sn->cidr, &sn->cidr_span) &&
+		  check_prefix(ck, sn->cidr, sn->cidr_span, DIAG_E0304, "subnet");
+	if (sl.at[1])
+		check_zone(ck, env, sl.at[1], sn);
+	if (sl.at[2]) {
+		sn->public = get_bool(ck, b->scope, sl.at[2], sn->public);
+		if (sn->public && net->isolation == ISO_ISOLATED) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0401, sl.at[2]->span,
+						  "subnet `%s` is public in isolated network `%s`",
+						  sn->name, net->name);
+			diag_label(ck->diags, d, "a public subnet routes to an internet gateway");
+			diag_help(ck->diags, d,
+				  "remove `public = true`, or declare the network `isolation = restricted`");
+		}
+	}
+	return ok ? sn : NULL;
+}
+
+/* A /prefix block inside the network that no subnet uses, for help lines. */
+static const char *free_block(struct checker *ck, const struct m_network *net,
+			      uint8_t prefix)
+{
+	struct cidr *used = arena_calloc(ck->arena, net->subnets.n + 1, sizeof *used);
+	for (size_t i = 0; i < net->subnets.n; i++)
+		used[i] = ((struct m_subnet *)net->subnets.items[i])->cidr;
+	struct cidr out;
+	if (prefix < net->cidr.prefix ||
+	    !cidr_first_free(net->cidr, prefix, used, net->subnets.n, &out))
+		return NULL;
+	return fmt_cidr(ck, out);
+}
+
+static void check_inside(struct checker *ck, const struct m_network *net,
+			 const struct m_subnet *sn)
+{
+	if (cidr_contains(net->cidr, sn->cidr))
+		return;
+	struct diag *d = diag_add(ck->diags, DIAG_E0305, sn->cidr_span,
+				  "subnet `%s` is outside network `%s`", sn->name,
+				  net->name);
+	diag_label(ck->diags, d, "`%s` is not inside `%s`", fmt_cidr(ck, sn->cidr),
+		   fmt_cidr(ck, net->cidr));
+	diag_secondary(ck->diags, d, net->cidr_span, "network range declared here");
+	const char *alt = free_block(ck, net, sn->cidr.prefix);
+	if (alt)
+		diag_help(ck->diags, d, "pick a free range inside `%s`, e.g. `%s`",
+			  fmt_cidr(ck, net->cidr), alt);
+	else
+		diag_help(ck->diags, d, "pick a range inside `%s`", fmt_cidr(ck, net->cidr));
+}
+
+static int by_first_address(const void *pa, const void *pb)
+{
+	const struct m_subnet *a = *(const struct m_subnet *const *)pa;
+	const struct m_subnet *b = *(const struct m_subnet *const *)pb;
+	int c = cidr_compare(a->cidr, b->cidr);
+	if (c)
+		return c;
+	return a->span.lo < b->span.lo ? -1 : a->span.lo > b->span.lo;
+}
+
+/*
+ * Overlaps in O(n log n): sorted by first address, a subnet overlaps an
+ * earlier one exactly when it starts before the furthest end seen so far.
+ * The later-declared subnet of a pair carries the error.
+ */
+static void check_overlaps(struct checker *ck, const struct m_network *net,
+			   struct m_subnet **inside, size_t n)
+{
+	qsort(inside, n, sizeof *inside, by_first_address);
+	const struct m_subnet *reach = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct m_subnet *cur = inside[i];
+		if (reach && cidr_first(cur->cidr) <= cidr_last(reach->cidr)) {
+			const struct m_subnet *first = reach, *second = cur;
+			if (first->span.lo > second->span.lo) {
+				first = cur;
+				second = reach;
+			}
+			struct diag *d = diag_add(ck->diags, DIAG_E0306, second->cidr_span,
+						  "subnets `%s` and `%s` overlap",
+						  first->name, second->name);
+			diag_label(ck->diags, d, "`%s` overlaps `%s`",
+				   fmt_cidr(ck, second->cidr), fmt_cidr(ck, first->cidr));
+			diag_secondary(ck->diags, d, first->cidr_span, "`%s` declared here",
+				       first->name);
+			const char *alt = free_block(ck, net, second->cidr.prefix);
+			if (alt)
+				diag_help(ck->diags, d, "give `%s` a free range, e.g. `%s`",
+					  second->name, alt);
+		}
+		if (!reach || cidr_last(cur->cidr) > cidr_last(reach->cidr))
+			reach = cur;
+	}
+}
+
+/*
+ * Interface endpoints take one subnet per zone (AWS refuses two subnets in
+ * the same zone); they go in the private subnets when there are any.
+ */
+static void place_endpoints(struct checker *ck, struct m_network *net)
+{
+	bool any_private = false;
+	for (size_t i = 0; i < net->subnets.n; i++)
+		if (!((struct m_subnet *)net->subnets.items[i])->public)
+			any_private = true;
+	char seen[27] = { 0 };
+	for (size_t i = 0; i < net->subnets.n; i++) {
+		struct m_subnet *sn = net->subnets.items[i];
+		if ((any_private && sn->public) || strchr(seen, sn->zone))
+			continue;
+		seen[strlen(seen)] = sn->zone;
+		ptrvec_push(ck->arena, &net->endpoint_subnets, sn);
+	}
+}
+
+/* A restricted network gets one NAT gateway per zone with a public subnet. */
+static void place_nat(struct m_network *net)
+{
+	char seen[27] = { 0 };
+	for (size_t i = 0; i < net->subnets.n; i++) {
+		struct m_subnet *sn = net->subnets.items[i];
+		if (!sn->public || strchr(seen, sn->zone))
+			continue;
+		seen[strlen(seen)] = sn->zone;
+		sn->hosts_nat = true;
+	}
+}
+
+/* AWS reserves the first four addresses and the last one of every subnet. */
+static void check_capacity(struct checker *ck, const struct m_network *net)
+{
+	for (size_t i = 0; i < net->subnets.n; i++) {
+		const struct m_subnet *sn = net->subnets.items[i];
+		uint64_t usable = cidr_size(sn->cidr) - 5;
+		uint64_t endpoints = 0;
+		for (size_t k = 0; k < net->endpoint_subnets.n; k++)
+			if (net->endpoint_subnets.items[k] == sn)
+				endpoints = net->ninterface;
+		uint64_t need = endpoints + (sn->hosts_nat ? 1 : 0);
+		if (need <= usable)
+			continue;
+		unsigned prefix = 28;
+		while (prefix > 16 && (1ULL << (32 - prefix)) - 5 < need)
+			prefix--;
+		struct diag *d = diag_add(ck->diags, DIAG_E0308, sn->cidr_span,
+					  "subnet `%s` has %llu usable addresses but needs %llu",
+					  sn->name, (unsigned long long)usable,
+					  (unsigned long long)need);
+		diag_note(ck->diags, d,
+			  "AWS reserves 5 addresses in every subnet; each of the %llu interface endpoints%s places a network interface here",
+			  (unsigned long long)endpoints, sn->hosts_nat ? " and the NAT gateway" : "");
+		diag_help(ck->diags, d, "use a /%u or larger range", prefix);
+	}
+}
+
+static void check_structure(struct checker *ck, const struct ast_item *b,
+			    struct m_network *net)
+{
+	size_t npublic = 0;
+	for (size_t i = 0; i < net->subnets.n; i++)
+		if (((struct m_subnet *)net->subnets.items[i])->public)
+			npublic++;
+	if (net->isolation == ISO_RESTRICTED && npublic == 0) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0402, b->name_span,
+					  "restricted network `%s` has no public subnet for its NAT gateway",
+					  net->name);
+		diag_help(ck->diags, d,
+			  "add `subnet nat_a { cidr = ...  zone = a  public = true }`");
+	}
+	if (net->isolation == ISO_PUBLIC && npublic == 0) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0408, b->name_span,
+					  "public network `%s` has no public subnet", net->name);
+		diag_help(ck->diags, d,
+			  "remove `public = false` from a subnet, or declare the network `isolated`");
+	}
+}
+
+static struct m_sg *find_sg(const struct m_network *net, const struct ast_item *item)
+{
+	for (size_t i = 0; i < net->sgs.n; i++) {
+		struct m_sg *sg = net->sgs.items[i];
+		if (sg->item == item)
+			return sg;
+	}
+	return NULL;
+}
+
+enum { R_PROTOCOL, R_PORT, R_FROM, R_TO, R_CIDR, R_GROUP, R_SELF, R_PREFIX, R_DESC };
+
+static void rule_ports(struct checker *ck, const struct ast_item *b,
+		       const struct slots *sl, struct m_rule *r)
+{
+	const struct scope *sc = b->scope;
+	bool all = strcmp(r->protocol, "-1") == 0;
+	bool icmp = strcmp(r->protocol, "icmp") == 0;
+	const struct ast_item *any = sl->at[R_PORT] ? sl->at[R_PORT]
+				   : sl->at[R_FROM] ? sl->at[R_FROM] : sl->at[R_TO];
+	if (all || icmp) {
+		r->from_port = r->to_port = -1;
+		if (any) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0406, any->name_span,
+						  "protocol `%s` takes no ports", all ? "all" : "icmp");
+			diag_help(ck->diags, d, "remove `%s`", any->name);
+		}
+		return;
+	}
+	if (sl->at[R_PORT] && (sl->at[R_FROM] || sl->at[R_TO])) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0406,
+					  (sl->at[R_FROM] ? sl->at[R_FROM] : sl->at[R_TO])->name_span,
+					  "a rule has `port` or a `from_port`/`to_port` range, not both");
+		diag_secondary(ck->diags, d, sl->at[R_PORT]->name_span, "`port` set here");
+		return;
+	}
+	if (sl->at[R_PORT]) {
+		r->from_port = r->to_port = get_port(ck, sc, sl->at[R_PORT]);
+		return;
+	}
+	if (!sl->at[R_FROM] || !sl->at[R_TO]) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0206,
+					  any ? any->name_span : b->kind_span,
+					  "%s rule needs a port", r->protocol);
+		diag_help(ck->diags, d, "add `port = 443`, or both `from_port` and `to_port`");
+		return;
+	}
+	r->from_port = get_port(ck, sc, sl->at[R_FROM]);
+	r->to_port = get_port(ck, sc, sl->at[R_TO]);
+	if (r->from_port >= 0 && r->to_port >= 0 && r->from_port > r->to_port) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0406, sl->at[R_TO]->value->span,
+					  "port range %d-%d is empty", r->from_port, r->to_port);
+		diag_help(ck->diags, d, "`from_port` must not be above `to_port`");
+	}
+}
+
+static void rule_peer(struct checker *ck, const struct ast_item *b,
+		      const struct slots *sl, struct m_sg *sg, struct m_rule *r)
+{
+	const struct scope *sc = b->scope;
+	int npeers = 0;
+	const struct ast_item *second = NULL;
+	for (int k = R_CIDR; k <= R_PREFIX; k++)
+		if (sl->at[k] && ++npeers == 2)
+			second = sl->at[k];
+	if (npeers == 0) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0206, b->kind_span,
+					  "`%s` rule has no peer", b->block_kind);
+		diag_help(ck->diags, d, "add one of `cidr = ...`, `group = ...`, `self = true` or `prefix_list = s3`");
+		return;
+	}
+	if (second) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, second->name_span,
+					  "a rule has exactly one peer");
+		diag_help(ck->diags, d, "split it into one `%s` block per peer", b->block_kind);
+		return;
+	}
+	if (sl->at[R_CIDR]) {
+		struct span at;
+		r->peer = PEER_CIDR;
+		get_cidr(ck, sc, sl->at[R_CIDR], &r->cidr, &at);
+	} else if (sl->at[R_SELF]) {
+		r->peer = PEER_SELF;
+		r->group = sg;
+		if (!get_bool(ck, sc, sl->at[R_SELF], true)) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0210, sl->at[R_SELF]->span,
+						  "`self = false` names no peer");
+			diag_help(ck->diags, d, "write `self = true` or another peer");
+		}
+	} else if (sl->at[R_PREFIX]) {
+		r->peer = PEER_PREFIX_LIST;
+		const char *w = get_word(ck, sl->at[R_PREFIX], schema_block("egress")->attrs[R_PREFIX].choices);
+		if (w)
+			r->prefix_list = ep_find(w);
+		if (!r->egress) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0210, sl->at[R_PREFIX]->name_span,
+						  "`prefix_list` is for egress rules");
+			diag_help(ck->diags, d, "an AWS service's prefix list is a destination, not a source");
+		}
+	} else {
+		r->peer = PEER_GROUP;
+		const struct ast_expr *e = sl->at[R_GROUP]->value;
+		if (e->kind != EX_NAME) {
+			wrong_type(ck, sl->at[R_GROUP], e, VT_REF);
+			return;
+		}
+		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+		if (!sym)
+			return;
+		struct m_sg *peer = sym->kind == SYM_BLOCK ? find_sg(sg->net, sym->item) : NULL;
+		if (!peer) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
+						  "`%s` is not a security group of network `%s`",
+						  ast_name_str(ck->arena, e->u.name), sg->net->name);
+			diag_secondary(ck->diags, d, sym->span, "declared here");
+			return;
+		}
+		r->group = peer;
+	}
+}
+
+static void check_rule(struct checker *ck, const struct ast_item *b, struct m_sg *sg)
+{
+	const struct block_schema *bs = schema_block(b->block_kind);
+	struct slots sl;
+	validate_attrs(ck, b, bs, &sl);
+	struct m_rule *r = arena_alloc(ck->arena, sizeof *r);
+	r->egress = strcmp(b->block_kind, "egress") == 0;
+	r->span = b->kind_span;
+	const char *proto = sl.at[R_PROTOCOL] ? get_word(ck, sl.at[R_PROTOCOL], bs->attrs[R_PROTOCOL].choices)
+					      : "tcp";
+	if (!proto)
+		return;
+	r->protocol = strcmp(proto, "all") == 0 ? "-1" : proto;
+	r->description = get_string(ck, b->scope, sl.at[R_DESC]);
+	rule_ports(ck, b, &sl, r);
+	rule_peer(ck, b, &sl, sg, r);
+	ptrvec_push(ck->arena, &sg->rules, r);
+}
+
+static void check_security_groups(struct checker *ck, const struct ast_item *nb,
+				  struct m_network *net)
+{
+	struct ptrvec blocks = { 0 };
+	child_blocks(ck, nb, "security_group", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		const struct ast_item *b = blocks.items[i];
+		struct slots sl;
+		validate_attrs(ck, b, schema_block("security_group"), &sl);
+		struct m_sg *sg = arena_alloc(ck->arena, sizeof *sg);
+		sg->name = b->name;
+		sg->span = b->name_span;
+		sg->item = b;
+		sg->net = net;
+		sg->description = get_string(ck, b->scope, sl.at[0]);
+		ptrvec_push(ck->arena, &net->sgs, sg);
+	}
+	for (size_t i = 0; i < blocks.n; i++) {
+		const struct ast_item *b = blocks.items[i];
+		/* Rules in source order, ingress and egress interleaved as written. */
+		for (const struct ast_item *it = b->children; it; it = it->next)
+			if (it->kind == IT_BLOCK && !it->name &&
+			    (strcmp(it->block_kind, "ingress") == 0 ||
+			     strcmp(it->block_kind, "egress") == 0))
+				check_rule(ck, it, net->sgs.items[i]);
+	}
+}
+
+static void check_endpoint_attr(struct checker *ck, const struct scope *sc,
+				const struct ast_item *attr, struct m_network *net)
+{
+	struct epset set;
+	epset_init(ck, &set);
+	net->has_endpoint = set.on;
+	net->endpoint_span = set.at;
+	if (!attr)
+		return;
+	eval_endpoints(ck, sc, attr->value, &set);
+	for (size_t i = 0; i < ep_count; i++) {
+		if (!set.on[i])
+			continue;
+		if (ep_services[i].type == EP_INTERFACE)
+			net->ninterface++;
+		else
+			net->ngateway++;
+	}
+}
+
+static struct m_network *check_network(struct checker *ck, const struct m_env *env,
+				       const struct ast_item *b)
+{
+	const struct block_schema *bs = schema_block("network");
+	struct slots sl;
+	validate_attrs(ck, b, bs, &sl);
+	struct m_network *net = arena_alloc(ck->arena, sizeof *net);
+	net->name = b->name;
+	net->span = b->name_span;
+	bool cidr_ok = get_cidr(ck, b->scope, sl.at[0], &net->cidr, &net->cidr_span) &&
+		       check_prefix(ck, net->cidr, net->cidr_span, DIAG_E0303, "VPC");
+	if (cidr_ok && !cidr_is_private(net->cidr)) {
+		struct diag *d = diag_add(ck->diags, DIAG_W0310, net->cidr_span,
+					  "network `%s` uses public address space", net->name);
+		diag_note(ck->diags, d,
+			  "AWS allows it, but those addresses become unreachable on the internet from this VPC");
+		diag_help(ck->diags, d,
+			  "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
+	}
+	const char *iso = get_word(ck, sl.at[1], bs->attrs[1].choices);
+	if (!iso)
+		return NULL;
+	net->isolation = strcmp(iso, "isolated") == 0 ? ISO_ISOLATED
+		       : strcmp(iso, "restricted") == 0 ? ISO_RESTRICTED : ISO_PUBLIC;
+
+	struct ptrvec blocks = { 0 };
+	child_blocks(ck, b, "subnet", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		struct m_subnet *sn = check_subnet(ck, env, net, blocks.items[i]);
+		if (sn)
+			ptrvec_push(ck->arena, &net->subnets, sn);
+	}
+	if (blocks.n == 0) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0407, b->name_span,
+					  "network `%s` has no subnets", net->name);
+		diag_help(ck->diags, d, "add `subnet private_a { cidr = ...  zone = a }`");
+	}
+	if (cidr_ok) {
+		struct m_subnet **inside = arena_calloc(ck->arena, net->subnets.n + 1, sizeof *inside);
+		size_t n = 0;
+		for (size_t i = 0; i < net->subnets.n; i++) {
+			struct m_subnet *sn = net->subnets.items[i];
+			check_inside(ck, net, sn);
+			if (cidr_contains(net->cidr, sn->cidr))
+				inside[n++] = sn;
+		}
+		check_overlaps(ck, net, inside, n);
+	}
+	check_structure(ck, b, net);
+	check_endpoint_attr(ck, b->scope, sl.at[2], net);
+	check_security_groups(ck, b, net);
+	place_endpoints(ck, net);
+	if (net->isolation == ISO_RESTRICTED)
+		place_nat(net);
+	check_capacity(ck, net);
+	return net;
+}
+
+/* ---- environment and file ------------------------------------------------ */
+
+static void check_region(struct checker *ck, const struct ast_item *attr,
+			 struct m_env *env)
+{
+	const struct ast_expr *e = attr->value;
+	const char *name = e->kind == EX_STRING ? e->u.str.s
+			 : e->kind == EX_NAME && e->u.name->n == 1 ? e->u.name->parts[0] : NULL;
+	if (!name) {
+		wrong_type(ck, attr, e, VT_REGION);
+		return;
+	}
+	env->region = region_find(name);
+	if (env->region)
+		return;
+	const char *names[64];
+	size_t n = region_count() < 64 ? region_count() : 64;
+	region_fill_names(names);
+	struct diag *d = diag_add(ck->diags, DIAG_E0309, e->span,
+				  "unknown AWS Region `%s`", name);
+	const char *best = suggest_best(name, names, n);
+	if (best)
+		diag_help(ck->diags, d, "did you mean `%s`?", best);
+	else
+		diag_help(ck->diags, d, "write a Region code such as `\"us-east-1\"`");
+}
+
+/* AWS tag rules: key 1-128 characters, value up to 256, no `aws:` prefix, 50 per resource. */
+static void check_tags(struct checker *ck, const struct scope *sc,
+		       const struct ast_item *attr, struct m_env *env)
+{
+	const struct ast_expr *e = value_of(ck, sc, attr, EX_MAP, VT_TAGS);
+	if (!e)
+		return;
+	env->tags = arena_calloc(ck->arena, (size_t)e->u.map.n + 1, sizeof *env->tags);
+	if (e->u.map.n > 49) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, e->span,
+					  "%d tags; AWS allows 50 per resource and sgc adds `Name`",
+					  e->u.map.n);
+		diag_help(ck->diags, d, "keep at most 49 tags");
+	}
+	for (const struct ast_entry *x = e->u.map.head; x; x = x->next) {
+		const struct ast_expr *v = deref(ck, sc, x->value);
+		if (!v)
+			continue;
+		if (v->kind != EX_STRING) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0209, v->span,
+						  "tag values are strings, found %s",
+						  ast_expr_kind_name(v->kind));
+			diag_help(ck->diags, d, "quote the value");
+			continue;
+		}
+		size_t klen = strlen(x->key);
+		const char *why = klen == 0 || klen > 128 ? "keys are 1 to 128 characters"
+				: strncmp(x->key, "aws:", 4) == 0 ? "the `aws:` prefix is reserved for AWS"
+				: strcmp(x->key, "Name") == 0 ? "sgc sets `Name` on each resource itself"
+				: v->u.str.len > 256 ? "values are at most 256 characters" : NULL;
+		if (why) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0210, x->key_span,
+						  "invalid tag `%s`", x->key);
+			diag_label(ck->diags, d, "%s", why);
+			continue;
+		}
+		env->tags[env->ntags++] = (struct m_tag){ x->key, v->u.str.s };
+	}
+}
+
+static const char *const param_types[] = { "string", "int", "bool", "instance",
+					    "size", NULL };
+
+static void check_params(struct checker *ck, const struct ast_item *b)
+{
+	for (const struct ast_item *it = b->children; it; it = it->next) {
+		if (it->kind != IT_PARAM)
+			continue;
+		size_t n = 0;
+		bool known = false;
+		for (; param_types[n]; n++)
+			if (strcmp(param_types[n], it->type_name) == 0)
+				known = true;
+		if (known)
+			continue;
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, it->type_span,
+					  "unknown parameter type `%s`", it->type_name);
+		const char *best = suggest_best(it->type_name, param_types, n);
+		if (best)
+			diag_help(ck->diags, d, "did you mean `%s`?", best);
+		else
+			diag_help(ck->diags, d, "parameter types are `string`, `int`, `bool`, `instance` and `size`");
+	}
+}
+
+static struct m_env *check_environment(struct checker *ck, const struct ast_item *b)
+{
+	const struct block_schema *bs = schema_block("environment");
+	struct slots sl;
+	validate_attrs(ck, b, bs, &sl);
+	struct m_env *env = arena_alloc(ck->arena, sizeof *env);
+	env->name = b->name;
+	env->span = b->name_span;
+	if (sl.at[0])
+		check_region(ck, sl.at[0], env);
+	env->description = get_string(ck, b->scope, sl.at[1]);
+	if (env->description && strlen(env->description) > 1024) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, sl.at[1]->value->span,
+					  "description is %zu bytes; CloudFormation allows 1024",
+					  strlen(env->description));
+		diag_help(ck->diags, d, "shorten it");
+	}
+	if (sl.at[2])
+		check_tags(ck, b->scope, sl.at[2], env);
+	check_params(ck, b);
+
+	struct ptrvec blocks = { 0 };
+	child_blocks(ck, b, "network", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		struct m_network *net = check_network(ck, env, blocks.items[i]);
+		if (net)
+			ptrvec_push(ck->arena, &env->networks, net);
+	}
+	return env;
+}
+
+struct m_env *check_file(struct resolver *r, const struct ast_file *f)
+{
+	struct checker ck = { r->arena, r->diags, r };
+	const struct ast_item *env_block = NULL;
+	for (const struct ast_item *it = f->items; it; it = it->next) {
+		if (it->kind == IT_PARAM) {
+			struct diag *d = diag_add(ck.diags, DIAG_E0216, it->span,
+						  "parameters belong to the environment");
+			diag_help(ck.diags, d, "move `param %s` inside `environment`", it->name);
+			continue;
+		}
+		if (it->kind != IT_BLOCK)
+			continue;
+		const struct block_schema *bs = schema_block(it->block_kind);
+		if (!bs) {
+			unknown_kind(&ck, it);
+			continue;
+		}
+		if (!check_placement(&ck, it, bs, NULL))
+			continue;
+		if (env_block) {
+			struct diag *d = diag_add(ck.diags, DIAG_E0211, it->name_span,
+						  "a file declares one environment");
+			diag_secondary(ck.diags, d, env_block->name_span,
+				       "environment `%s` declared here", env_block->name);
+			diag_help(ck.diags, d, "put each environment in its own file");
+			continue;
+		}
+		env_block = it;
+	}
+	if (!env_block) {
+		struct diag *d = diag_add(ck.diags, DIAG_E0211,
+					  (struct span){ f->file, 0, 0 },
+					  "no `environment` block in this file");
+		diag_help(ck.diags, d,
+			  "declare one: `environment name { region = \"us-east-1\" ... }`");
+		return NULL;
+	}
+	struct m_env *env = check_environment(&ck, env_block);
+	return diag_has_errors(ck.diags) ? NULL : env;
+}

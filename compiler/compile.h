@@ -1,0 +1,40 @@
+/*
+ * compile.h - the pipeline, end to end, on one source text.
+ *
+ *   text -> parse -> resolve -> check -> lower
+ *
+ * The CLI, the fuzzer and the benchmark all go through here, so they
+ * exercise exactly what users run. One arena per compile holds everything.
+ */
+#ifndef SGC_COMPILE_H
+#define SGC_COMPILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cfn.h"
+#include "diag.h"
+#include "model.h"
+#include "src.h"
+
+struct compile {
+	struct arena *arena;
+	struct src_map src;
+	struct diag_sink diags;
+	struct m_env *env;          /* set when checking succeeded */
+	struct cfn_template *tmpl;  /* set when lowering ran */
+};
+
+enum compile_until {
+	COMPILE_CHECK, /* diagnostics only */
+	COMPILE_LOWER, /* also build the template */
+};
+
+void compile_init(struct compile *c);
+void compile_free(struct compile *c);
+
+/* Runs the stages; returns false when any error was reported. */
+bool compile_text(struct compile *c, const char *path, const char *text,
+		  size_t len, enum compile_until until);
+
+#endif

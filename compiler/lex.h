@@ -1,0 +1,44 @@
+/*
+ * lex.h - state of the reentrant flex scanner (grammar/lexer.l).
+ *
+ * Everything the scanner needs lives here and reaches it through yyextra:
+ * the running byte offset that becomes each token's span, the arena that
+ * lexemes are copied into, the diagnostics sink, and the stack of open
+ * delimiters used to report an unbalanced brace at the brace itself.
+ */
+#ifndef SGC_LEX_H
+#define SGC_LEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "src.h"
+
+struct arena;
+struct diag_sink;
+
+struct lex_delim {
+	char ch;          /* '{', '[' or '(' */
+	struct span span;
+};
+
+struct lex_state {
+	struct arena *arena;
+	struct diag_sink *diags;
+	uint32_t file;
+	const char *text;        /* the file being scanned */
+	uint32_t offset;         /* bytes consumed so far */
+	struct lex_delim *stack; /* open delimiters, innermost last */
+	uint32_t depth, cap;
+	bool unclosed_reported;  /* the parser's end-of-file error is redundant */
+};
+
+/* Bookkeeping called from the scanner's actions (lex.c). */
+void lex_open(struct lex_state *ls, char ch, struct span span);
+void lex_close(struct lex_state *ls, char ch, struct span span);
+void lex_end(struct lex_state *ls, struct span eof);
+void lex_bad_literal(struct lex_state *ls, struct span span, const char *text);
+void lex_bad_char(struct lex_state *ls, struct span span, const char *text);
+void lex_unterminated(struct lex_state *ls, struct span span);
+
+#endif

@@ -1,0 +1,338 @@
+/*
+ * main.c - the sgc command line. The only place that prints or exits.
+ *
+ *   sgc build FILE [-o OUT]    compile to a CloudFormation template
+ *   sgc check FILE...          diagnostics only
+ *
+ * Exit status: 0 success, 1 diagnostics with errors, 2 usage or I/O.
+ * Output files are written to a temporary file beside the target and
+ * renamed into place, so a failed build leaves nothing behind.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compile.h"
+#include "diag.h"
+#include "emit.h"
+
+#ifndef SGC_VERSION
+#define SGC_VERSION "0.1.0"
+#endif
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_DIAGNOSTICS = 1,
+	EXIT_USAGE = 2,
+};
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct options {
+	const char *command;
+	const char **files;
+	int nfiles;
+	const char *output;
+	enum color_mode color;
+	bool deny_warnings;
+};
+
+enum { MAX_INPUT = 64 * 1024 * 1024 };
+
+static const char usage_text[] =
+	"usage: sgc <command> [options] [FILE...]\n"
+	"\n"
+	"Compile .sgl environment descriptions into CloudFormation templates.\n"
+	"\n"
+	"commands:\n"
+	"  build FILE [-o OUT]   check FILE and write its template (stdout without -o)\n"
+	"  check FILE...         check files and print diagnostics only\n"
+	"  help [COMMAND]        show help for sgc or for one command\n"
+	"  version               print the version\n"
+	"\n"
+	"options:\n"
+	"  -o, --output OUT      where `build` writes the template\n"
+	"  --color=WHEN          colour diagnostics: auto (default), always, never\n"
+	"  --deny warnings       treat warnings as errors\n"
+	"  -h, --help            show this help\n"
+	"  --version             print the version\n"
+	"\n"
+	"FILE may be `-` for standard input.\n"
+	"exit status: 0 success, 1 errors in the input, 2 usage or I/O problems.\n"
+	"The language is documented in docs/language.md.\n";
+
+static const char build_help[] =
+	"usage: sgc build FILE [-o OUT] [--color=WHEN] [--deny warnings]\n"
+	"\n"
+	"Check FILE and, if it has no errors, write its CloudFormation template\n"
+	"(JSON) to OUT, or to standard output without -o. OUT is written through a\n"
+	"temporary file and renamed into place: on any error nothing is written.\n"
+	"Diagnostics go to standard error.\n"
+	"\n"
+	"example:\n"
+	"  sgc build examples/isolated-network.sgl -o stack.json\n";
+
+static const char check_help[] =
+	"usage: sgc check FILE... [--color=WHEN] [--deny warnings]\n"
+	"\n"
+	"Check each FILE and print its diagnostics to standard error; write\n"
+	"nothing else. Exit 1 if any file has an error.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "sgc: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\ntry `sgc --help`\n");
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	o->files = calloc((size_t)argc, sizeof *o->files);
+	if (!o->files)
+		return usage_error("%s", "out of memory");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+			if (++i == argc)
+				return usage_error("`%s` needs a file name", a);
+			o->output = argv[i];
+		} else if (strncmp(a, "--output=", 9) == 0) {
+			o->output = a + 9;
+		} else if (strncmp(a, "--color=", 8) == 0) {
+			const char *w = a + 8;
+			if (strcmp(w, "auto") == 0)
+				o->color = COLOR_AUTO;
+			else if (strcmp(w, "always") == 0)
+				o->color = COLOR_ALWAYS;
+			else if (strcmp(w, "never") == 0)
+				o->color = COLOR_NEVER;
+			else
+				return usage_error("--color takes auto, always or never, not `%s`", w);
+		} else if (strcmp(a, "--deny") == 0) {
+			if (++i == argc || strcmp(argv[i], "warnings") != 0)
+				return usage_error("%s", "`--deny` takes `warnings`");
+			o->deny_warnings = true;
+		} else if (strcmp(a, "--deny=warnings") == 0) {
+			o->deny_warnings = true;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error("unknown option `%s`", a);
+		} else if (!o->command) {
+			o->command = a;
+		} else {
+			o->files[o->nfiles++] = a;
+		}
+	}
+	return EXIT_OK;
+}
+
+/* Whole file (or stdin) into a malloc'd buffer. */
+static char *read_input(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "sgc: cannot read `%s`: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n == cap) {
+			if (cap >= MAX_INPUT) {
+				fprintf(stderr, "sgc: `%s` is larger than %d MiB\n", path,
+					MAX_INPUT >> 20);
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			char *more = realloc(buf, cap * 2);
+			if (!more) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = more;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				fprintf(stderr, "sgc: cannot read `%s`: %s\n", path,
+					strerror(errno));
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
+static bool use_color(enum color_mode m)
+{
+	if (m != COLOR_AUTO)
+		return m == COLOR_ALWAYS;
+	const char *term = getenv("TERM");
+	return isatty(STDERR_FILENO) && !getenv("NO_COLOR") && term &&
+	       strcmp(term, "dumb") != 0;
+}
+
+/* Write through `OUT.tmp.XXXXXX` in the same directory, then rename. */
+static int write_atomically(const char *path, const char *data, size_t len)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return EXIT_USAGE;
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".tmp.XXXXXX", 12);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "sgc: cannot write `%s`: %s\n", path, strerror(errno));
+		free(tmp);
+		return EXIT_USAGE;
+	}
+	FILE *f = fdopen(fd, "wb");
+	bool ok = f && fwrite(data, 1, len, f) == len;
+	ok = f && fclose(f) == 0 && ok;
+	if (!f)
+		close(fd);
+	/* mkstemp makes the file 0600; an output file should look like any other. */
+	ok = ok && chmod(tmp, 0644) == 0;
+	ok = ok && rename(tmp, path) == 0;
+	if (!ok) {
+		fprintf(stderr, "sgc: cannot write `%s`: %s\n", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+static void report(struct compile *c, const struct options *o)
+{
+	if (o->deny_warnings)
+		diag_deny_warnings(&c->diags);
+	struct diag_render_opts ro = { .color = use_color(o->color), .cap = 50 };
+	diag_render_text(stderr, &c->diags, &c->src, &ro);
+}
+
+static int cmd_check(const struct options *o)
+{
+	if (o->nfiles == 0)
+		return usage_error("%s", "`check` needs at least one file");
+	int status = EXIT_OK;
+	for (int i = 0; i < o->nfiles; i++) {
+		size_t len;
+		char *text = read_input(o->files[i], &len);
+		if (!text) {
+			status = EXIT_USAGE;
+			continue;
+		}
+		struct compile c;
+		compile_init(&c);
+		const char *name = strcmp(o->files[i], "-") == 0 ? "<stdin>" : o->files[i];
+		compile_text(&c, name, text, len, COMPILE_CHECK);
+		free(text);
+		report(&c, o);
+		if (diag_has_errors(&c.diags) && status == EXIT_OK)
+			status = EXIT_DIAGNOSTICS;
+		compile_free(&c);
+	}
+	return status;
+}
+
+static int cmd_build(const struct options *o)
+{
+	if (o->nfiles != 1)
+		return usage_error("%s", "`build` takes exactly one file");
+	size_t len;
+	char *text = read_input(o->files[0], &len);
+	if (!text)
+		return EXIT_USAGE;
+	struct compile c;
+	compile_init(&c);
+	const char *name = strcmp(o->files[0], "-") == 0 ? "<stdin>" : o->files[0];
+	compile_text(&c, name, text, len, COMPILE_LOWER);
+	free(text);
+	report(&c, o);
+	int status = EXIT_OK;
+	if (diag_has_errors(&c.diags) || !c.tmpl) {
+		status = EXIT_DIAGNOSTICS;
+	} else {
+		size_t n;
+		char *json = emit_json(c.tmpl, &n);
+		if (!json) {
+			fprintf(stderr, "sgc: out of memory while writing the template\n");
+			status = EXIT_USAGE;
+		} else if (o->output && strcmp(o->output, "-") != 0) {
+			status = write_atomically(o->output, json, n);
+		} else if (fwrite(json, 1, n, stdout) != n || fflush(stdout) != 0) {
+			fprintf(stderr, "sgc: cannot write the template: %s\n", strerror(errno));
+			status = EXIT_USAGE;
+		}
+		free(json);
+	}
+	compile_free(&c);
+	return status;
+}
+
+static int cmd_help(const struct options *o)
+{
+	const char *topic = o->nfiles ? o->files[0] : NULL;
+	if (!topic)
+		fputs(usage_text, stdout);
+	else if (strcmp(topic, "build") == 0)
+		fputs(build_help, stdout);
+	else if (strcmp(topic, "check") == 0)
+		fputs(check_help, stdout);
+	else
+		return usage_error("no help for `%s`", topic);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("sgc %s\n", SGC_VERSION);
+			return EXIT_OK;
+		}
+	}
+	struct options o = { 0 };
+	int status = parse_args(argc, argv, &o);
+	if (status == EXIT_OK) {
+		if (!o.command)
+			status = usage_error("%s", "no command given");
+		else if (strcmp(o.command, "build") == 0)
+			status = cmd_build(&o);
+		else if (strcmp(o.command, "check") == 0)
+			status = cmd_check(&o);
+		else if (strcmp(o.command, "help") == 0)
+			status = cmd_help(&o);
+		else if (strcmp(o.command, "version") == 0)
+			printf("sgc %s\n", SGC_VERSION);
+		else
+			status = usage_error("unknown command `%s`", o.command);
+	}
+	free(o.files);
+	return status;
+}

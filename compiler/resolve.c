@@ -1,0 +1,281 @@
+/*
+ * resolve.c - scopes, imports and reference binding (see resolve.h).
+ *
+ * The scope tree mirrors the block tree: the global scope holds the
+ * environment, top-level definitions and the `std` namespace; each named
+ * block's scope holds its named children, and a block that declares
+ * parameters also holds a `param` namespace. Look-ups walk outward, so
+ * `vpc.private_a` works from anywhere inside the environment.
+ */
+#include "resolve.h"
+
+#include <string.h>
+
+#include "diag.h"
+#include "parse.h"
+#include "src.h"
+#include "stdmod.h"
+#include "suggest.h"
+
+static struct scope *scope_new(struct arena *a, struct scope *parent)
+{
+	struct scope *s = arena_alloc(a, sizeof *s);
+	s->parent = parent;
+	return s;
+}
+
+struct symbol *scope_find(const struct scope *s, const char *name)
+{
+	for (size_t i = 0; i < s->syms.n; i++) {
+		struct symbol *sym = s->syms.items[i];
+		if (strcmp(sym->name, name) == 0)
+			return sym;
+	}
+	return NULL;
+}
+
+static const char *sym_what(const struct symbol *s)
+{
+	switch (s->kind) {
+	case SYM_BLOCK: return s->item->block_kind;
+	case SYM_DEF: return "definition";
+	case SYM_PARAM: return "parameter";
+	case SYM_MODULE: return "module";
+	case SYM_NAMESPACE: return "namespace";
+	}
+	return "name";
+}
+
+static struct symbol *declare(struct resolver *r, struct scope *s,
+			      enum sym_kind kind, const char *name,
+			      struct span span, const struct ast_item *item)
+{
+	struct symbol *old = scope_find(s, name);
+	if (old) {
+		struct diag *d = diag_add(r->diags, DIAG_E0202, span,
+					  "`%s` is declared twice", name);
+		diag_label(r->diags, d, "second declaration");
+		diag_secondary(r->diags, d, old->span, "first declared here as a %s",
+			       sym_what(old));
+		diag_help(r->diags, d,
+			  "names must be unique within their block; rename one of them");
+		return NULL;
+	}
+	struct symbol *sym = arena_alloc(r->arena, sizeof *sym);
+	sym->kind = kind;
+	sym->name = name;
+	sym->span = span;
+	sym->item = item;
+	sym->home = s;
+	ptrvec_push(r->arena, &s->syms, sym);
+	return sym;
+}
+
+void resolve_init(struct resolver *r, struct arena *a, struct diag_sink *d,
+		  struct src_map *m)
+{
+	memset(r, 0, sizeof *r);
+	r->arena = a;
+	r->diags = d;
+	r->src = m;
+	r->global = scope_new(a, NULL);
+}
+
+static struct scope *param_namespace(struct resolver *r, struct scope *s)
+{
+	struct symbol *ns = scope_find(s, "param");
+	if (ns && ns->kind == SYM_NAMESPACE)
+		return ns->members;
+	ns = arena_alloc(r->arena, sizeof *ns);
+	ns->kind = SYM_NAMESPACE;
+	ns->name = "param";
+	ns->members = scope_new(r->arena, NULL);
+	ptrvec_push(r->arena, &s->syms, ns);
+	return ns->members;
+}
+
+static void declare_items(struct resolver *r, struct scope *s,
+			  struct ast_item *items, bool top)
+{
+	for (struct ast_item *it = items; it; it = it->next) {
+		switch (it->kind) {
+		case IT_BLOCK: {
+			struct scope *inner = scope_new(r->arena, s);
+			it->scope = inner;
+			if (it->name) {
+				struct symbol *sym = declare(r, s, SYM_BLOCK, it->name,
+							     it->name_span, it);
+				if (sym)
+					sym->members = inner;
+			}
+			declare_items(r, inner, it->children, false);
+			break;
+		}
+		case IT_ATTR:
+			/* Only top-level attributes are definitions; others are settings. */
+			if (top)
+				declare(r, s, SYM_DEF, it->name, it->name_span, it);
+			break;
+		case IT_PARAM:
+			declare(r, param_namespace(r, s), SYM_PARAM, it->name,
+				it->name_span, it);
+			break;
+		case IT_IMPORT:
+			break;
+		}
+	}
+}
+
+static void module_names(const char **out)
+{
+	for (unsigned i = 0; i < stdlib_count; i++)
+		out[i] = stdlib_files[i].name;
+}
+
+static struct symbol *std_namespace(struct resolver *r)
+{
+	struct symbol *std = scope_find(r->global, "std");
+	if (std)
+		return std;
+	std = arena_alloc(r->arena, sizeof *std);
+	std->kind = SYM_NAMESPACE;
+	std->name = "std";
+	std->members = scope_new(r->arena, NULL);
+	ptrvec_push(r->arena, &r->global->syms, std);
+	return std;
+}
+
+static void import_module(struct resolver *r, const struct ast_item *it)
+{
+	const struct ast_name *path = it->path;
+	const char *full = ast_name_str(r->arena, path);
+	if (path->n != 2 || strcmp(path->parts[0], "std") != 0) {
+		struct diag *d = diag_add(r->diags, DIAG_E0203, path->span,
+					  "cannot import `%s`", full);
+		diag_label(r->diags, d, "not a standard library module");
+		diag_help(r->diags, d,
+			  "only `std.<module>` can be imported, e.g. `import std.endpoints`");
+		return;
+	}
+	const char *mod = path->parts[1];
+	const struct stdlib_file *sf = stdlib_find(mod);
+	if (!sf) {
+		const char *names[64];
+		unsigned n = stdlib_count < 64 ? stdlib_count : 64;
+		module_names(names);
+		struct diag *d = diag_add(r->diags, DIAG_E0203, path->spans[1],
+					  "no standard library module `%s`", full);
+		const char *best = suggest_best(mod, names, n);
+		if (best)
+			diag_help(r->diags, d, "did you mean `std.%s`?", best);
+		return;
+	}
+	struct symbol *std = std_namespace(r);
+	if (scope_find(std->members, mod))
+		return; /* importing twice is harmless */
+	uint32_t file = src_add(r->src, arena_printf(r->arena, "<std>/%s.sgl", mod),
+				sf->text, sf->len);
+	struct ast_file *af = parse_file(r->arena, r->diags, r->src, file);
+	struct symbol *m = arena_alloc(r->arena, sizeof *m);
+	m->kind = SYM_MODULE;
+	m->name = mod;
+	m->span = path->span;
+	m->members = scope_new(r->arena, NULL);
+	ptrvec_push(r->arena, &std->members->syms, m);
+	declare_items(r, m->members, af->items, true);
+}
+
+void resolve_file(struct resolver *r, struct ast_file *f)
+{
+	for (const struct ast_item *it = f->items; it; it = it->next)
+		if (it->kind == IT_IMPORT)
+			import_module(r, it);
+	declare_items(r, r->global, f->items, true);
+}
+
+/* Names visible from `s` outward, innermost first, for suggestions. */
+static size_t visible_names(const struct scope *s, const char **out, size_t cap)
+{
+	size_t n = 0;
+	for (; s; s = s->parent)
+		for (size_t i = 0; i < s->syms.n && n < cap; i++)
+			out[n++] = ((struct symbol *)s->syms.items[i])->name;
+	return n;
+}
+
+static size_t member_names(const struct scope *s, const char **out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; s && i < s->syms.n && n < cap; i++)
+		out[n++] = ((struct symbol *)s->syms.items[i])->name;
+	return n;
+}
+
+enum { MAX_CANDIDATES = 256 };
+
+static void unknown_first(struct resolver *r, const struct scope *from,
+			  const struct ast_name *name)
+{
+	const char *cands[MAX_CANDIDATES];
+	size_t n = visible_names(from, cands, MAX_CANDIDATES);
+	struct diag *d = diag_add(r->diags, DIAG_E0201, name->spans[0],
+				  "unknown name `%s`", name->parts[0]);
+	diag_label(r->diags, d, "not declared here or in an enclosing block");
+	const char *best = suggest_best(name->parts[0], cands, n);
+	if (best)
+		diag_help(r->diags, d, "did you mean `%s`?", best);
+}
+
+static void unknown_member(struct resolver *r, const struct ast_name *name,
+			   int i, const struct symbol *owner)
+{
+	const char *prefix = ast_name_str(r->arena, &(struct ast_name){
+		.parts = name->parts, .spans = name->spans, .n = i });
+	if (owner->kind == SYM_NAMESPACE && strcmp(owner->name, "std") == 0 &&
+	    stdlib_find(name->parts[i])) {
+		struct diag *d = diag_add(r->diags, DIAG_E0213, name->spans[i],
+					  "module `std.%s` is not imported",
+					  name->parts[i]);
+		diag_help(r->diags, d, "add `import std.%s` at the top of the file",
+			  name->parts[i]);
+		return;
+	}
+	const char *cands[MAX_CANDIDATES];
+	size_t n = member_names(owner->members, cands, MAX_CANDIDATES);
+	struct diag *d = diag_add(r->diags, DIAG_E0201, name->spans[i],
+				  "unknown name `%s.%s`", prefix, name->parts[i]);
+	diag_label(r->diags, d, "no `%s` in %s `%s`", name->parts[i],
+		   sym_what(owner), prefix);
+	const char *best = suggest_best(name->parts[i], cands, n);
+	if (best)
+		diag_help(r->diags, d, "did you mean `%s.%s`?", prefix, best);
+}
+
+struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
+			      const struct ast_name *name)
+{
+	struct symbol *sym = NULL;
+	for (const struct scope *s = from; s && !sym; s = s->parent)
+		sym = scope_find(s, name->parts[0]);
+	if (!sym) {
+		unknown_first(r, from, name);
+		return NULL;
+	}
+	for (int i = 1; i < name->n; i++) {
+		struct symbol *next = sym->members ? scope_find(sym->members, name->parts[i]) : NULL;
+		/* `param.x` may be declared in any enclosing block, not just the nearest. */
+		if (!next && sym->kind == SYM_NAMESPACE && strcmp(sym->name, "param") == 0) {
+			for (const struct scope *s = from; s && !next; s = s->parent) {
+				struct symbol *ns = scope_find(s, "param");
+				if (ns && ns->kind == SYM_NAMESPACE)
+					next = scope_find(ns->members, name->parts[i]);
+			}
+		}
+		if (!next) {
+			unknown_member(r, name, i, sym);
+			return NULL;
+		}
+		sym = next;
+	}
+	return sym;
+}

@@ -1,0 +1,70 @@
+/*
+ * resolve.h - names: scopes, imports and references.
+ *
+ * resolve_file declares every named block, top-level definition and
+ * parameter in a tree of scopes (reporting duplicates), and loads each
+ * `import std.X` from the embedded standard library. The checker then
+ * binds a reference with resolve_lookup wherever its schema says an
+ * attribute holds one; unknown names are reported there, with the closest
+ * visible name as a suggestion.
+ */
+#ifndef SGC_RESOLVE_H
+#define SGC_RESOLVE_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "ast.h"
+
+struct diag_sink;
+struct src_map;
+
+enum sym_kind {
+	SYM_BLOCK,     /* item: a named block; members: its named children */
+	SYM_DEF,       /* item: a top-level `name = expr` */
+	SYM_PARAM,     /* item: a `param` declaration */
+	SYM_MODULE,    /* members: the definitions of a stdlib module */
+	SYM_NAMESPACE, /* members: modules (`std`) or parameters (`param`) */
+};
+
+struct scope;
+
+struct symbol {
+	enum sym_kind kind;
+	const char *name;
+	struct span span;           /* where it is declared */
+	const struct ast_item *item;
+	struct scope *members;
+	const struct scope *home;   /* where it is declared: a definition's
+				       value is read from here */
+	bool evaluating;            /* cycle guard for definitions */
+};
+
+struct scope {
+	struct scope *parent;
+	struct ptrvec syms;         /* struct symbol *, in declaration order */
+};
+
+struct resolver {
+	struct arena *arena;
+	struct diag_sink *diags;
+	struct src_map *src;
+	struct scope *global;
+};
+
+void resolve_init(struct resolver *r, struct arena *a, struct diag_sink *d,
+		  struct src_map *m);
+/* Declares everything and sets each block's `scope`. */
+void resolve_file(struct resolver *r, struct ast_file *f);
+
+struct symbol *scope_find(const struct scope *s, const char *name);
+
+/*
+ * Bind `name` as seen from `from`: the first part is searched outward,
+ * the rest through members. Reports E0201/E0213 and returns NULL when it
+ * does not resolve.
+ */
+struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
+			      const struct ast_name *name);
+
+#endif

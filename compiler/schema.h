@@ -1,0 +1,61 @@
+/*
+ * schema.h - what each block kind means: where it may appear, whether it
+ * is named, and its attributes with their types.
+ *
+ * The grammar accepts any `kind name { ... }`; this table is where a kind
+ * gets its meaning. The checker validates every block against it
+ * generically (unknown kinds and attributes, missing and repeated ones,
+ * value types) before the kind-specific rules run, and docs/language.md
+ * documents the same table.
+ */
+#ifndef SGC_SCHEMA_H
+#define SGC_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum vtype {
+	VT_STRING,
+	VT_INT,
+	VT_BOOL,
+	VT_SIZE,
+	VT_DURATION,
+	VT_CIDR,
+	VT_INSTANCE,
+	VT_WORD,      /* one of `choices`, written bare: `isolation = isolated` */
+	VT_ZONE,      /* an availability-zone letter: `zone = a` */
+	VT_REGION,    /* an AWS Region, quoted or bare */
+	VT_TAGS,      /* `{ Key: "value", ... }` */
+	VT_ENDPOINTS, /* an endpoint set: `std.endpoints.notebook + [logs]` */
+	VT_REF,       /* a reference to a block of kind `ref_kind` */
+	VT_PORT,      /* an integer 0..65535 */
+};
+
+struct attr_schema {
+	const char *name;
+	enum vtype type;
+	bool required;
+	const char *const *choices; /* VT_WORD: NULL-terminated */
+	const char *ref_kind;       /* VT_REF */
+	const char *doc;            /* one line, for docs and messages */
+};
+
+struct block_schema {
+	const char *kind;
+	const char *parent;         /* kind of the enclosing block; NULL: top level */
+	bool named;
+	const struct attr_schema *attrs;
+	size_t nattrs;
+	const char *doc;
+};
+
+const struct block_schema *schema_block(const char *kind);
+const struct block_schema *schema_blocks(size_t *n);
+int schema_attr_index(const struct block_schema *b, const char *name);
+
+/* "a CIDR block", "a string", ... for messages. */
+const char *schema_type_name(enum vtype t);
+
+enum { SCHEMA_MAX_ATTRS = 32 };
+
+#endif
