@@ -1,0 +1,96 @@
+#!/bin/sh
+# CLI behaviour: exit statuses, help and version, standard input, atomic
+# output, colour control, --deny warnings, several files in one check.
+set -u
+sgc=${1:?usage: run.sh path/to/sgc}
+case "$sgc" in /*) ;; *) sgc="$PWD/$sgc" ;; esac
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+pass=0
+fail=0
+good=examples/isolated-network.sgl
+
+# expect NAME WANTED-STATUS COMMAND...: run and compare the exit status.
+expect() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$dir/out" 2>"$dir/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL cli $name: exit $got, expected $want"
+		sed 's/^/  | /' "$dir/err" | head -5
+		fail=$((fail + 1))
+	fi
+}
+
+# ok NAME CONDITION...: a shell test that must hold.
+ok() {
+	name=$1
+	shift
+	if "$@"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL cli $name"
+		fail=$((fail + 1))
+	fi
+}
+
+expect help 0 "$sgc" --help
+ok help-lists-build grep -q 'build FILE' "$dir/out"
+expect version 0 "$sgc" --version
+ok version-format grep -q '^sgc [0-9][0-9.]*$' "$dir/out"
+expect help-build 0 "$sgc" help build
+ok help-build-text grep -q 'temporary file' "$dir/out"
+expect help-unknown 2 "$sgc" help frobnicate
+expect no-command 2 "$sgc"
+expect unknown-command 2 "$sgc" frobnicate
+expect unknown-option 2 "$sgc" build --frobnicate "$good"
+expect bad-color 2 "$sgc" check --color=sometimes "$good"
+expect missing-file 2 "$sgc" build "$dir/nope.sgl" -o "$dir/x.json"
+ok missing-file-nothing-written test ! -e "$dir/x.json"
+expect build-needs-one-file 2 "$sgc" build
+expect check-needs-a-file 2 "$sgc" check
+
+expect build-stdout 0 "$sgc" build "$good"
+ok stdout-is-template grep -q '"AWSTemplateFormatVersion": "2010-09-09"' "$dir/out"
+cp "$dir/out" "$dir/stdout.json"
+expect build-file 0 "$sgc" build "$good" -o "$dir/stack.json"
+ok file-equals-stdout cmp -s "$dir/stdout.json" "$dir/stack.json"
+ok file-mode-0644 test "$(stat -c %a "$dir/stack.json")" = 644
+ok no-temp-left test -z "$(ls "$dir" | grep '\.tmp\.')"
+expect build-stdin 0 sh -c "\"$sgc\" build - < $good"
+ok stdin-same-template cmp -s "$dir/out" "$dir/stdout.json"
+expect output-dir-missing 2 "$sgc" build "$good" -o "$dir/no/such/dir/stack.json"
+
+printf 'environment e {\n  region = "us-east-1"\n  network n { cidr = 10.0.0.5/16 isolation = isolated\n    subnet a { cidr = 10.0.1.0/24 zone = a } }\n}\n' > "$dir/bad.sgl"
+cp "$dir/stack.json" "$dir/keep.json"
+expect bad-build 1 "$sgc" build --color=never "$dir/bad.sgl" -o "$dir/keep.json"
+ok bad-build-keeps-old-output cmp -s "$dir/stack.json" "$dir/keep.json"
+ok bad-build-gnu-location grep -q "bad.sgl:3:22: error\[E0302\]" "$dir/err"
+expect bad-build-new-output 1 "$sgc" build "$dir/bad.sgl" -o "$dir/new.json"
+ok bad-build-no-file test ! -e "$dir/new.json"
+ok bad-build-no-temp test -z "$(ls "$dir" | grep '\.tmp\.')"
+expect stdin-name 1 sh -c "\"$sgc\" check --color=never - < '$dir/bad.sgl'"
+ok stdin-diagnostic-names-stdin grep -q '^<stdin>:3:22:' "$dir/err"
+
+expect color-always 1 "$sgc" check --color=always "$dir/bad.sgl"
+ok color-always-has-escapes grep -q "$(printf '\033')\[" "$dir/err"
+expect color-never 1 "$sgc" check --color=never "$dir/bad.sgl"
+ok color-never-plain sh -c "! grep -q \"$(printf '\033')\" '$dir/err'"
+expect color-auto-not-a-tty 1 "$sgc" check "$dir/bad.sgl"
+ok color-auto-plain-in-pipe sh -c "! grep -q \"$(printf '\033')\" '$dir/err'"
+
+expect check-several 1 "$sgc" check --color=never "$good" "$dir/bad.sgl" "$good"
+ok check-several-names-file grep -q 'bad.sgl:3:22' "$dir/err"
+
+printf 'environment e {\n  region = "us-east-1"\n  network n { cidr = 10.0.0.0/16 isolation = isolated\n    subnet a { cidr = 10.0.1.0/24 zone = z } }\n}\n' > "$dir/warn.sgl"
+expect warning-only 0 "$sgc" build --color=never "$dir/warn.sgl" -o "$dir/w.json"
+ok warning-printed grep -q 'warning\[W0307\]' "$dir/err"
+expect deny-warnings 1 "$sgc" build --color=never --deny warnings "$dir/warn.sgl" -o "$dir/w2.json"
+ok deny-warnings-no-file test ! -e "$dir/w2.json"
+ok deny-warnings-as-error grep -q 'error\[W0307\]' "$dir/err"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
