@@ -62,7 +62,7 @@ SGC := $(BUILD)/sgc
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-STDLIB := $(sort $(wildcard stdlib/*.sgl))
+STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.sh stdlib/remote/ssh_config))
 
 .PHONY: all check unit golden errors cli asan fuzz fuzz-build bench install \
         uninstall clean golden-update
@@ -134,10 +134,13 @@ fuzz-build:
 build/fuzz-clang/fuzz_compile: tests/fuzz/fuzz_compile.c $(LIB)
 	$(CC) $(CFLAGS_ALL) $(WARN) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB) $(PKG_LIBS)
 
+# New corpus entries go to build/fuzz-corpus; crash, leak and timeout
+# inputs to build/fuzz-artifacts/ (keep a reproducer in tests/fuzz/crashes/).
 fuzz: fuzz-build
-	@mkdir -p build/fuzz-corpus
+	@mkdir -p build/fuzz-corpus build/fuzz-artifacts
 	cp -n examples/*.sgl tests/errors/*.sgl build/fuzz-corpus/ 2>/dev/null || true
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
+	  -artifact_prefix=build/fuzz-artifacts/ \
 	  -dict=tests/fuzz/sgl.dict build/fuzz-corpus tests/fuzz/seeds
 
 bench: $(BUILD)/bench
@@ -150,8 +153,7 @@ $(BUILD)/bench: bench/bench.c $(LIB)
 
 install: $(SGC)
 	install -D -m 755 $(SGC) $(DESTDIR)$(PREFIX)/bin/sgc
-	install -d $(DESTDIR)$(PREFIX)/share/sgc/stdlib
-	install -m 644 $(STDLIB) $(DESTDIR)$(PREFIX)/share/sgc/stdlib/
+	for f in $(STDLIB); do install -D -m 644 $$f $(DESTDIR)$(PREFIX)/share/sgc/$$f; done
 	install -d $(DESTDIR)$(PREFIX)/share/doc/sgc
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sgc/
 

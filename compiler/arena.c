@@ -144,3 +144,34 @@ void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
 	}
 	v->items[v->n++] = item;
 }
+
+void strbuf_add(struct arena *a, struct strbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *p = arena_alloc(a, cap);
+		if (b->n)
+			memcpy(p, b->s, b->n);
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+void strbuf_puts(struct arena *a, struct strbuf *b, const char *s)
+{
+	strbuf_add(a, b, s, strlen(s));
+}
+
+void strbuf_printf(struct arena *a, struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	strbuf_puts(a, b, s);
+}

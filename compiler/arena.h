@@ -36,4 +36,14 @@ struct ptrvec {
 };
 void ptrvec_push(struct arena *a, struct ptrvec *v, void *item);
 
+/* A growable string in the arena; `s` is always NUL-terminated. */
+struct strbuf {
+	char *s;
+	size_t n, cap;
+};
+void strbuf_add(struct arena *a, struct strbuf *b, const char *s, size_t n);
+void strbuf_puts(struct arena *a, struct strbuf *b, const char *s);
+void strbuf_printf(struct arena *a, struct strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

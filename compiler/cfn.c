@@ -125,3 +125,36 @@ void cfn_depends(struct cfn_template *t, struct cfn_resource *r, const char *id)
 {
 	ptrvec_push(t->arena, &r->depends_on, (void *)id);
 }
+
+void cfn_add_file(struct cfn_template *t, const char *path, const char *text,
+		  size_t len, bool executable)
+{
+	struct cfn_file *f = arena_alloc(t->arena, sizeof *f);
+	f->path = path;
+	f->text = text;
+	f->len = len;
+	f->executable = executable;
+	ptrvec_push(t->arena, &t->files, f);
+}
+
+const char *cfn_base64(struct arena *a, const char *data, size_t n)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *in = (const unsigned char *)data;
+	char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[k++] = alphabet[(v >> 18) & 63];
+		out[k++] = alphabet[(v >> 12) & 63];
+		out[k++] = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
+		out[k++] = i + 2 < n ? alphabet[v & 63] : '=';
+	}
+	out[k] = '\0';
+	return out;
+}

@@ -10,6 +10,7 @@
 #define SGC_CFN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -46,8 +47,17 @@ struct cfn_resource {
 	struct cv *props;         /* CV_OBJ */
 };
 
+/* A file written beside the template: `lifecycle/analyst-on-start.sh`. */
+struct cfn_file {
+	const char *path;  /* relative to the template's directory */
+	const char *text;
+	size_t len;
+	bool executable;
+};
+
 struct cfn_template {
 	struct arena *arena;
+	struct ptrvec files;      /* struct cfn_file * */
 	const char *description;
 	struct cv *parameters;    /* CV_OBJ */
 	struct cv *rules;         /* CV_OBJ */
@@ -75,5 +85,10 @@ struct cv *cv_sub(struct arena *a, const char *text);
 struct cfn_resource *cfn_add(struct cfn_template *t, const char *id,
 			     const char *type);
 void cfn_depends(struct cfn_template *t, struct cfn_resource *r, const char *id);
+void cfn_add_file(struct cfn_template *t, const char *path, const char *text,
+		  size_t len, bool executable);
+
+/* Standard base64 of data[0..n), NUL-terminated, in the arena. */
+const char *cfn_base64(struct arena *a, const char *data, size_t n);
 
 #endif

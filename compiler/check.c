@@ -6,6 +6,7 @@
  * sources are in shared/reference/ and docs/diagnostics.md.
  */
 #include "check.h"
+#include "check_impl.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,17 +16,6 @@
 #include "resolve.h"
 #include "schema.h"
 #include "suggest.h"
-
-struct checker {
-	struct arena *arena;
-	struct diag_sink *diags;
-	struct resolver *res;
-};
-
-/* The attribute items of one block, indexed like its schema's attrs. */
-struct slots {
-	const struct ast_item *at[SCHEMA_MAX_ATTRS];
-};
 
 /* ---- generic validation ------------------------------------------------- */
 
@@ -50,7 +40,7 @@ static void unknown_attr(struct checker *ck, const struct ast_item *it,
 	}
 }
 
-static void unknown_kind(struct checker *ck, const struct ast_item *it)
+void ck_unknown_kind(struct checker *ck, const struct ast_item *it)
 {
 	size_t n;
 	const struct block_schema *all = schema_blocks(&n);
@@ -67,15 +57,15 @@ static void unknown_kind(struct checker *ck, const struct ast_item *it)
 static bool check_placement(struct checker *ck, const struct ast_item *it,
 			    const struct block_schema *bs, const char *parent)
 {
-	bool ok = parent ? bs->parent && strcmp(bs->parent, parent) == 0
-			 : bs->parent == NULL;
+	bool ok = parent ? schema_kind_in(bs->parent, parent) : bs->parent == NULL;
 	if (!ok) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0208, it->kind_span,
 					  "`%s` blocks cannot appear %s%s%s",
 					  bs->kind, parent ? "inside `" : "at the top level",
 					  parent ? parent : "", parent ? "`" : "");
 		if (bs->parent)
-			diag_help(ck->diags, d, "move it into a `%s` block", bs->parent);
+			diag_help(ck->diags, d, "move it into a `%s` block",
+				  arena_printf(ck->arena, "%s", bs->parent));
 		else
 			diag_help(ck->diags, d, "move it to the top level of the file");
 		return false;
@@ -100,7 +90,7 @@ static bool check_placement(struct checker *ck, const struct ast_item *it,
  * and missing ones. Child blocks and parameters are checked for placement
  * only; their callers check them in turn.
  */
-static void validate_attrs(struct checker *ck, const struct ast_item *block,
+void ck_validate_attrs(struct checker *ck, const struct ast_item *block,
 			   const struct block_schema *bs, struct slots *slots)
 {
 	memset(slots, 0, sizeof *slots);
@@ -122,7 +112,7 @@ static void validate_attrs(struct checker *ck, const struct ast_item *block,
 		if (it->kind == IT_BLOCK) {
 			const struct block_schema *cs = schema_block(it->block_kind);
 			if (!cs)
-				unknown_kind(ck, it);
+				ck_unknown_kind(ck, it);
 			else
 				check_placement(ck, it, cs, bs->kind);
 			continue;
@@ -160,14 +150,14 @@ static void validate_attrs(struct checker *ck, const struct ast_item *block,
 }
 
 /* Children of `block` of one kind, placed and named correctly (reported by validate_attrs otherwise). */
-static void child_blocks(struct checker *ck, const struct ast_item *block,
+void ck_child_blocks(struct checker *ck, const struct ast_item *block,
 			 const char *kind, struct ptrvec *out)
 {
 	for (const struct ast_item *it = block->children; it; it = it->next) {
 		if (it->kind != IT_BLOCK || strcmp(it->block_kind, kind) != 0)
 			continue;
 		const struct block_schema *bs = schema_block(kind);
-		if (!bs->parent || strcmp(bs->parent, block->block_kind) != 0)
+		if (!schema_kind_in(bs->parent, block->block_kind))
 			continue;
 		if (bs->named != (it->name != NULL))
 			continue;
@@ -177,7 +167,7 @@ static void child_blocks(struct checker *ck, const struct ast_item *block,
 
 /* ---- values --------------------------------------------------------------- */
 
-static void wrong_type(struct checker *ck, const struct ast_item *attr,
+void ck_wrong_type(struct checker *ck, const struct ast_item *attr,
 		       const struct ast_expr *e, enum vtype want)
 {
 	if (e->kind == EX_INVALID)
@@ -197,7 +187,7 @@ static void wrong_type(struct checker *ck, const struct ast_item *attr,
  * (`cidr = base_range`); follow it to its value. Parameters are
  * deploy-time values and cannot stand where the checker needs the value.
  */
-static const struct ast_expr *deref(struct checker *ck, const struct scope *sc,
+const struct ast_expr *ck_deref(struct checker *ck, const struct scope *sc,
 				    const struct ast_expr *e)
 {
 	for (int hops = 0; e->kind == EX_NAME; hops++) {
@@ -230,40 +220,40 @@ static const struct ast_expr *deref(struct checker *ck, const struct scope *sc,
 	return e;
 }
 
-static const struct ast_expr *value_of(struct checker *ck, const struct scope *sc,
+const struct ast_expr *ck_value_of(struct checker *ck, const struct scope *sc,
 				       const struct ast_item *attr, enum ast_expr_kind want,
 				       enum vtype vt)
 {
 	if (!attr)
 		return NULL;
-	const struct ast_expr *e = deref(ck, sc, attr->value);
+	const struct ast_expr *e = ck_deref(ck, sc, attr->value);
 	if (!e)
 		return NULL;
 	if (e->kind != want) {
-		wrong_type(ck, attr, e, vt);
+		ck_wrong_type(ck, attr, e, vt);
 		return NULL;
 	}
 	return e;
 }
 
-static const char *get_string(struct checker *ck, const struct scope *sc,
+const char *ck_get_string(struct checker *ck, const struct scope *sc,
 			      const struct ast_item *attr)
 {
-	const struct ast_expr *e = value_of(ck, sc, attr, EX_STRING, VT_STRING);
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_STRING, VT_STRING);
 	return e ? e->u.str.s : NULL;
 }
 
-static bool get_bool(struct checker *ck, const struct scope *sc,
+bool ck_get_bool(struct checker *ck, const struct scope *sc,
 		     const struct ast_item *attr, bool dflt)
 {
-	const struct ast_expr *e = value_of(ck, sc, attr, EX_BOOL, VT_BOOL);
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_BOOL, VT_BOOL);
 	return e ? e->u.b : dflt;
 }
 
-static int get_port(struct checker *ck, const struct scope *sc,
+int ck_get_port(struct checker *ck, const struct scope *sc,
 		    const struct ast_item *attr)
 {
-	const struct ast_expr *e = value_of(ck, sc, attr, EX_INT, VT_PORT);
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_INT, VT_PORT);
 	if (!e)
 		return -1;
 	if (e->u.i > 65535) {
@@ -277,7 +267,7 @@ static int get_port(struct checker *ck, const struct scope *sc,
 }
 
 /* A bare word that must be one of `choices`: `isolation = isolated`. */
-static const char *get_word(struct checker *ck, const struct ast_item *attr,
+const char *ck_get_word(struct checker *ck, const struct ast_item *attr,
 			    const char *const *choices)
 {
 	if (!attr)
@@ -314,7 +304,7 @@ static const char *get_word(struct checker *ck, const struct ast_item *attr,
 
 /* ---- CIDR blocks ------------------------------------------------------- */
 
-static const char *fmt_cidr(struct checker *ck, struct cidr c)
+const char *ck_fmt_cidr(struct checker *ck, struct cidr c)
 {
 	char buf[CIDR_STR_MAX];
 	cidr_format(c, buf);
@@ -329,7 +319,7 @@ static const char *fmt_cidr(struct checker *ck, struct cidr c)
 static bool get_cidr(struct checker *ck, const struct scope *sc,
 		     const struct ast_item *attr, struct cidr *out, struct span *at)
 {
-	const struct ast_expr *e = value_of(ck, sc, attr, EX_CIDR, VT_CIDR);
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_CIDR, VT_CIDR);
 	if (!e)
 		return false;
 	*at = e->span;
@@ -352,8 +342,8 @@ static bool get_cidr(struct checker *ck, const struct scope *sc,
 		struct diag *d = diag_add(ck->diags, DIAG_E0302, e->span,
 					  "CIDR block `%s` has host bits set", e->u.text);
 		diag_label(ck->diags, d, "the /%u block containing this address starts at `%s`",
-			   out->prefix, fmt_cidr(ck, aligned));
-		diag_help(ck->diags, d, "write `%s`", fmt_cidr(ck, aligned));
+			   out->prefix, ck_fmt_cidr(ck, aligned));
+		diag_help(ck->diags, d, "write `%s`", ck_fmt_cidr(ck, aligned));
 		*out = aligned;
 	}
 	return true;
@@ -370,7 +360,7 @@ static bool check_prefix(struct checker *ck, struct cidr c, struct span at,
 				  c.prefix);
 	diag_label(ck->diags, d, "%s", c.prefix < 16 ? "larger than /16" : "smaller than /28");
 	diag_help(ck->diags, d, "use a prefix from /16 to /28, e.g. `%s`",
-		  fmt_cidr(ck, cidr_aligned((struct cidr){ c.addr,
+		  ck_fmt_cidr(ck, cidr_aligned((struct cidr){ c.addr,
 							   c.prefix < 16 ? 16 : 28 })));
 	return false;
 }
@@ -552,10 +542,11 @@ static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env
 {
 	const struct block_schema *bs = schema_block("subnet");
 	struct slots sl;
-	validate_attrs(ck, b, bs, &sl);
+	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_subnet *sn = arena_alloc(ck->arena, sizeof *sn);
 	sn->name = b->name;
 	sn->span = b->name_span;
+	sn->item = b;
 	sn->net = net;
 	sn->public = net->isolation == ISO_PUBLIC;
 	bool ok = get_cidr(ck, b->scope, sl.at[0], &sn->cidr, &sn->cidr_span) &&
@@ -563,7 +554,7 @@ static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env
 	if (sl.at[1])
 		check_zone(ck, env, sl.at[1], sn);
 	if (sl.at[2]) {
-		sn->public = get_bool(ck, b->scope, sl.at[2], sn->public);
+		sn->public = ck_get_bool(ck, b->scope, sl.at[2], sn->public);
 		if (sn->public && net->isolation == ISO_ISOLATED) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0401, sl.at[2]->span,
 						  "subnet `%s` is public in isolated network `%s`",
@@ -587,7 +578,7 @@ static const char *free_block(struct checker *ck, const struct m_network *net,
 	if (prefix < net->cidr.prefix ||
 	    !cidr_first_free(net->cidr, prefix, used, net->subnets.n, &out))
 		return NULL;
-	return fmt_cidr(ck, out);
+	return ck_fmt_cidr(ck, out);
 }
 
 static void check_inside(struct checker *ck, const struct m_network *net,
@@ -598,15 +589,15 @@ static void check_inside(struct checker *ck, const struct m_network *net,
 	struct diag *d = diag_add(ck->diags, DIAG_E0305, sn->cidr_span,
 				  "subnet `%s` is outside network `%s`", sn->name,
 				  net->name);
-	diag_label(ck->diags, d, "`%s` is not inside `%s`", fmt_cidr(ck, sn->cidr),
-		   fmt_cidr(ck, net->cidr));
+	diag_label(ck->diags, d, "`%s` is not inside `%s`", ck_fmt_cidr(ck, sn->cidr),
+		   ck_fmt_cidr(ck, net->cidr));
 	diag_secondary(ck->diags, d, net->cidr_span, "network range declared here");
 	const char *alt = free_block(ck, net, sn->cidr.prefix);
 	if (alt)
 		diag_help(ck->diags, d, "pick a free range inside `%s`, e.g. `%s`",
-			  fmt_cidr(ck, net->cidr), alt);
+			  ck_fmt_cidr(ck, net->cidr), alt);
 	else
-		diag_help(ck->diags, d, "pick a range inside `%s`", fmt_cidr(ck, net->cidr));
+		diag_help(ck->diags, d, "pick a range inside `%s`", ck_fmt_cidr(ck, net->cidr));
 }
 
 static int by_first_address(const void *pa, const void *pb)
@@ -641,7 +632,7 @@ static void check_overlaps(struct checker *ck, const struct m_network *net,
 						  "subnets `%s` and `%s` overlap",
 						  first->name, second->name);
 			diag_label(ck->diags, d, "`%s` overlaps `%s`",
-				   fmt_cidr(ck, second->cidr), fmt_cidr(ck, first->cidr));
+				   ck_fmt_cidr(ck, second->cidr), ck_fmt_cidr(ck, first->cidr));
 			diag_secondary(ck->diags, d, first->cidr_span, "`%s` declared here",
 				       first->name);
 			const char *alt = free_block(ck, net, second->cidr.prefix);
@@ -773,7 +764,7 @@ static void rule_ports(struct checker *ck, const struct ast_item *b,
 		return;
 	}
 	if (sl->at[R_PORT]) {
-		r->from_port = r->to_port = get_port(ck, sc, sl->at[R_PORT]);
+		r->from_port = r->to_port = ck_get_port(ck, sc, sl->at[R_PORT]);
 		return;
 	}
 	if (!sl->at[R_FROM] || !sl->at[R_TO]) {
@@ -783,8 +774,8 @@ static void rule_ports(struct checker *ck, const struct ast_item *b,
 		diag_help(ck->diags, d, "add `port = 443`, or both `from_port` and `to_port`");
 		return;
 	}
-	r->from_port = get_port(ck, sc, sl->at[R_FROM]);
-	r->to_port = get_port(ck, sc, sl->at[R_TO]);
+	r->from_port = ck_get_port(ck, sc, sl->at[R_FROM]);
+	r->to_port = ck_get_port(ck, sc, sl->at[R_TO]);
 	if (r->from_port >= 0 && r->to_port >= 0 && r->from_port > r->to_port) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0406, sl->at[R_TO]->value->span,
 					  "port range %d-%d is empty", r->from_port, r->to_port);
@@ -820,14 +811,14 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 	} else if (sl->at[R_SELF]) {
 		r->peer = PEER_SELF;
 		r->group = sg;
-		if (!get_bool(ck, sc, sl->at[R_SELF], true)) {
+		if (!ck_get_bool(ck, sc, sl->at[R_SELF], true)) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0210, sl->at[R_SELF]->span,
 						  "`self = false` names no peer");
 			diag_help(ck->diags, d, "write `self = true` or another peer");
 		}
 	} else if (sl->at[R_PREFIX]) {
 		r->peer = PEER_PREFIX_LIST;
-		const char *w = get_word(ck, sl->at[R_PREFIX], schema_block("egress")->attrs[R_PREFIX].choices);
+		const char *w = ck_get_word(ck, sl->at[R_PREFIX], schema_block("egress")->attrs[R_PREFIX].choices);
 		if (w)
 			r->prefix_list = ep_find(w);
 		if (!r->egress) {
@@ -839,7 +830,7 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 		r->peer = PEER_GROUP;
 		const struct ast_expr *e = sl->at[R_GROUP]->value;
 		if (e->kind != EX_NAME) {
-			wrong_type(ck, sl->at[R_GROUP], e, VT_REF);
+			ck_wrong_type(ck, sl->at[R_GROUP], e, VT_REF);
 			return;
 		}
 		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
@@ -861,16 +852,16 @@ static void check_rule(struct checker *ck, const struct ast_item *b, struct m_sg
 {
 	const struct block_schema *bs = schema_block(b->block_kind);
 	struct slots sl;
-	validate_attrs(ck, b, bs, &sl);
+	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_rule *r = arena_alloc(ck->arena, sizeof *r);
 	r->egress = strcmp(b->block_kind, "egress") == 0;
 	r->span = b->kind_span;
-	const char *proto = sl.at[R_PROTOCOL] ? get_word(ck, sl.at[R_PROTOCOL], bs->attrs[R_PROTOCOL].choices)
+	const char *proto = sl.at[R_PROTOCOL] ? ck_get_word(ck, sl.at[R_PROTOCOL], bs->attrs[R_PROTOCOL].choices)
 					      : "tcp";
 	if (!proto)
 		return;
 	r->protocol = strcmp(proto, "all") == 0 ? "-1" : proto;
-	r->description = get_string(ck, b->scope, sl.at[R_DESC]);
+	r->description = ck_get_string(ck, b->scope, sl.at[R_DESC]);
 	rule_ports(ck, b, &sl, r);
 	rule_peer(ck, b, &sl, sg, r);
 	ptrvec_push(ck->arena, &sg->rules, r);
@@ -880,17 +871,17 @@ static void check_security_groups(struct checker *ck, const struct ast_item *nb,
 				  struct m_network *net)
 {
 	struct ptrvec blocks = { 0 };
-	child_blocks(ck, nb, "security_group", &blocks);
+	ck_child_blocks(ck, nb, "security_group", &blocks);
 	for (size_t i = 0; i < blocks.n; i++) {
 		const struct ast_item *b = blocks.items[i];
 		struct slots sl;
-		validate_attrs(ck, b, schema_block("security_group"), &sl);
+		ck_validate_attrs(ck, b, schema_block("security_group"), &sl);
 		struct m_sg *sg = arena_alloc(ck->arena, sizeof *sg);
 		sg->name = b->name;
 		sg->span = b->name_span;
 		sg->item = b;
 		sg->net = net;
-		sg->description = get_string(ck, b->scope, sl.at[0]);
+		sg->description = ck_get_string(ck, b->scope, sl.at[0]);
 		ptrvec_push(ck->arena, &net->sgs, sg);
 	}
 	for (size_t i = 0; i < blocks.n; i++) {
@@ -929,7 +920,7 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 {
 	const struct block_schema *bs = schema_block("network");
 	struct slots sl;
-	validate_attrs(ck, b, bs, &sl);
+	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_network *net = arena_alloc(ck->arena, sizeof *net);
 	net->name = b->name;
 	net->span = b->name_span;
@@ -943,14 +934,14 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 		diag_help(ck->diags, d,
 			  "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
 	}
-	const char *iso = get_word(ck, sl.at[1], bs->attrs[1].choices);
+	const char *iso = ck_get_word(ck, sl.at[1], bs->attrs[1].choices);
 	if (!iso)
 		return NULL;
 	net->isolation = strcmp(iso, "isolated") == 0 ? ISO_ISOLATED
 		       : strcmp(iso, "restricted") == 0 ? ISO_RESTRICTED : ISO_PUBLIC;
 
 	struct ptrvec blocks = { 0 };
-	child_blocks(ck, b, "subnet", &blocks);
+	ck_child_blocks(ck, b, "subnet", &blocks);
 	for (size_t i = 0; i < blocks.n; i++) {
 		struct m_subnet *sn = check_subnet(ck, env, net, blocks.items[i]);
 		if (sn)
@@ -991,7 +982,7 @@ static void check_region(struct checker *ck, const struct ast_item *attr,
 	const char *name = e->kind == EX_STRING ? e->u.str.s
 			 : e->kind == EX_NAME && e->u.name->n == 1 ? e->u.name->parts[0] : NULL;
 	if (!name) {
-		wrong_type(ck, attr, e, VT_REGION);
+		ck_wrong_type(ck, attr, e, VT_REGION);
 		return;
 	}
 	env->region = region_find(name);
@@ -1013,7 +1004,7 @@ static void check_region(struct checker *ck, const struct ast_item *attr,
 static void check_tags(struct checker *ck, const struct scope *sc,
 		       const struct ast_item *attr, struct m_env *env)
 {
-	const struct ast_expr *e = value_of(ck, sc, attr, EX_MAP, VT_TAGS);
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_MAP, VT_TAGS);
 	if (!e)
 		return;
 	env->tags = arena_calloc(ck->arena, (size_t)e->u.map.n + 1, sizeof *env->tags);
@@ -1024,7 +1015,7 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 		diag_help(ck->diags, d, "keep at most 49 tags");
 	}
 	for (const struct ast_entry *x = e->u.map.head; x; x = x->next) {
-		const struct ast_expr *v = deref(ck, sc, x->value);
+		const struct ast_expr *v = ck_deref(ck, sc, x->value);
 		if (!v)
 			continue;
 		if (v->kind != EX_STRING) {
@@ -1052,6 +1043,31 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 static const char *const param_types[] = { "string", "int", "bool", "instance",
 					    "size", NULL };
 
+/* The expression kind a parameter type's default is written as. */
+static enum ast_expr_kind param_literal(const char *type)
+{
+	return strcmp(type, "string") == 0 ? EX_STRING
+	     : strcmp(type, "int") == 0 ? EX_INT
+	     : strcmp(type, "bool") == 0 ? EX_BOOL
+	     : strcmp(type, "size") == 0 ? EX_SIZE : EX_INSTANCE;
+}
+
+static const char *param_default(struct checker *ck, const struct m_param *p,
+				  const struct ast_expr *e)
+{
+	switch (e->kind) {
+	case EX_STRING: return e->u.str.s;
+	case EX_INT: return arena_printf(ck->arena, "%lld", (long long)e->u.i);
+	case EX_BOOL: return e->u.b ? "true" : "false";
+	case EX_SIZE: return arena_printf(ck->arena, "%llu",
+					  (unsigned long long)(ast_size_bytes(e) / 1000000000ULL));
+	case EX_INSTANCE: return e->u.text;
+	default: break;
+	}
+	(void)p;
+	return NULL;
+}
+
 static void check_params(struct checker *ck, const struct ast_item *b)
 {
 	for (const struct ast_item *it = b->children; it; it = it->next) {
@@ -1062,29 +1078,86 @@ static void check_params(struct checker *ck, const struct ast_item *b)
 		for (; param_types[n]; n++)
 			if (strcmp(param_types[n], it->type_name) == 0)
 				known = true;
-		if (known)
+		if (!known) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0210, it->type_span,
+						  "unknown parameter type `%s`", it->type_name);
+			const char *best = suggest_best(it->type_name, param_types, n);
+			if (best)
+				diag_help(ck->diags, d, "did you mean `%s`?", best);
+			else
+				diag_help(ck->diags, d, "parameter types are `string`, `int`, `bool`, `instance` and `size`");
 			continue;
-		struct diag *d = diag_add(ck->diags, DIAG_E0210, it->type_span,
-					  "unknown parameter type `%s`", it->type_name);
-		const char *best = suggest_best(it->type_name, param_types, n);
-		if (best)
-			diag_help(ck->diags, d, "did you mean `%s`?", best);
-		else
-			diag_help(ck->diags, d, "parameter types are `string`, `int`, `bool`, `instance` and `size`");
+		}
+		struct m_param *p = arena_alloc(ck->arena, sizeof *p);
+		p->name = it->name;
+		p->span = it->name_span;
+		p->item = it;
+		p->type = it->type_name;
+		if (it->value) {
+			const struct ast_expr *e = it->value;
+			if (e->kind != param_literal(p->type)) {
+				if (e->kind != EX_INVALID) {
+					struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+								  "default of %s parameter `%s` is %s %s",
+								  p->type, p->name,
+								  e->kind == EX_INT || e->kind == EX_INSTANCE ? "an" : "a",
+								  ast_expr_kind_name(e->kind));
+					diag_help(ck->diags, d, "write a %s value, or change the parameter's type", p->type);
+				}
+			} else {
+				p->dflt = param_default(ck, p, e);
+			}
+		}
+		ptrvec_push(ck->arena, &ck->env->params, p);
 	}
+}
+
+struct m_subnet *ck_subnet_of(struct checker *ck, const struct ast_item *block)
+{
+	for (size_t i = 0; i < ck->env->networks.n; i++) {
+		const struct m_network *net = ck->env->networks.items[i];
+		for (size_t k = 0; k < net->subnets.n; k++) {
+			struct m_subnet *sn = net->subnets.items[k];
+			if (sn->item == block)
+				return sn;
+		}
+	}
+	return NULL;
+}
+
+struct m_sg *ck_sg_of(struct checker *ck, const struct ast_item *block)
+{
+	for (size_t i = 0; i < ck->env->networks.n; i++) {
+		struct m_sg *sg = find_sg(ck->env->networks.items[i], block);
+		if (sg)
+			return sg;
+	}
+	return NULL;
+}
+
+struct m_param *ck_param_of(struct checker *ck, const struct ast_item *item)
+{
+	for (size_t i = 0; i < ck->env->params.n; i++) {
+		struct m_param *p = ck->env->params.items[i];
+		if (p->item == item)
+			return p;
+	}
+	return NULL;
 }
 
 static struct m_env *check_environment(struct checker *ck, const struct ast_item *b)
 {
 	const struct block_schema *bs = schema_block("environment");
 	struct slots sl;
-	validate_attrs(ck, b, bs, &sl);
+	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_env *env = arena_alloc(ck->arena, sizeof *env);
 	env->name = b->name;
 	env->span = b->name_span;
+	env->source = src_get(ck->res->src, b->span.file)->path;
+	ck->env = env;
 	if (sl.at[0])
 		check_region(ck, sl.at[0], env);
-	env->description = get_string(ck, b->scope, sl.at[1]);
+	env->description = ck_get_string(ck, b->scope, sl.at[1]);
 	if (env->description && strlen(env->description) > 1024) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0210, sl.at[1]->value->span,
 					  "description is %zu bytes; CloudFormation allows 1024",
@@ -1096,18 +1169,19 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	check_params(ck, b);
 
 	struct ptrvec blocks = { 0 };
-	child_blocks(ck, b, "network", &blocks);
+	ck_child_blocks(ck, b, "network", &blocks);
 	for (size_t i = 0; i < blocks.n; i++) {
 		struct m_network *net = check_network(ck, env, blocks.items[i]);
 		if (net)
 			ptrvec_push(ck->arena, &env->networks, net);
 	}
+	ck_workloads(ck, b);
 	return env;
 }
 
 struct m_env *check_file(struct resolver *r, const struct ast_file *f)
 {
-	struct checker ck = { r->arena, r->diags, r };
+	struct checker ck = { .arena = r->arena, .diags = r->diags, .res = r };
 	const struct ast_item *env_block = NULL;
 	for (const struct ast_item *it = f->items; it; it = it->next) {
 		if (it->kind == IT_PARAM) {
@@ -1120,7 +1194,7 @@ struct m_env *check_file(struct resolver *r, const struct ast_file *f)
 			continue;
 		const struct block_schema *bs = schema_block(it->block_kind);
 		if (!bs) {
-			unknown_kind(&ck, it);
+			ck_unknown_kind(&ck, it);
 			continue;
 		}
 		if (!check_placement(&ck, it, bs, NULL))

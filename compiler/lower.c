@@ -10,17 +10,11 @@
  * cloudformation.md and endpoints.md.
  */
 #include "lower.h"
+#include "lower_impl.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
-
-struct lowerer {
-	struct arena *a;
-	struct cfn_template *t;
-	const struct m_env *env;
-	struct ptrvec ids; /* logical IDs handed out so far */
-};
 
 const char *lower_pascal(struct arena *a, const char *name)
 {
@@ -53,9 +47,7 @@ static bool id_taken(const struct lowerer *lw, const char *id)
  * Logical IDs must be unique; `a_b` and `aB` both give `AB`. The later
  * declaration gets a number, which keeps every earlier ID stable.
  */
-static const char *logical_id(struct lowerer *lw, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static const char *logical_id(struct lowerer *lw, const char *fmt, ...)
+const char *logical_id(struct lowerer *lw, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -78,7 +70,7 @@ static const char *net_stem(struct lowerer *lw, const struct m_network *net)
 	return p;
 }
 
-static struct cv *tags(struct lowerer *lw, const char *name)
+struct cv *lw_tags(struct lowerer *lw, const char *name)
 {
 	struct arena *a = lw->a;
 	struct cv *arr = cv_arr(a);
@@ -95,15 +87,15 @@ static struct cv *tags(struct lowerer *lw, const char *name)
 	return arr;
 }
 
-static const char *fmt_cidr(struct lowerer *lw, struct cidr c)
+const char *lw_cidr(struct lowerer *lw, struct cidr c)
 {
 	char buf[CIDR_STR_MAX];
 	cidr_format(c, buf);
 	return arena_strdup(lw->a, buf);
 }
 
-static void output(struct lowerer *lw, const char *id, const char *desc,
-		   struct cv *value)
+void lw_output(struct lowerer *lw, const char *id, const char *desc,
+	       struct cv *value)
 {
 	struct arena *a = lw->a;
 	struct cv *o = cv_obj(a);
@@ -114,19 +106,6 @@ static void output(struct lowerer *lw, const char *id, const char *desc,
 	cv_set(a, o, "Export", exp);
 	cv_set(a, lw->t->outputs, id, o);
 }
-
-/* Per-network state while its resources are emitted. */
-struct netl {
-	const struct m_network *net;
-	const char *stem;
-	const char *vpc;
-	const char *igw_attachment;      /* NULL without public subnets */
-	const char *public_rt;
-	const char **subnet_ids;         /* parallel to net->subnets */
-	const char **route_tables;       /* parallel; NULL for public subnets */
-	const char **nat_ids;            /* parallel; set where hosts_nat */
-	const char *endpoint_sg;
-};
 
 static const char *res_name(struct lowerer *lw, const struct netl *nl,
 			    const char *suffix)
@@ -141,11 +120,11 @@ static void lower_vpc(struct lowerer *lw, struct netl *nl)
 	struct arena *a = lw->a;
 	nl->vpc = logical_id(lw, "%sVpc", nl->stem);
 	struct cfn_resource *r = cfn_add(lw->t, nl->vpc, "AWS::EC2::VPC");
-	cv_set(a, r->props, "CidrBlock", cv_str(a, fmt_cidr(lw, nl->net->cidr)));
+	cv_set(a, r->props, "CidrBlock", cv_str(a, lw_cidr(lw, nl->net->cidr)));
 	cv_set(a, r->props, "EnableDnsHostnames", cv_bool(a, true));
 	cv_set(a, r->props, "EnableDnsSupport", cv_bool(a, true));
-	cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, NULL)));
-	output(lw, logical_id(lw, "%sVpcId", nl->stem),
+	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, NULL)));
+	lw_output(lw, logical_id(lw, "%sVpcId", nl->stem),
 	       arena_printf(a, "VPC of network %s", nl->net->name), cv_ref(a, nl->vpc));
 }
 
@@ -163,7 +142,7 @@ static void lower_internet_gateway(struct lowerer *lw, struct netl *nl)
 	struct arena *a = lw->a;
 	const char *igw = logical_id(lw, "%sInternetGateway", nl->stem);
 	struct cfn_resource *r = cfn_add(lw->t, igw, "AWS::EC2::InternetGateway");
-	cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, "igw")));
+	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, "igw")));
 
 	nl->igw_attachment = logical_id(lw, "%sInternetGatewayAttachment", nl->stem);
 	r = cfn_add(lw->t, nl->igw_attachment, "AWS::EC2::VPCGatewayAttachment");
@@ -173,7 +152,7 @@ static void lower_internet_gateway(struct lowerer *lw, struct netl *nl)
 	nl->public_rt = logical_id(lw, "%sPublicRouteTable", nl->stem);
 	r = cfn_add(lw->t, nl->public_rt, "AWS::EC2::RouteTable");
 	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
-	cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, "public")));
+	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, "public")));
 
 	r = cfn_add(lw->t, logical_id(lw, "%sPublicDefaultRoute", nl->stem), "AWS::EC2::Route");
 	cfn_depends(lw->t, r, nl->igw_attachment);
@@ -192,12 +171,12 @@ static void lower_subnets(struct lowerer *lw, struct netl *nl)
 		nl->subnet_ids[i] = logical_id(lw, "%s%sSubnet", nl->stem, stem);
 		struct cfn_resource *r = cfn_add(lw->t, nl->subnet_ids[i], "AWS::EC2::Subnet");
 		cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
-		cv_set(a, r->props, "CidrBlock", cv_str(a, fmt_cidr(lw, sn->cidr)));
+		cv_set(a, r->props, "CidrBlock", cv_str(a, lw_cidr(lw, sn->cidr)));
 		/* The zone letter, in whatever Region the stack lands in. */
 		cv_set(a, r->props, "AvailabilityZone",
 		       cv_sub(a, arena_printf(a, "${AWS::Region}%c", sn->zone)));
-		cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, sn->name)));
-		output(lw, logical_id(lw, "%s%sSubnetId", nl->stem, stem),
+		cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, sn->name)));
+		lw_output(lw, logical_id(lw, "%s%sSubnetId", nl->stem, stem),
 		       arena_printf(a, "subnet %s of network %s (zone %c, %s)", sn->name,
 				    net->name, sn->zone, sn->public ? "public" : "private"),
 		       cv_ref(a, nl->subnet_ids[i]));
@@ -217,12 +196,12 @@ static void lower_nat(struct lowerer *lw, struct netl *nl)
 		struct cfn_resource *r = cfn_add(lw->t, eip, "AWS::EC2::EIP");
 		cfn_depends(lw->t, r, nl->igw_attachment);
 		cv_set(a, r->props, "Domain", cv_str(a, "vpc"));
-		cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, arena_printf(a, "nat-%c", sn->zone))));
+		cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, arena_printf(a, "nat-%c", sn->zone))));
 		nl->nat_ids[i] = logical_id(lw, "%s%sNatGateway", nl->stem, stem);
 		r = cfn_add(lw->t, nl->nat_ids[i], "AWS::EC2::NatGateway");
 		cv_set(a, r->props, "AllocationId", cv_getatt(a, eip, "AllocationId"));
 		cv_set(a, r->props, "SubnetId", cv_ref(a, nl->subnet_ids[i]));
-		cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, arena_printf(a, "nat-%c", sn->zone))));
+		cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, arena_printf(a, "nat-%c", sn->zone))));
 	}
 }
 
@@ -258,7 +237,7 @@ static void lower_routes(struct lowerer *lw, struct netl *nl)
 			rt = nl->route_tables[i] = logical_id(lw, "%s%sRouteTable", nl->stem, stem);
 			struct cfn_resource *r = cfn_add(lw->t, rt, "AWS::EC2::RouteTable");
 			cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
-			cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, sn->name)));
+			cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, sn->name)));
 			const char *nat = net->isolation == ISO_RESTRICTED ? nat_for(nl, sn) : NULL;
 			if (nat) {
 				r = cfn_add(lw->t, logical_id(lw, "%s%sNatRoute", nl->stem, stem),
@@ -276,7 +255,7 @@ static void lower_routes(struct lowerer *lw, struct netl *nl)
 	}
 }
 
-static struct cv *rule(struct lowerer *lw, const char *proto, int from, int to,
+struct cv *lw_rule(struct lowerer *lw, const char *proto, int from, int to,
 		       const char *peer_key, struct cv *peer, const char *desc)
 {
 	struct arena *a = lw->a;
@@ -296,10 +275,10 @@ static struct cv *rule(struct lowerer *lw, const char *proto, int from, int to,
  * A group without egress rules would get AWS's default allow-all egress;
  * one rule to the loopback range, which never leaves the host, replaces it.
  */
-static struct cv *no_egress(struct lowerer *lw)
+struct cv *lw_no_egress(struct lowerer *lw)
 {
 	struct cv *arr = cv_arr(lw->a);
-	cv_push(lw->a, arr, rule(lw, "-1", -1, -1, "CidrIp", cv_str(lw->a, "127.0.0.1/32"),
+	cv_push(lw->a, arr, lw_rule(lw, "-1", -1, -1, "CidrIp", cv_str(lw->a, "127.0.0.1/32"),
 				 "no egress: replaces the default allow-all rule"));
 	return arr;
 }
@@ -313,15 +292,15 @@ static void lower_endpoint_sg(struct lowerer *lw, struct netl *nl)
 	       cv_strf(a, "HTTPS from network %s to its interface endpoints", nl->net->name));
 	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
 	struct cv *in = cv_arr(a);
-	cv_push(a, in, rule(lw, "tcp", 443, 443, "CidrIp",
-			    cv_str(a, fmt_cidr(lw, nl->net->cidr)), "HTTPS from the VPC"));
+	cv_push(a, in, lw_rule(lw, "tcp", 443, 443, "CidrIp",
+			    cv_str(a, lw_cidr(lw, nl->net->cidr)), "HTTPS from the VPC"));
 	cv_set(a, r->props, "SecurityGroupIngress", in);
-	cv_set(a, r->props, "SecurityGroupEgress", no_egress(lw));
-	cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, "endpoints")));
+	cv_set(a, r->props, "SecurityGroupEgress", lw_no_egress(lw));
+	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, "endpoints")));
 }
 
 /* Gateway prefix-list IDs differ per Region and cannot be looked up in a template. */
-static const char *prefix_list_param(struct lowerer *lw, const struct ep_service *svc)
+const char *lw_prefix_list_param(struct lowerer *lw, const struct ep_service *svc)
 {
 	struct arena *a = lw->a;
 	const char *id = arena_printf(a, "%sPrefixListId", svc->logical);
@@ -344,10 +323,10 @@ static struct cv *peer_value(struct lowerer *lw, const struct m_rule *r,
 	switch (r->peer) {
 	case PEER_CIDR:
 		*key = "CidrIp";
-		return cv_str(a, fmt_cidr(lw, r->cidr));
+		return cv_str(a, lw_cidr(lw, r->cidr));
 	case PEER_PREFIX_LIST:
 		*key = r->egress ? "DestinationPrefixListId" : "SourcePrefixListId";
-		return cv_ref(a, prefix_list_param(lw, r->prefix_list));
+		return cv_ref(a, lw_prefix_list_param(lw, r->prefix_list));
 	case PEER_GROUP:
 	case PEER_SELF:
 		break;
@@ -385,13 +364,13 @@ static void lower_security_groups(struct lowerer *lw, struct netl *nl)
 			struct cv *peer = peer_value(lw, ru, &key);
 			if (peer)
 				cv_push(a, ru->egress ? out : in,
-					rule(lw, ru->protocol, ru->from_port, ru->to_port, key, peer,
+					lw_rule(lw, ru->protocol, ru->from_port, ru->to_port, key, peer,
 					     ru->description));
 		}
 		if (in->u.items.n)
 			cv_set(a, r->props, "SecurityGroupIngress", in);
-		cv_set(a, r->props, "SecurityGroupEgress", out->u.items.n ? out : no_egress(lw));
-		cv_set(a, r->props, "Tags", tags(lw, res_name(lw, nl, sg->name)));
+		cv_set(a, r->props, "SecurityGroupEgress", out->u.items.n ? out : lw_no_egress(lw));
+		cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, sg->name)));
 	}
 	for (size_t i = 0; i < net->sgs.n; i++) {
 		const struct m_sg *sg = net->sgs.items[i];
@@ -429,6 +408,7 @@ static void lower_endpoints(struct lowerer *lw, struct netl *nl)
 			continue;
 		const struct ep_service *svc = &ep_services[i];
 		const char *id = logical_id(lw, "%s%sEndpoint", nl->stem, svc->logical);
+		ptrvec_push(a, &nl->endpoint_ids, (void *)id);
 		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::VPCEndpoint");
 		cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
 		cv_set(a, r->props, "ServiceName", cv_sub(a, svc->service_name));
@@ -460,22 +440,43 @@ static void lower_endpoints(struct lowerer *lw, struct netl *nl)
 
 static void lower_network(struct lowerer *lw, const struct m_network *net)
 {
-	struct netl nl = { .net = net };
+	struct netl *nl = arena_alloc(lw->a, sizeof *nl);
 	size_t n = net->subnets.n + 1;
-	nl.stem = net_stem(lw, net);
-	nl.subnet_ids = arena_calloc(lw->a, n, sizeof *nl.subnet_ids);
-	nl.route_tables = arena_calloc(lw->a, n, sizeof *nl.route_tables);
-	nl.nat_ids = arena_calloc(lw->a, n, sizeof *nl.nat_ids);
-	lower_vpc(lw, &nl);
+	nl->net = net;
+	nl->stem = net_stem(lw, net);
+	nl->subnet_ids = arena_calloc(lw->a, n, sizeof *nl->subnet_ids);
+	nl->route_tables = arena_calloc(lw->a, n, sizeof *nl->route_tables);
+	nl->nat_ids = arena_calloc(lw->a, n, sizeof *nl->nat_ids);
+	ptrvec_push(lw->a, &lw->nets, nl);
+	lower_vpc(lw, nl);
 	if (any_public(net))
-		lower_internet_gateway(lw, &nl);
-	lower_subnets(lw, &nl);
-	lower_nat(lw, &nl);
-	lower_routes(lw, &nl);
+		lower_internet_gateway(lw, nl);
+	lower_subnets(lw, nl);
+	lower_nat(lw, nl);
+	lower_routes(lw, nl);
 	if (net->ninterface)
-		lower_endpoint_sg(lw, &nl);
-	lower_security_groups(lw, &nl);
-	lower_endpoints(lw, &nl);
+		lower_endpoint_sg(lw, nl);
+	lower_security_groups(lw, nl);
+	lower_endpoints(lw, nl);
+}
+
+struct netl *lw_net(const struct lowerer *lw, const struct m_network *net)
+{
+	for (size_t i = 0; i < lw->nets.n; i++) {
+		struct netl *nl = lw->nets.items[i];
+		if (nl->net == net)
+			return nl;
+	}
+	return NULL;
+}
+
+const char *lw_subnet_id(const struct lowerer *lw, const struct m_subnet *sn)
+{
+	const struct netl *nl = lw_net(lw, sn->net);
+	for (size_t i = 0; i < sn->net->subnets.n; i++)
+		if (sn->net->subnets.items[i] == sn)
+			return nl->subnet_ids[i];
+	return NULL;
 }
 
 /* Deploying to another Region than the one checked would void the zone checks. */
@@ -509,5 +510,7 @@ struct cfn_template *lower_env(struct arena *a, const struct m_env *env)
 	region_rule(&lw);
 	for (size_t i = 0; i < env->networks.n; i++)
 		lower_network(&lw, env->networks.items[i]);
+	lower_workloads(&lw);
+	lower_params(&lw);
 	return lw.t;
 }

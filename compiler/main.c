@@ -4,6 +4,9 @@
  *   sgc build FILE [-o OUT]    compile to a CloudFormation template
  *   sgc check FILE...          diagnostics only
  *
+ * With -o, the lifecycle scripts and remote-access helpers the template
+ * embeds or refers to are written beside it (lifecycle/, remote/).
+ *
  * Exit status: 0 success, 1 diagnostics with errors, 2 usage or I/O.
  * Output files are written to a temporary file beside the target and
  * renamed into place, so a failed build leaves nothing behind.
@@ -190,20 +193,29 @@ static bool use_color(enum color_mode m)
 	       strcmp(term, "dumb") != 0;
 }
 
-/* Write through `OUT.tmp.XXXXXX` in the same directory, then rename. */
-static int write_atomically(const char *path, const char *data, size_t len)
+/* A file written to a temporary beside its target, renamed in place later. */
+struct pending {
+	char *tmp;
+	const char *path;
+};
+
+/* Write `data` to `path.tmp.XXXXXX`; the caller renames or unlinks it. */
+static bool write_temp(const char *path, const char *data, size_t len, bool exec,
+		       struct pending *p)
 {
 	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	if (!tmp)
-		return EXIT_USAGE;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp.XXXXXX", 12);
-	int fd = mkstemp(tmp);
+	p->path = path;
+	p->tmp = malloc(n + 12);
+	if (!p->tmp)
+		return false;
+	memcpy(p->tmp, path, n);
+	memcpy(p->tmp + n, ".tmp.XXXXXX", 12);
+	int fd = mkstemp(p->tmp);
 	if (fd < 0) {
 		fprintf(stderr, "sgc: cannot write `%s`: %s\n", path, strerror(errno));
-		free(tmp);
-		return EXIT_USAGE;
+		free(p->tmp);
+		p->tmp = NULL;
+		return false;
 	}
 	FILE *f = fdopen(fd, "wb");
 	bool ok = f && fwrite(data, 1, len, f) == len;
@@ -211,13 +223,69 @@ static int write_atomically(const char *path, const char *data, size_t len)
 	if (!f)
 		close(fd);
 	/* mkstemp makes the file 0600; an output file should look like any other. */
-	ok = ok && chmod(tmp, 0644) == 0;
-	ok = ok && rename(tmp, path) == 0;
-	if (!ok) {
+	ok = ok && chmod(p->tmp, exec ? 0755 : 0644) == 0;
+	if (!ok)
 		fprintf(stderr, "sgc: cannot write `%s`: %s\n", path, strerror(errno));
-		unlink(tmp);
+	return ok;
+}
+
+static bool make_parent_dirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		bool ok = mkdir(path, 0755) == 0 || errno == EEXIST;
+		*p = '/';
+		if (!ok) {
+			fprintf(stderr, "sgc: cannot create `%s`: %s\n", path, strerror(errno));
+			return false;
+		}
 	}
-	free(tmp);
+	return true;
+}
+
+/*
+ * The template and the files beside it (lifecycle scripts, remote-access
+ * helpers) are all written to temporaries first and renamed only when
+ * every one was written, so an I/O error leaves no partial set behind.
+ */
+static int write_outputs(const char *out, const char *json, size_t len,
+			 const struct cfn_template *t)
+{
+	size_t nfiles = t->files.n;
+	struct pending *p = calloc(nfiles + 1, sizeof *p);
+	char **paths = calloc(nfiles + 1, sizeof *paths);
+	bool ok = p && paths;
+	const char *slash = strrchr(out, '/');
+	int dirlen = slash ? (int)(slash - out) + 1 : 0;
+	for (size_t i = 0; ok && i < nfiles; i++) {
+		const struct cfn_file *f = t->files.items[i];
+		paths[i] = malloc((size_t)dirlen + strlen(f->path) + 1);
+		if (!paths[i]) {
+			ok = false;
+			break;
+		}
+		sprintf(paths[i], "%.*s%s", dirlen, out, f->path);
+		ok = make_parent_dirs(paths[i]) &&
+		     write_temp(paths[i], f->text, f->len, f->executable, &p[i]);
+	}
+	ok = ok && write_temp(out, json, len, false, &p[nfiles]);
+	for (size_t i = 0; ok && i <= nfiles; i++) {
+		if (rename(p[i].tmp, p[i].path) != 0) {
+			fprintf(stderr, "sgc: cannot write `%s`: %s\n", p[i].path, strerror(errno));
+			ok = false;
+		}
+	}
+	for (size_t i = 0; p && i <= nfiles; i++) {
+		if (p[i].tmp && !ok)
+			unlink(p[i].tmp);
+		free(p[i].tmp);
+	}
+	for (size_t i = 0; paths && i < nfiles; i++)
+		free(paths[i]);
+	free(paths);
+	free(p);
 	return ok ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -278,7 +346,7 @@ static int cmd_build(const struct options *o)
 			fprintf(stderr, "sgc: out of memory while writing the template\n");
 			status = EXIT_USAGE;
 		} else if (o->output && strcmp(o->output, "-") != 0) {
-			status = write_atomically(o->output, json, n);
+			status = write_outputs(o->output, json, n, c.tmpl);
 		} else if (fwrite(json, 1, n, stdout) != n || fflush(stdout) != 0) {
 			fprintf(stderr, "sgc: cannot write the template: %s\n", strerror(errno));
 			status = EXIT_USAGE;

@@ -29,6 +29,7 @@ struct m_network;
 struct m_subnet {
 	const char *name;
 	struct span span;
+	const void *item;       /* the AST block, to bind references */
 	struct cidr cidr;
 	struct span cidr_span;
 	char zone;
@@ -86,6 +87,164 @@ struct m_tag {
 	const char *key, *value;
 };
 
+/* A deploy-time parameter (`param name: type = default`). */
+struct m_param {
+	const char *name;
+	struct span span;
+	const void *item;    /* the AST declaration, to bind `param.x` */
+	const char *type;    /* string, int, bool, instance, size */
+	const char *dflt;    /* rendered default, NULL without one */
+	bool used;           /* only used parameters reach the template */
+};
+
+/* A value known either now or at deploy time: `ml.t3.medium` or `param.x`. */
+struct m_value {
+	const char *literal;
+	struct m_param *param;
+	struct span span;
+};
+
+struct m_kms {
+	const char *name;
+	struct span span;
+	const char *description;
+	bool rotation;
+	int window_days;
+};
+
+struct m_domain;
+
+struct m_repo {
+	const char *name;       /* sgl name */
+	struct span span;
+	const char *repo_name;  /* AWS name */
+	const char *external;   /* `public:pypi`, or NULL */
+	const char *format;     /* pip tool format: pypi, npm, maven, nuget */
+	struct ptrvec upstreams; /* struct m_repo *, lookup order */
+	const char *description;
+	struct m_domain *domain;
+};
+
+struct m_domain {
+	const char *name;
+	struct span span;
+	const char *domain_name;
+	struct m_kms *kms;
+	struct ptrvec repos;    /* struct m_repo *, upstreams before their users */
+};
+
+struct m_bucket {
+	const char *name;
+	struct span span;
+	bool versioning, retain;
+	struct m_kms *kms;
+};
+
+struct m_ecr {
+	const char *name;
+	struct span span;
+	int keep_images;
+	const char *tag_prefix;
+	int expire_days;
+	bool scan_on_push, immutable;
+	struct m_kms *kms;
+};
+
+struct m_secret {
+	const char *name;
+	struct span span;
+	const char *description;
+	struct m_kms *kms;
+	bool generate;
+};
+
+enum m_host {
+	HOST_NOTEBOOK,    /* notebook instance: root, cron, 5-minute limit */
+	HOST_CODE_EDITOR, /* Studio Code Editor app */
+	HOST_JUPYTERLAB,  /* Studio JupyterLab app */
+};
+
+/* One lifecycle script, composed and rendered by the checker. */
+struct m_script {
+	const char *file_name;   /* `analyst-on-start.sh` */
+	const char *hook;        /* `on start` */
+	enum m_host host;
+	const char *text;
+	size_t len;
+	struct ptrvec repos;     /* struct m_repo * it installs from */
+	bool stops_notebook;     /* calls StopNotebookInstance */
+	struct span span;
+};
+
+struct m_allow {
+	struct ptrvec actions, resources; /* const char * */
+	struct span span;
+};
+
+/* What an execution role is granted, derived from what the file declares. */
+struct m_grants {
+	struct ptrvec buckets, ecrs, secrets, repos, kms; /* model objects */
+	bool stop_notebook;
+	struct ptrvec allows;       /* struct m_allow * */
+	struct ptrvec managed;      /* const char * policy names */
+};
+
+struct m_notebook {
+	const char *name;
+	struct span span;
+	struct m_value instance;
+	int volume_gb;
+	struct m_subnet *subnet;
+	struct ptrvec sgs;          /* struct m_sg *; empty: sgc makes one */
+	bool root_access, direct_internet;
+	struct m_kms *kms;
+	const char *platform;
+	struct m_script *on_create, *on_start;
+	struct m_grants grants;
+};
+
+enum m_app {
+	APP_CODE_EDITOR,
+	APP_JUPYTERLAB,
+};
+
+struct m_app_settings {
+	bool present;
+	struct m_script *on_start;
+	struct m_value instance;
+};
+
+struct m_user {
+	const char *name;
+	struct span span;
+	const char *profile_name;
+};
+
+struct m_space {
+	const char *name;
+	struct span span;
+	const char *space_name;
+	enum m_app app;
+	struct m_user *owner;       /* NULL: shared */
+	struct m_value instance;
+	int ebs_gb;                 /* 0: the domain default */
+	bool remote_access;
+};
+
+struct m_studio {
+	const char *name;
+	struct span span;
+	bool sso, vpc_only, docker, efs_automount;
+	struct m_network *net;
+	struct ptrvec subnets;      /* struct m_subnet * */
+	int ebs_default_gb, ebs_max_gb;
+	int idle_minutes;           /* 0: no idle shutdown */
+	struct m_kms *kms;
+	struct m_app_settings apps[2]; /* indexed by enum m_app */
+	struct ptrvec users, spaces;
+	struct m_grants grants;
+};
+
 struct m_env {
 	const char *name;
 	struct span span;
@@ -94,6 +253,10 @@ struct m_env {
 	struct m_tag *tags;
 	size_t ntags;
 	struct ptrvec networks; /* struct m_network * */
+	struct ptrvec params;   /* struct m_param * */
+	struct ptrvec kms_keys, domains, buckets, ecrs, secrets, notebooks,
+		studios;        /* declaration order, each of its model type */
+	const char *source;     /* the .sgl path, for script headers */
 };
 
 #endif

@@ -126,12 +126,6 @@ static void declare_items(struct resolver *r, struct scope *s,
 	}
 }
 
-static void module_names(const char **out)
-{
-	for (unsigned i = 0; i < stdlib_count; i++)
-		out[i] = stdlib_files[i].name;
-}
-
 static struct symbol *std_namespace(struct resolver *r)
 {
 	struct symbol *std = scope_find(r->global, "std");
@@ -158,11 +152,13 @@ static void import_module(struct resolver *r, const struct ast_item *it)
 		return;
 	}
 	const char *mod = path->parts[1];
-	const struct stdlib_file *sf = stdlib_find(mod);
+	const struct stdlib_file *sf = stdlib_module(mod);
 	if (!sf) {
 		const char *names[64];
-		unsigned n = stdlib_count < 64 ? stdlib_count : 64;
-		module_names(names);
+		unsigned n = stdlib_module_names(names, 64);
+		/* Suggest `endpoints`, not `endpoints.sgl`. */
+		for (unsigned i = 0; i < n; i++)
+			names[i] = arena_strndup(r->arena, names[i], strlen(names[i]) - 4);
 		struct diag *d = diag_add(r->diags, DIAG_E0203, path->spans[1],
 					  "no standard library module `%s`", full);
 		const char *best = suggest_best(mod, names, n);
@@ -232,7 +228,7 @@ static void unknown_member(struct resolver *r, const struct ast_name *name,
 	const char *prefix = ast_name_str(r->arena, &(struct ast_name){
 		.parts = name->parts, .spans = name->spans, .n = i });
 	if (owner->kind == SYM_NAMESPACE && strcmp(owner->name, "std") == 0 &&
-	    stdlib_find(name->parts[i])) {
+	    stdlib_module(name->parts[i])) {
 		struct diag *d = diag_add(r->diags, DIAG_E0213, name->spans[i],
 					  "module `std.%s` is not imported",
 					  name->parts[i]);
@@ -251,17 +247,36 @@ static void unknown_member(struct resolver *r, const struct ast_name *name,
 		diag_help(r->diags, d, "did you mean `%s.%s`?", prefix, best);
 }
 
+/*
+ * `codeartifact.ml.packages`: a block kind may prefix a block's name, for
+ * readability; the kind must then match.
+ */
+static struct symbol *kind_qualified(const struct scope *from, const struct ast_name *name)
+{
+	if (name->n < 2)
+		return NULL;
+	for (const struct scope *s = from; s; s = s->parent) {
+		struct symbol *sym = scope_find(s, name->parts[1]);
+		if (sym && sym->kind == SYM_BLOCK && strcmp(sym->item->block_kind, name->parts[0]) == 0)
+			return sym;
+	}
+	return NULL;
+}
+
 struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
 			      const struct ast_name *name)
 {
 	struct symbol *sym = NULL;
+	int first = 1;
 	for (const struct scope *s = from; s && !sym; s = s->parent)
 		sym = scope_find(s, name->parts[0]);
+	if (!sym && (sym = kind_qualified(from, name)) != NULL)
+		first = 2;
 	if (!sym) {
 		unknown_first(r, from, name);
 		return NULL;
 	}
-	for (int i = 1; i < name->n; i++) {
+	for (int i = first; i < name->n; i++) {
 		struct symbol *next = sym->members ? scope_find(sym->members, name->parts[i]) : NULL;
 		/* `param.x` may be declared in any enclosing block, not just the nearest. */
 		if (!next && sym->kind == SYM_NAMESPACE && strcmp(sym->name, "param") == 0) {

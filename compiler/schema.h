@@ -29,6 +29,9 @@ enum vtype {
 	VT_ENDPOINTS, /* an endpoint set: `std.endpoints.notebook + [logs]` */
 	VT_REF,       /* a reference to a block of kind `ref_kind` */
 	VT_PORT,      /* an integer 0..65535 */
+	VT_REFS,      /* one reference or a list of them, to blocks of `ref_kind` */
+	VT_SCRIPT,    /* lifecycle steps: a call or a list of calls */
+	VT_STRINGS,   /* a list of strings */
 };
 
 struct attr_schema {
@@ -36,13 +39,13 @@ struct attr_schema {
 	enum vtype type;
 	bool required;
 	const char *const *choices; /* VT_WORD: NULL-terminated */
-	const char *ref_kind;       /* VT_REF */
+	const char *ref_kind;       /* VT_REF, VT_REFS: kinds separated by `|` */
 	const char *doc;            /* one line, for docs and messages */
 };
 
 struct block_schema {
 	const char *kind;
-	const char *parent;         /* kind of the enclosing block; NULL: top level */
+	const char *parent;         /* enclosing kinds separated by `|`; NULL: top level */
 	bool named;
 	const struct attr_schema *attrs;
 	size_t nattrs;
@@ -52,6 +55,9 @@ struct block_schema {
 const struct block_schema *schema_block(const char *kind);
 const struct block_schema *schema_blocks(size_t *n);
 int schema_attr_index(const struct block_schema *b, const char *name);
+
+/* Is `kind` one of the `|`-separated kinds in `kinds`? */
+bool schema_kind_in(const char *kinds, const char *kind);
 
 /* "a CIDR block", "a string", ... for messages. */
 const char *schema_type_name(enum vtype t);

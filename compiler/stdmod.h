@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 struct stdlib_file {
-	const char *name; /* "endpoints" for stdlib/endpoints.sgl */
+	const char *name; /* path under stdlib/: "endpoints.sgl" */
 	const char *text; /* NUL-terminated */
 	size_t len;
 };
@@ -18,6 +18,13 @@ struct stdlib_file {
 extern const struct stdlib_file stdlib_files[];
 extern const unsigned stdlib_count;
 
-const struct stdlib_file *stdlib_find(const char *name);
+/* A file by its path under stdlib/. */
+const struct stdlib_file *stdlib_find(const char *path);
+
+/* The module `std.NAME`: stdlib/NAME.sgl. */
+const struct stdlib_file *stdlib_module(const char *name);
+
+/* Names of all modules into out[0..cap); returns how many. */
+unsigned stdlib_module_names(const char **out, unsigned cap);
 
 #endif

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Golden tests: every examples/NAME.sgl builds, byte for byte, to
-# tests/golden/NAME.json (and its diagnostics to NAME.stderr), twice in a
+# Golden tests: every examples/NAME.sgl builds, byte for byte, to the
+# directory tests/golden/NAME/ (stack.json plus the lifecycle/ and remote/
+# files written beside it, and stderr when it prints warnings), twice in a
 # row with identical output. UPDATE=1 rewrites the expected files.
 set -u
 sgc=${1:?usage: run.sh path/to/sgc}
@@ -10,32 +11,26 @@ pass=0
 fail=0
 for src in examples/*.sgl; do
 	name=$(basename "$src" .sgl)
-	"$sgc" build --color=never "$src" -o "$dir/$name.json" 2>"$dir/$name.stderr"
+	mkdir -p "$dir/$name" "$dir/again/$name"
+	"$sgc" build --color=never "$src" -o "$dir/$name/stack.json" 2>"$dir/$name.stderr"
 	status=$?
-	"$sgc" build --color=never "$src" -o "$dir/$name.again.json" 2>/dev/null
-	if [ "${UPDATE:-}" = 1 ]; then
-		cp "$dir/$name.json" "tests/golden/$name.json" 2>/dev/null
-		if [ -s "$dir/$name.stderr" ]; then
-			cp "$dir/$name.stderr" "tests/golden/$name.stderr"
-		else
-			rm -f "tests/golden/$name.stderr"
-		fi
+	"$sgc" build --color=never "$src" -o "$dir/again/$name/stack.json" 2>/dev/null
+	[ -s "$dir/$name.stderr" ] && cp "$dir/$name.stderr" "$dir/$name/stderr"
+	if [ "${UPDATE:-}" = 1 ] && [ "$status" -eq 0 ]; then
+		rm -rf "tests/golden/$name"
+		cp -R "$dir/$name" "tests/golden/$name"
 	fi
 	problem=
 	if [ "$status" -ne 0 ]; then
 		problem="exit $status"
-	elif ! cmp -s "$dir/$name.json" "tests/golden/$name.json"; then
-		problem="template differs from tests/golden/$name.json"
-		diff -u "tests/golden/$name.json" "$dir/$name.json" | head -40
-	elif ! cmp -s "$dir/$name.json" "$dir/$name.again.json"; then
+		head -20 "$dir/$name.stderr"
+	elif [ ! -d "tests/golden/$name" ]; then
+		problem="no tests/golden/$name/"
+	elif ! diff -r "tests/golden/$name" "$dir/$name" >"$dir/diff"; then
+		problem="output differs from tests/golden/$name/"
+		head -40 "$dir/diff"
+	elif ! diff -r "$dir/$name" "$dir/again/$name" >/dev/null; then
 		problem="two builds differ"
-	else
-		expected=/dev/null
-		[ -f "tests/golden/$name.stderr" ] && expected="tests/golden/$name.stderr"
-		if ! cmp -s "$dir/$name.stderr" "$expected"; then
-			problem="diagnostics differ from $expected"
-			diff -u "$expected" "$dir/$name.stderr" | head -40
-		fi
 	fi
 	if [ -n "$problem" ]; then
 		echo "FAIL golden $name: $problem"

@@ -1,0 +1,1069 @@
+/*
+ * check_workloads.c - the checker's rules for everything in an environment
+ * beyond its networks: KMS keys, CodeArtifact, buckets, ECR repositories,
+ * secrets, notebook instances and Studio domains, their lifecycle scripts,
+ * and the grants their execution roles derive from what they use.
+ *
+ * Names are checked against the patterns in the CloudFormation schemas
+ * (shared/cfn-schemas/); limits come from shared/reference/cloudformation.md.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check_impl.h"
+#include "diag.h"
+#include "lifecycle.h"
+#include "suggest.h"
+
+/* ---- registry: AST block -> model object --------------------------------- */
+
+static void reg(struct checker *ck, const struct ast_item *item, void *obj)
+{
+	ptrvec_push(ck->arena, &ck->reg_items, (void *)item);
+	ptrvec_push(ck->arena, &ck->reg_objs, obj);
+}
+
+static void *obj_of(const struct checker *ck, const struct ast_item *item)
+{
+	for (size_t i = 0; i < ck->reg_items.n; i++)
+		if (ck->reg_items.items[i] == item)
+			return ck->reg_objs.items[i];
+	return NULL;
+}
+
+/* `sagemaker_packages` -> `sagemaker-packages`: AWS names prefer hyphens. */
+static const char *aws_name(struct checker *ck, const char *name)
+{
+	char *s = arena_strdup(ck->arena, name);
+	for (char *p = s; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	return s;
+}
+
+/* ---- references ------------------------------------------------------------ */
+
+static const char *kinds_text(struct checker *ck, const char *kinds)
+{
+	struct strbuf b = { 0 };
+	strbuf_puts(ck->arena, &b, "`");
+	for (const char *p = kinds; *p; p++) {
+		if (*p == '|')
+			strbuf_puts(ck->arena, &b, strchr(p + 1, '|') ? "`, `" : "` or `");
+		else
+			strbuf_add(ck->arena, &b, p, 1);
+	}
+	strbuf_puts(ck->arena, &b, "`");
+	return b.s;
+}
+
+/* A reference to a block of one of `kinds`; reports and returns NULL otherwise. */
+static const struct ast_item *ref_block(struct checker *ck, const struct scope *sc,
+					const struct ast_expr *e, const char *kinds)
+{
+	if (e->kind != EX_NAME) {
+		if (e->kind != EX_INVALID) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+						  "expected a reference to a %s block, found %s",
+						  kinds_text(ck, kinds), ast_expr_kind_name(e->kind));
+			diag_help(ck->diags, d, "write the block's name, e.g. `vpc.private_a`");
+		}
+		return NULL;
+	}
+	struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+	if (!sym)
+		return NULL;
+	if (sym->kind != SYM_BLOCK || !schema_kind_in(kinds, sym->item->block_kind)) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
+					  "`%s` is %s, not a %s block",
+					  ast_name_str(ck->arena, e->u.name),
+					  sym->kind == SYM_BLOCK
+						  ? arena_printf(ck->arena, "a `%s` block", sym->item->block_kind)
+						  : sym->kind == SYM_PARAM ? "a parameter" : "a definition",
+					  kinds_text(ck, kinds));
+		diag_secondary(ck->diags, d, sym->span, "declared here");
+		return NULL;
+	}
+	return sym->item;
+}
+
+/* Each element of a list, or the single value. */
+static void ref_blocks(struct checker *ck, const struct scope *sc,
+		       const struct ast_item *attr, const char *kinds,
+		       struct ptrvec *out)
+{
+	if (!attr)
+		return;
+	const struct ast_expr *e = attr->value;
+	if (e->kind != EX_LIST) {
+		const struct ast_item *b = ref_block(ck, sc, e, kinds);
+		if (b)
+			ptrvec_push(ck->arena, out, (void *)b);
+		return;
+	}
+	for (const struct ast_expr *x = e->u.list.head; x; x = x->next) {
+		const struct ast_item *b = ref_block(ck, sc, x, kinds);
+		if (b)
+			ptrvec_push(ck->arena, out, (void *)b);
+	}
+}
+
+static void *ref_obj(struct checker *ck, const struct scope *sc,
+		     const struct ast_item *attr, const char *kind)
+{
+	if (!attr)
+		return NULL;
+	const struct ast_item *b = ref_block(ck, sc, attr->value, kind);
+	return b ? obj_of(ck, b) : NULL;
+}
+
+static void get_strings(struct checker *ck, const struct scope *sc,
+			const struct ast_item *attr, struct ptrvec *out)
+{
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_LIST, VT_STRINGS);
+	if (!e)
+		return;
+	for (const struct ast_expr *x = e->u.list.head; x; x = x->next) {
+		const struct ast_expr *v = ck_deref(ck, sc, x);
+		if (!v)
+			continue;
+		if (v->kind != EX_STRING) {
+			ck_wrong_type(ck, attr, v, VT_STRINGS);
+			continue;
+		}
+		ptrvec_push(ck->arena, out, (void *)v->u.str.s);
+	}
+}
+
+/* ---- names and numbers ------------------------------------------------------ */
+
+static bool is_lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool is_alnum(char c)
+{
+	return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+
+/* SageMaker names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`. */
+static bool sagemaker_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 63 || !is_alnum(s[0]) || !is_alnum(s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* CodeArtifact domains: `^([a-z][a-z0-9\-]{0,48}[a-z0-9])$`. */
+static bool domain_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 50 || s[0] < 'a' || s[0] > 'z' || !is_lower_alnum(s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_lower_alnum(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* CodeArtifact repositories: `^([A-Za-z0-9][A-Za-z0-9._\-]{1,99})$`. */
+static bool repo_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 100 || !is_alnum(s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+static void bad_name(struct checker *ck, struct span at, const char *what,
+		     const char *name, const char *rule)
+{
+	struct diag *d = diag_add(ck->diags, DIAG_E0507, at,
+				  "`%s` is not a valid %s name", name, what);
+	diag_note(ck->diags, d, "%s names are %s", what, rule);
+	diag_help(ck->diags, d, "rename the block, or set `name = \"...\"`");
+}
+
+static const char *checked_name(struct checker *ck, const struct ast_item *b,
+				const struct ast_item *name_attr, const char *what,
+				bool (*ok)(const char *), const char *rule)
+{
+	const char *name = name_attr ? ck_get_string(ck, b->scope, name_attr) : NULL;
+	struct span at = name_attr ? name_attr->value->span : b->name_span;
+	if (!name)
+		name = aws_name(ck, b->name);
+	if (!ok(name)) {
+		bad_name(ck, at, what, name, rule);
+		return NULL;
+	}
+	return name;
+}
+
+static const char *sagemaker_rule = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit";
+
+/*
+ * Whole gigabytes: `50 GB` and `50 GiB` both mean 50, as the SageMaker
+ * APIs count volume sizes in GiB under the name "GB".
+ */
+static int get_gb(struct checker *ck, const struct scope *sc,
+		  const struct ast_item *attr, int dflt, int lo, int hi)
+{
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_SIZE, VT_SIZE);
+	if (!e)
+		return dflt;
+	uint64_t gb;
+	switch (e->u.size.unit) {
+	case UNIT_GB:
+	case UNIT_GIB: gb = e->u.size.amount; break;
+	case UNIT_TB:
+	case UNIT_TIB: gb = e->u.size.amount > UINT64_MAX / 1024 ? UINT64_MAX : e->u.size.amount * 1024; break;
+	default: gb = 0; break;
+	}
+	if (gb < (uint64_t)lo || gb > (uint64_t)hi) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0508, e->span,
+					  "`%s` must be from %d GB to %d GB", attr->name, lo, hi);
+		diag_label(ck->diags, d, "%s", e->u.size.unit < UNIT_GB || (e->u.size.unit >= UNIT_KIB && e->u.size.unit < UNIT_GIB)
+			   ? "sizes here are whole GB" : "out of range");
+		return dflt;
+	}
+	return (int)gb;
+}
+
+static int get_minutes(struct checker *ck, const struct scope *sc,
+		       const struct ast_item *attr, int dflt, int lo, int hi)
+{
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_DURATION, VT_DURATION);
+	if (!e)
+		return dflt;
+	uint64_t m = e->u.seconds / 60;
+	if (e->u.seconds % 60 || m < (uint64_t)lo || m > (uint64_t)hi) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0508, e->span,
+					  "`%s` must be whole minutes from %dm to %dm", attr->name, lo, hi);
+		diag_help(ck->diags, d, "write e.g. `%dm` or `%dh`", lo, lo / 60 ? lo / 60 : 1);
+		return dflt;
+	}
+	return (int)m;
+}
+
+static int get_days(struct checker *ck, const struct scope *sc,
+		    const struct ast_item *attr, int dflt, int lo, int hi)
+{
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_DURATION, VT_DURATION);
+	if (!e)
+		return dflt;
+	uint64_t d = e->u.seconds / 86400;
+	if (e->u.seconds % 86400 || d < (uint64_t)lo || d > (uint64_t)hi) {
+		struct diag *dg = diag_add(ck->diags, DIAG_E0508, e->span,
+					   "`%s` must be whole days from %dd to %dd", attr->name, lo, hi);
+		diag_help(ck->diags, dg, "write e.g. `%dd`", lo);
+		return dflt;
+	}
+	return (int)d;
+}
+
+static int get_int(struct checker *ck, const struct scope *sc,
+		   const struct ast_item *attr, int dflt, int lo, int hi)
+{
+	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_INT, VT_INT);
+	if (!e)
+		return dflt;
+	if (e->u.i < lo || e->u.i > hi) {
+		diag_add(ck->diags, DIAG_E0508, e->span, "`%s` must be from %d to %d",
+			 attr->name, lo, hi);
+		return dflt;
+	}
+	return (int)e->u.i;
+}
+
+/* `ml.t3.medium`, or `param.x` of type instance (a deploy-time value). */
+static struct m_value get_instance(struct checker *ck, const struct scope *sc,
+				   const struct ast_item *attr)
+{
+	struct m_value v = { 0 };
+	if (!attr)
+		return v;
+	const struct ast_expr *e = attr->value;
+	v.span = e->span;
+	if (e->kind == EX_NAME) {
+		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+		if (sym && sym->kind == SYM_PARAM) {
+			v.param = ck_param_of(ck, sym->item);
+			if (v.param && strcmp(v.param->type, "instance") != 0) {
+				struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+							  "parameter `%s` is a %s, not an instance type",
+							  v.param->name, v.param->type);
+				diag_secondary(ck->diags, d, v.param->span, "declared here");
+				v.param = NULL;
+			}
+			if (v.param)
+				v.param->used = true;
+			return v;
+		}
+		if (!sym)
+			return v;
+		e = ck_deref(ck, sc, e);
+		if (!e)
+			return v;
+	}
+	if (e->kind != EX_INSTANCE) {
+		ck_wrong_type(ck, attr, e, VT_INSTANCE);
+		return v;
+	}
+	v.literal = e->u.text;
+	return v;
+}
+
+/* ---- KMS, CodeArtifact, storage ------------------------------------------ */
+
+static void check_kms(struct checker *ck, const struct ast_item *b)
+{
+	struct slots sl;
+	ck_validate_attrs(ck, b, schema_block("kms_key"), &sl);
+	struct m_kms *k = arena_alloc(ck->arena, sizeof *k);
+	k->name = b->name;
+	k->span = b->name_span;
+	k->description = ck_get_string(ck, b->scope, sl.at[0]);
+	k->rotation = ck_get_bool(ck, b->scope, sl.at[1], true);
+	/* AWS KMS waits 7 to 30 days before deleting a key. */
+	k->window_days = get_days(ck, b->scope, sl.at[2], 30, 7, 30);
+	reg(ck, b, k);
+	ptrvec_push(ck->arena, &ck->env->kms_keys, k);
+}
+
+static const char *external_connection(const char *word, const char **format)
+{
+	static const char *const map[][3] = {
+		{ "pypi", "public:pypi", "pypi" },
+		{ "npm", "public:npmjs", "npm" },
+		{ "maven", "public:maven-central", "maven" },
+		{ "nuget", "public:nuget-org", "nuget" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i][0], word) == 0) {
+			*format = map[i][2];
+			return map[i][1];
+		}
+	return NULL;
+}
+
+/*
+ * Repositories come out upstreams first: CloudFormation creates a
+ * repository only after the ones it names as upstreams (DependsOn), and a
+ * cycle can never be created at all.
+ */
+static bool order_repo(struct checker *ck, struct m_domain *dom, struct m_repo *r,
+		       struct ptrvec *visiting, struct ptrvec *done)
+{
+	for (size_t i = 0; i < done->n; i++)
+		if (done->items[i] == r)
+			return true;
+	for (size_t i = 0; i < visiting->n; i++) {
+		if (visiting->items[i] != r)
+			continue;
+		struct diag *d = diag_add(ck->diags, DIAG_E0506, r->span,
+					  "repository `%s` is its own upstream through `%s`",
+					  r->name, ((struct m_repo *)visiting->items[visiting->n - 1])->name);
+		diag_help(ck->diags, d, "remove one `upstream` so the chain ends at a repository with `external`");
+		return false;
+	}
+	ptrvec_push(ck->arena, visiting, r);
+	for (size_t i = 0; i < r->upstreams.n; i++)
+		if (!order_repo(ck, dom, r->upstreams.items[i], visiting, done))
+			return false;
+	visiting->n--;
+	ptrvec_push(ck->arena, done, r);
+	return true;
+}
+
+static void check_codeartifact(struct checker *ck, const struct ast_item *b)
+{
+	struct slots sl;
+	ck_validate_attrs(ck, b, schema_block("codeartifact"), &sl);
+	struct m_domain *dom = arena_alloc(ck->arena, sizeof *dom);
+	dom->name = b->name;
+	dom->span = b->name_span;
+	dom->domain_name = checked_name(ck, b, sl.at[0], "CodeArtifact domain", domain_name_ok,
+					"2 to 50 lowercase letters, digits and hyphens, starting with a letter");
+	dom->kms = ref_obj(ck, b->scope, sl.at[1], "kms_key");
+	reg(ck, b, dom);
+
+	struct ptrvec blocks = { 0 }, repos = { 0 };
+	ck_child_blocks(ck, b, "repository", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		const struct ast_item *rb = blocks.items[i];
+		struct m_repo *r = arena_alloc(ck->arena, sizeof *r);
+		r->name = rb->name;
+		r->span = rb->name_span;
+		r->domain = dom;
+		r->format = "pypi";
+		reg(ck, rb, r);
+		ptrvec_push(ck->arena, &repos, r);
+	}
+	for (size_t i = 0; i < blocks.n; i++) {
+		const struct ast_item *rb = blocks.items[i];
+		struct m_repo *r = repos.items[i];
+		struct slots rs;
+		const struct block_schema *schema = schema_block("repository");
+		ck_validate_attrs(ck, rb, schema, &rs);
+		r->repo_name = checked_name(ck, rb, rs.at[0], "CodeArtifact repository",
+					    repo_name_ok,
+					    "2 to 100 letters, digits, `.`, `_` and `-`, starting with a letter or digit");
+		if (rs.at[1]) {
+			const char *w = ck_get_word(ck, rs.at[1], schema->attrs[1].choices);
+			if (w)
+				r->external = external_connection(w, &r->format);
+		}
+		struct ptrvec ups = { 0 };
+		ref_blocks(ck, rb->scope, rs.at[2], "repository", &ups);
+		for (size_t k = 0; k < ups.n; k++) {
+			struct m_repo *up = obj_of(ck, ups.items[k]);
+			if (!up || up->domain != dom) {
+				struct diag *d = diag_add(ck->diags, DIAG_E0212, rs.at[2]->value->span,
+							  "upstreams must be repositories of domain `%s`",
+							  dom->name);
+				diag_help(ck->diags, d, "declare the upstream inside `codeartifact %s`", dom->name);
+				continue;
+			}
+			ptrvec_push(ck->arena, &r->upstreams, up);
+		}
+		r->description = ck_get_string(ck, rb->scope, rs.at[3]);
+	}
+	struct ptrvec visiting = { 0 };
+	for (size_t i = 0; i < repos.n; i++)
+		if (!order_repo(ck, dom, repos.items[i], &visiting, &dom->repos))
+			break;
+	ptrvec_push(ck->arena, &ck->env->domains, dom);
+}
+
+static void check_bucket(struct checker *ck, const struct ast_item *b)
+{
+	struct slots sl;
+	ck_validate_attrs(ck, b, schema_block("bucket"), &sl);
+	struct m_bucket *bk = arena_alloc(ck->arena, sizeof *bk);
+	bk->name = b->name;
+	bk->span = b->name_span;
+	bk->versioning = ck_get_bool(ck, b->scope, sl.at[0], true);
+	bk->kms = ref_obj(ck, b->scope, sl.at[1], "kms_key");
+	bk->retain = ck_get_bool(ck, b->scope, sl.at[2], true);
+	reg(ck, b, bk);
+	ptrvec_push(ck->arena, &ck->env->buckets, bk);
+}
+
+static void check_ecr(struct checker *ck, const struct ast_item *b)
+{
+	struct slots sl;
+	ck_validate_attrs(ck, b, schema_block("ecr_repository"), &sl);
+	struct m_ecr *r = arena_alloc(ck->arena, sizeof *r);
+	r->name = b->name;
+	r->span = b->name_span;
+	r->keep_images = get_int(ck, b->scope, sl.at[0], 20, 1, 10000);
+	r->tag_prefix = sl.at[1] ? ck_get_string(ck, b->scope, sl.at[1]) : "v";
+	if (!r->tag_prefix)
+		r->tag_prefix = "v";
+	r->expire_days = get_days(ck, b->scope, sl.at[2], 14, 1, 3650);
+	r->scan_on_push = ck_get_bool(ck, b->scope, sl.at[3], true);
+	r->immutable = ck_get_bool(ck, b->scope, sl.at[4], true);
+	r->kms = ref_obj(ck, b->scope, sl.at[5], "kms_key");
+	reg(ck, b, r);
+	ptrvec_push(ck->arena, &ck->env->ecrs, r);
+}
+
+static void check_secret(struct checker *ck, const struct ast_item *b)
+{
+	struct slots sl;
+	ck_validate_attrs(ck, b, schema_block("secret"), &sl);
+	struct m_secret *s = arena_alloc(ck->arena, sizeof *s);
+	s->name = b->name;
+	s->span = b->name_span;
+	s->description = ck_get_string(ck, b->scope, sl.at[0]);
+	s->kms = ref_obj(ck, b->scope, sl.at[1], "kms_key");
+	s->generate = ck_get_bool(ck, b->scope, sl.at[2], false);
+	reg(ck, b, s);
+	ptrvec_push(ck->arena, &ck->env->secrets, s);
+}
+
+/* ---- grants ---------------------------------------------------------------- */
+
+static void add_unique(struct checker *ck, struct ptrvec *list, void *obj)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (list->items[i] == obj)
+			return;
+	ptrvec_push(ck->arena, list, obj);
+}
+
+static void grant_use(struct checker *ck, struct m_grants *g, const struct ast_item *b)
+{
+	void *obj = obj_of(ck, b);
+	if (!obj)
+		return;
+	const char *k = b->block_kind;
+	add_unique(ck, strcmp(k, "bucket") == 0 ? &g->buckets
+		       : strcmp(k, "ecr_repository") == 0 ? &g->ecrs
+		       : strcmp(k, "secret") == 0 ? &g->secrets
+		       : strcmp(k, "repository") == 0 ? &g->repos : &g->kms, obj);
+}
+
+/* What a script's steps call: repositories it installs from, StopNotebookInstance. */
+static void grant_script(struct checker *ck, struct m_grants *g, const struct m_script *s)
+{
+	if (!s)
+		return;
+	for (size_t k = 0; k < s->repos.n; k++)
+		add_unique(ck, &g->repos, s->repos.items[k]);
+	g->stop_notebook |= s->stops_notebook;
+}
+
+/* IAM actions look like `service:Action`; `*` alone is never granted. */
+static bool action_ok(const char *a)
+{
+	const char *colon = strchr(a, ':');
+	if (!colon || colon == a || !colon[1])
+		return false;
+	for (const char *p = a; p < colon; p++)
+		if (!is_lower_alnum(*p) && *p != '-')
+			return false;
+	return true;
+}
+
+static void check_allows(struct checker *ck, const struct ast_item *owner,
+			 struct m_grants *g)
+{
+	struct ptrvec blocks = { 0 };
+	ck_child_blocks(ck, owner, "allow", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		const struct ast_item *b = blocks.items[i];
+		struct slots sl;
+		ck_validate_attrs(ck, b, schema_block("allow"), &sl);
+		struct m_allow *al = arena_alloc(ck->arena, sizeof *al);
+		al->span = b->kind_span;
+		get_strings(ck, b->scope, sl.at[0], &al->actions);
+		get_strings(ck, b->scope, sl.at[1], &al->resources);
+		for (size_t k = 0; k < al->actions.n; k++) {
+			const char *a = al->actions.items[k];
+			if (action_ok(a))
+				continue;
+			struct diag *d = diag_add(ck->diags, DIAG_E0210, sl.at[0]->value->span,
+						  "`%s` is not an IAM action sgc will grant", a);
+			diag_note(ck->diags, d, "actions are `service:Action`; a bare `*` would grant everything");
+			diag_help(ck->diags, d, "name the actions, e.g. `\"s3:GetObject\"`");
+		}
+		if (sl.at[0] && sl.at[1] && al->actions.n && al->resources.n)
+			ptrvec_push(ck->arena, &g->allows, al);
+	}
+}
+
+static void check_managed(struct checker *ck, const struct scope *sc,
+			  const struct ast_item *attr, struct m_grants *g)
+{
+	get_strings(ck, sc, attr, &g->managed);
+	for (size_t i = 0; i < g->managed.n; i++) {
+		const char *name = g->managed.items[i];
+		bool ok = *name != '\0';
+		for (const char *p = name; *p; p++)
+			if (!is_alnum(*p) && !strchr("+=,.@_-/", *p))
+				ok = false;
+		if (!ok || name[0] == '/' || strstr(name, "arn:")) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0210, attr->value->span,
+						  "`%s` is not an AWS managed policy name", name);
+			diag_help(ck->diags, d, "write the name only, e.g. `\"AmazonSageMakerFullAccess\"`");
+		}
+	}
+}
+
+/* ---- lifecycle scripts ------------------------------------------------------ */
+
+struct script_ctx {
+	struct lc_script lc;
+	struct m_script *script;
+	unsigned host;          /* LC_NOTEBOOK, LC_STUDIO|LC_CODE_EDITOR, LC_STUDIO */
+	const char *host_name;
+};
+
+static bool arg_count(struct checker *ck, const struct ast_expr *call,
+		      const struct lc_function *fn)
+{
+	if (call->u.call.nargs == fn->nargs)
+		return true;
+	struct diag *d = diag_add(ck->diags, DIAG_E0503, call->span,
+				  "`%s` takes %d argument%s, found %d", fn->name, fn->nargs,
+				  fn->nargs == 1 ? "" : "s", call->u.call.nargs);
+	diag_help(ck->diags, d, "write `%s`", fn->signature);
+	return false;
+}
+
+static const char *quoted_words(struct checker *ck, const struct scope *sc,
+				const struct ast_expr *arg, const struct lc_function *fn)
+{
+	const struct ast_expr *e = ck_deref(ck, sc, arg);
+	if (!e)
+		return NULL;
+	if (e->kind != EX_LIST || e->u.list.n == 0) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0503, arg->span,
+					  "`%s` takes a non-empty list of strings", fn->name);
+		diag_help(ck->diags, d, "write `%s`", fn->signature);
+		return NULL;
+	}
+	struct strbuf b = { 0 };
+	for (const struct ast_expr *x = e->u.list.head; x; x = x->next) {
+		if (x->kind != EX_STRING || x->u.str.len == 0) {
+			diag_add(ck->diags, DIAG_E0503, x->span,
+				 "`%s` takes non-empty strings here", fn->name);
+			return NULL;
+		}
+		if (b.n)
+			strbuf_puts(ck->arena, &b, " ");
+		strbuf_puts(ck->arena, &b, lc_quote(ck->arena, x->u.str.s));
+	}
+	return b.s;
+}
+
+static const char *quoted_string(struct checker *ck, const struct scope *sc,
+				 const struct ast_expr *arg, const struct lc_function *fn)
+{
+	const struct ast_expr *e = ck_deref(ck, sc, arg);
+	if (!e)
+		return NULL;
+	if (e->kind != EX_STRING) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0503, arg->span,
+					  "`%s` expects a string here, found %s", fn->name,
+					  ast_expr_kind_name(e->kind));
+		diag_help(ck->diags, d, "write `%s`", fn->signature);
+		return NULL;
+	}
+	return lc_quote(ck->arena, e->u.str.s);
+}
+
+static void step_pip_from(struct checker *ck, const struct scope *sc,
+			  const struct ast_expr *call, const struct lc_function *fn,
+			  struct script_ctx *sx)
+{
+	const struct ast_item *rb = ref_block(ck, sc, call->u.call.args, "repository");
+	struct m_repo *r = rb ? obj_of(ck, rb) : NULL;
+	if (!r || !r->repo_name || !r->domain->domain_name)
+		return;
+	const char *names[] = { "DOMAIN", "REPOSITORY", "REFRESH_HOURS" };
+	const char *values[] = { lc_quote(ck->arena, r->domain->domain_name),
+				 lc_quote(ck->arena, r->repo_name), "'6'" };
+	lc_add(&sx->lc, fn, names, values, 3);
+	ptrvec_push(ck->arena, &sx->script->repos, r);
+}
+
+static void step_file(struct checker *ck, const struct scope *sc,
+		      const struct ast_expr *call, struct script_ctx *sx)
+{
+	const struct ast_expr *e = ck_deref(ck, sc, call->u.call.args);
+	if (!e)
+		return;
+	if (e->kind != EX_STRING) {
+		diag_add(ck->diags, DIAG_E0503, call->u.call.args->span,
+			 "`file` takes the script's path as a string");
+		return;
+	}
+	size_t len;
+	char *text = src_read_file(ck->arena, ck->env->source, e->u.str.s, &len);
+	if (!text) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0505, e->span,
+					  "cannot read `%s`: %s", e->u.str.s, strerror(errno));
+		diag_note(ck->diags, d, "paths are relative to the directory of the .sgl file");
+		return;
+	}
+	lc_add_text(&sx->lc, arena_printf(ck->arena, "file(\"%s\")", e->u.str.s), text, len);
+}
+
+static void script_step(struct checker *ck, const struct scope *sc,
+			const struct ast_expr *call, struct script_ctx *sx)
+{
+	if (call->kind != EX_CALL) {
+		if (call->kind != EX_INVALID) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0209, call->span,
+						  "expected a lifecycle step, found %s",
+						  ast_expr_kind_name(call->kind));
+			diag_help(ck->diags, d, "write a call such as `std.lifecycle.pip_from(codeartifact.ml.packages)`");
+		}
+		return;
+	}
+	const struct ast_name *fn_name = call->u.call.fn;
+	const char *last = fn_name->parts[fn_name->n - 1];
+	bool is_file = fn_name->n == 1 && strcmp(last, "file") == 0;
+	if (!is_file) {
+		/* `std.lifecycle.x` needs the import, like any stdlib name. */
+		struct ast_name prefix = *fn_name;
+		prefix.n = fn_name->n - 1;
+		bool std_path = fn_name->n == 3 && strcmp(fn_name->parts[0], "std") == 0 &&
+				strcmp(fn_name->parts[1], "lifecycle") == 0;
+		if (!std_path) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0502, fn_name->span,
+						  "unknown lifecycle step `%s`",
+						  ast_name_str(ck->arena, fn_name));
+			diag_help(ck->diags, d, "steps are `std.lifecycle.<step>(...)` or `file(\"script.sh\")`");
+			return;
+		}
+		if (!resolve_lookup(ck->res, sc, &prefix))
+			return;
+	}
+	const struct lc_function *fn = lc_find(last);
+	if (!fn || (is_file != (strcmp(fn->name, "file") == 0))) {
+		const char *names[16];
+		size_t n = lc_count() < 16 ? lc_count() : 16;
+		lc_fill_names(names);
+		struct diag *d = diag_add(ck->diags, DIAG_E0502, fn_name->spans[fn_name->n - 1],
+					  "`std.lifecycle` has no step `%s`", last);
+		const char *best = suggest_best(last, names, n);
+		if (best)
+			diag_help(ck->diags, d, "did you mean `%s`?", best);
+		return;
+	}
+	if (!(fn->hosts & sx->host)) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0504, call->span,
+					  "`%s` cannot run in %s", fn->name, sx->host_name);
+		diag_note(ck->diags, d, "`%s` is for %s", fn->name,
+			  fn->hosts == LC_NOTEBOOK ? "notebook instances"
+			  : fn->hosts == LC_CODE_EDITOR ? "Studio Code Editor apps" : "other hosts");
+		return;
+	}
+	if (!arg_count(ck, call, fn))
+		return;
+	const struct ast_expr *arg = call->u.call.args;
+	if (strcmp(fn->name, "pip_from") == 0) {
+		step_pip_from(ck, sc, call, fn, sx);
+	} else if (strcmp(fn->name, "idle_stop") == 0) {
+		const struct ast_expr *e = ck_deref(ck, sc, arg);
+		if (!e)
+			return;
+		if (e->kind != EX_DURATION || e->u.seconds < 300 || e->u.seconds % 60) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0503, arg->span,
+						  "`idle_stop` takes whole minutes, at least 5m");
+			diag_help(ck->diags, d, "write e.g. `std.lifecycle.idle_stop(1h)`");
+			return;
+		}
+		const char *names[] = { "IDLE_MINUTES" };
+		const char *values[] = { arena_printf(ck->arena, "'%llu'",
+						      (unsigned long long)(e->u.seconds / 60)) };
+		lc_add(&sx->lc, fn, names, values, 1);
+		sx->script->stops_notebook = true;
+	} else if (strcmp(fn->name, "install_tools") == 0 ||
+		   strcmp(fn->name, "code_editor_extensions") == 0) {
+		const char *words = quoted_words(ck, sc, arg, fn);
+		const char *names[] = { fn->name[0] == 'i' ? "TOOLS" : "EXTENSIONS" };
+		if (words)
+			lc_add(&sx->lc, fn, names, &words, 1);
+	} else if (strcmp(fn->name, "git_config") == 0) {
+		const char *values[] = { quoted_string(ck, sc, arg, fn),
+					 quoted_string(ck, sc, arg->next, fn) };
+		const char *names[] = { "GIT_NAME", "GIT_EMAIL" };
+		if (values[0] && values[1])
+			lc_add(&sx->lc, fn, names, values, 2);
+	} else {
+		step_file(ck, sc, call, sx);
+	}
+}
+
+/*
+ * CloudFormation takes lifecycle content base64-encoded, at most 16384
+ * characters: a script of more than 12288 bytes does not fit.
+ */
+static struct m_script *build_script(struct checker *ck, const struct scope *sc,
+				     const struct ast_item *attr, unsigned host,
+				     const char *host_name, const char *file_name,
+				     const char *what)
+{
+	if (!attr)
+		return NULL;
+	struct m_script *s = arena_alloc(ck->arena, sizeof *s);
+	s->file_name = file_name;
+	s->hook = what;
+	s->span = attr->name_span;
+	struct script_ctx sx = { .script = s, .host = host, .host_name = host_name };
+	lc_begin(&sx.lc, ck->arena, host != LC_NOTEBOOK, ck->env->source, what);
+	const struct ast_expr *e = attr->value;
+	unsigned errors = ck->diags->nerrors;
+	if (e->kind == EX_LIST) {
+		for (const struct ast_expr *x = e->u.list.head; x; x = x->next)
+			script_step(ck, sc, x, &sx);
+	} else {
+		script_step(ck, sc, e, &sx);
+	}
+	s->text = sx.lc.text.s;
+	s->len = sx.lc.text.n;
+	size_t encoded = (s->len + 2) / 3 * 4;
+	if (encoded > 16384 && ck->diags->nerrors == errors) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0501, attr->name_span,
+					  "lifecycle script `%s` is %zu bytes; CloudFormation takes at most 12288",
+					  file_name, s->len);
+		diag_note(ck->diags, d, "its base64 form is %zu characters, over the 16384 limit", encoded);
+		diag_help(ck->diags, d, "move long work into a script in S3 or a package, and fetch it from a short step");
+	}
+	return s;
+}
+
+/* ---- notebooks ---------------------------------------------------------------- */
+
+enum { NB_INSTANCE, NB_VOLUME, NB_SUBNET, NB_SGS, NB_ROOT, NB_DIRECT, NB_KMS,
+       NB_PLATFORM, NB_USES, NB_MANAGED, NB_ON_CREATE, NB_ON_START };
+
+static void check_notebook(struct checker *ck, const struct ast_item *b)
+{
+	struct slots sl;
+	ck_validate_attrs(ck, b, schema_block("notebook"), &sl);
+	const struct scope *sc = b->scope;
+	struct m_notebook *nb = arena_alloc(ck->arena, sizeof *nb);
+	nb->name = b->name;
+	nb->span = b->name_span;
+	if (!sagemaker_name_ok(aws_name(ck, b->name)))
+		bad_name(ck, b->name_span, "notebook", b->name, sagemaker_rule);
+	nb->instance = get_instance(ck, sc, sl.at[NB_INSTANCE]);
+	nb->volume_gb = get_gb(ck, sc, sl.at[NB_VOLUME], 5, 5, 16384);
+	const struct ast_item *sb = sl.at[NB_SUBNET] ? ref_block(ck, sc, sl.at[NB_SUBNET]->value, "subnet") : NULL;
+	nb->subnet = sb ? ck_subnet_of(ck, sb) : NULL;
+	struct ptrvec sgs = { 0 };
+	ref_blocks(ck, sc, sl.at[NB_SGS], "security_group", &sgs);
+	for (size_t i = 0; i < sgs.n; i++) {
+		struct m_sg *sg = ck_sg_of(ck, sgs.items[i]);
+		if (!sg)
+			continue;
+		if (!nb->subnet || sg->net != nb->subnet->net) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0511, sl.at[NB_SGS]->value->span,
+						  "security group `%s` is not in the notebook's network",
+						  sg->name);
+			diag_secondary(ck->diags, d, sg->span, "declared in network `%s`", sg->net->name);
+			continue;
+		}
+		ptrvec_push(ck->arena, &nb->sgs, sg);
+	}
+	nb->root_access = ck_get_bool(ck, sc, sl.at[NB_ROOT], false);
+	bool private_net = nb->subnet && nb->subnet->net->isolation != ISO_PUBLIC;
+	nb->direct_internet = ck_get_bool(ck, sc, sl.at[NB_DIRECT], !private_net && !nb->subnet);
+	/* DirectInternetAccess Disabled is accepted only with a SubnetId. */
+	if (!nb->direct_internet && !nb->subnet && !sl.at[NB_SUBNET]) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0510,
+					  sl.at[NB_DIRECT] ? sl.at[NB_DIRECT]->span : b->name_span,
+					  "notebook `%s` has direct internet access off but no subnet",
+					  nb->name);
+		diag_help(ck->diags, d, "add `subnet = <network>.<subnet>`");
+	}
+	nb->kms = ref_obj(ck, sc, sl.at[NB_KMS], "kms_key");
+	nb->platform = sl.at[NB_PLATFORM] ? ck_get_string(ck, sc, sl.at[NB_PLATFORM]) : NULL;
+	if (!nb->platform)
+		nb->platform = "notebook-al2-v3";
+	struct ptrvec uses = { 0 };
+	ref_blocks(ck, sc, sl.at[NB_USES], schema_block("notebook")->attrs[NB_USES].ref_kind, &uses);
+	for (size_t i = 0; i < uses.n; i++)
+		grant_use(ck, &nb->grants, uses.items[i]);
+	if (nb->kms)
+		add_unique(ck, &nb->grants.kms, nb->kms);
+	check_managed(ck, sc, sl.at[NB_MANAGED], &nb->grants);
+	check_allows(ck, b, &nb->grants);
+	const char *stem = aws_name(ck, b->name);
+	nb->on_create = build_script(ck, sc, sl.at[NB_ON_CREATE], LC_NOTEBOOK, "a notebook instance",
+				     arena_printf(ck->arena, "%s-on-create.sh", stem),
+				     arena_printf(ck->arena, "notebook %s, on create", b->name));
+	nb->on_start = build_script(ck, sc, sl.at[NB_ON_START], LC_NOTEBOOK, "a notebook instance",
+				    arena_printf(ck->arena, "%s-on-start.sh", stem),
+				    arena_printf(ck->arena, "notebook %s, on start", b->name));
+	grant_script(ck, &nb->grants, nb->on_create);
+	grant_script(ck, &nb->grants, nb->on_start);
+	reg(ck, b, nb);
+	ptrvec_push(ck->arena, &ck->env->notebooks, nb);
+}
+
+/* ---- Studio ------------------------------------------------------------------ */
+
+enum { ST_SUBNETS, ST_AUTH, ST_ACCESS, ST_DOCKER, ST_EFS, ST_EBS_DEFAULT, ST_EBS_MAX,
+       ST_IDLE, ST_KMS, ST_USES, ST_MANAGED };
+
+static void check_studio_subnets(struct checker *ck, const struct ast_item *b,
+				 const struct slots *sl, struct m_studio *st)
+{
+	struct ptrvec blocks = { 0 };
+	ref_blocks(ck, b->scope, sl->at[ST_SUBNETS], "subnet", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		struct m_subnet *sn = ck_subnet_of(ck, blocks.items[i]);
+		if (!sn)
+			continue;
+		if (!st->net) {
+			st->net = sn->net;
+		} else if (sn->net != st->net) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0509, sl->at[ST_SUBNETS]->value->span,
+						  "studio `%s` uses subnets of networks `%s` and `%s`",
+						  st->name, st->net->name, sn->net->name);
+			diag_help(ck->diags, d, "a domain lives in one VPC: pick subnets of one network");
+			continue;
+		}
+		add_unique(ck, &st->subnets, sn);
+	}
+	/* AWS::SageMaker::Domain SubnetIds: 1 to 16. */
+	if (st->subnets.n > 16) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0508, sl->at[ST_SUBNETS]->value->span,
+					  "a Studio domain takes at most 16 subnets, found %zu",
+					  st->subnets.n);
+		diag_help(ck->diags, d, "list at most 16");
+	}
+}
+
+static void check_apps(struct checker *ck, const struct ast_item *b, struct m_studio *st)
+{
+	static const char *const kinds[] = { "code_editor", "jupyterlab" };
+	for (int a = 0; a < 2; a++) {
+		struct ptrvec blocks = { 0 };
+		ck_child_blocks(ck, b, kinds[a], &blocks);
+		if (!blocks.n)
+			continue;
+		const struct ast_item *ab = blocks.items[0];
+		if (blocks.n > 1) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0207,
+						  ((struct ast_item *)blocks.items[1])->kind_span,
+						  "`%s` is set twice in studio `%s`", kinds[a], st->name);
+			diag_secondary(ck->diags, d, ab->kind_span, "first set here");
+		}
+		struct slots sl;
+		ck_validate_attrs(ck, ab, schema_block(kinds[a]), &sl);
+		struct m_app_settings *app = &st->apps[a];
+		app->present = true;
+		app->instance = get_instance(ck, ab->scope, sl.at[1]);
+		const char *stem = aws_name(ck, b->name);
+		const char *app_name = a == APP_CODE_EDITOR ? "code-editor" : "jupyterlab";
+		app->on_start = build_script(ck, ab->scope, sl.at[0],
+					     a == APP_CODE_EDITOR ? LC_STUDIO | LC_CODE_EDITOR : LC_STUDIO,
+					     a == APP_CODE_EDITOR ? "a Code Editor app" : "a JupyterLab app",
+					     arena_printf(ck->arena, "%s-%s.sh", stem, app_name),
+					     arena_printf(ck->arena, "studio %s, %s app start", b->name,
+							  a == APP_CODE_EDITOR ? "Code Editor" : "JupyterLab"));
+		if (app->on_start)
+			app->on_start->host = a == APP_CODE_EDITOR ? HOST_CODE_EDITOR : HOST_JUPYTERLAB;
+		grant_script(ck, &st->grants, app->on_start);
+	}
+}
+
+static void check_users(struct checker *ck, const struct ast_item *b, struct m_studio *st)
+{
+	struct ptrvec blocks = { 0 };
+	ck_child_blocks(ck, b, "user", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		const struct ast_item *ub = blocks.items[i];
+		struct slots sl;
+		ck_validate_attrs(ck, ub, schema_block("user"), &sl);
+		struct m_user *u = arena_alloc(ck->arena, sizeof *u);
+		u->name = ub->name;
+		u->span = ub->name_span;
+		u->profile_name = checked_name(ck, ub, sl.at[0], "user profile", sagemaker_name_ok,
+					       sagemaker_rule);
+		reg(ck, ub, u);
+		ptrvec_push(ck->arena, &st->users, u);
+	}
+}
+
+enum { SP_APP, SP_OWNER, SP_INSTANCE, SP_EBS, SP_REMOTE, SP_NAME };
+
+static void check_spaces(struct checker *ck, const struct ast_item *b, struct m_studio *st)
+{
+	struct ptrvec blocks = { 0 };
+	ck_child_blocks(ck, b, "space", &blocks);
+	const struct block_schema *schema = schema_block("space");
+	for (size_t i = 0; i < blocks.n; i++) {
+		const struct ast_item *sb = blocks.items[i];
+		struct slots sl;
+		ck_validate_attrs(ck, sb, schema, &sl);
+		struct m_space *sp = arena_alloc(ck->arena, sizeof *sp);
+		sp->name = sb->name;
+		sp->span = sb->name_span;
+		sp->space_name = checked_name(ck, sb, sl.at[SP_NAME], "space", sagemaker_name_ok,
+					      sagemaker_rule);
+		const char *app = sl.at[SP_APP] ? ck_get_word(ck, sl.at[SP_APP], schema->attrs[SP_APP].choices) : NULL;
+		sp->app = app && strcmp(app, "jupyterlab") == 0 ? APP_JUPYTERLAB : APP_CODE_EDITOR;
+		if (sl.at[SP_OWNER]) {
+			const struct ast_item *ob = ref_block(ck, sb->scope, sl.at[SP_OWNER]->value, "user");
+			sp->owner = ob ? obj_of(ck, ob) : NULL;
+			if (ob && !sp->owner) {
+				struct diag *d = diag_add(ck->diags, DIAG_E0212, sl.at[SP_OWNER]->value->span,
+							  "the owner must be a user of studio `%s`", st->name);
+				diag_help(ck->diags, d, "declare `user` blocks inside the studio that owns the space");
+			}
+		}
+		sp->instance = get_instance(ck, sb->scope, sl.at[SP_INSTANCE]);
+		if (!sp->instance.literal && !sp->instance.param)
+			sp->instance.literal = "ml.t3.medium";
+		sp->ebs_gb = sl.at[SP_EBS] ? get_gb(ck, sb->scope, sl.at[SP_EBS], 0, 5, st->ebs_max_gb) : 0;
+		sp->remote_access = ck_get_bool(ck, sb->scope, sl.at[SP_REMOTE], false);
+		reg(ck, sb, sp);
+		ptrvec_push(ck->arena, &st->spaces, sp);
+	}
+}
+
+static void check_studio(struct checker *ck, const struct ast_item *b)
+{
+	const struct block_schema *schema = schema_block("studio");
+	struct slots sl;
+	ck_validate_attrs(ck, b, schema, &sl);
+	const struct scope *sc = b->scope;
+	struct m_studio *st = arena_alloc(ck->arena, sizeof *st);
+	st->name = b->name;
+	st->span = b->name_span;
+	if (!sagemaker_name_ok(aws_name(ck, b->name)))
+		bad_name(ck, b->name_span, "Studio domain", b->name, sagemaker_rule);
+	check_studio_subnets(ck, b, &sl, st);
+	const char *auth = sl.at[ST_AUTH] ? ck_get_word(ck, sl.at[ST_AUTH], schema->attrs[ST_AUTH].choices) : "iam";
+	st->sso = auth && strcmp(auth, "sso") == 0;
+	const char *access = sl.at[ST_ACCESS] ? ck_get_word(ck, sl.at[ST_ACCESS], schema->attrs[ST_ACCESS].choices) : NULL;
+	st->vpc_only = access ? strcmp(access, "vpc_only") == 0
+			      : !(st->net && st->net->isolation == ISO_PUBLIC);
+	st->docker = ck_get_bool(ck, sc, sl.at[ST_DOCKER], false);
+	st->efs_automount = ck_get_bool(ck, sc, sl.at[ST_EFS], true);
+	st->ebs_default_gb = get_gb(ck, sc, sl.at[ST_EBS_DEFAULT], 5, 5, 16384);
+	st->ebs_max_gb = get_gb(ck, sc, sl.at[ST_EBS_MAX], 100, 5, 16384);
+	if (st->ebs_default_gb > st->ebs_max_gb) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0508,
+					  sl.at[ST_EBS_DEFAULT] ? sl.at[ST_EBS_DEFAULT]->value->span : b->name_span,
+					  "default EBS size %d GB is above the maximum %d GB",
+					  st->ebs_default_gb, st->ebs_max_gb);
+		diag_help(ck->diags, d, "raise `ebs_max` or lower `ebs_default`");
+	}
+	/* Studio idle shutdown: 60 to 525600 minutes. */
+	st->idle_minutes = sl.at[ST_IDLE] ? get_minutes(ck, sc, sl.at[ST_IDLE], 0, 60, 525600) : 0;
+	st->kms = ref_obj(ck, sc, sl.at[ST_KMS], "kms_key");
+	struct ptrvec uses = { 0 };
+	ref_blocks(ck, sc, sl.at[ST_USES], schema->attrs[ST_USES].ref_kind, &uses);
+	for (size_t i = 0; i < uses.n; i++)
+		grant_use(ck, &st->grants, uses.items[i]);
+	if (st->kms)
+		add_unique(ck, &st->grants.kms, st->kms);
+	check_managed(ck, sc, sl.at[ST_MANAGED], &st->grants);
+	check_allows(ck, b, &st->grants);
+	check_apps(ck, b, st);
+	check_users(ck, b, st);
+	check_spaces(ck, b, st);
+	reg(ck, b, st);
+	ptrvec_push(ck->arena, &ck->env->studios, st);
+}
+
+/*
+ * Storage and keys first: workloads refer to them. Within a kind,
+ * declaration order, which is also the template's order.
+ */
+void ck_workloads(struct checker *ck, const struct ast_item *env_block)
+{
+	static const struct {
+		const char *kind;
+		void (*check)(struct checker *, const struct ast_item *);
+	} order[] = {
+		{ "kms_key", check_kms },         { "codeartifact", check_codeartifact },
+		{ "bucket", check_bucket },       { "ecr_repository", check_ecr },
+		{ "secret", check_secret },       { "notebook", check_notebook },
+		{ "studio", check_studio },
+	};
+	for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+		struct ptrvec blocks = { 0 };
+		ck_child_blocks(ck, env_block, order[k].kind, &blocks);
+		for (size_t i = 0; i < blocks.n; i++)
+			order[k].check(ck, blocks.items[i]);
+	}
+}

@@ -1,0 +1,935 @@
+/*
+ * lower_workloads.c - KMS keys, CodeArtifact, storage, notebook instances
+ * and Studio domains as CloudFormation, with execution roles whose
+ * statements are derived from what each workload declares it uses.
+ *
+ * Facts and their sources: shared/reference/cloudformation.md; the
+ * remote-access policy follows docs/remote-access.md.
+ */
+#include <string.h>
+
+#include "lifecycle.h"
+#include "lower.h"
+#include "lower_impl.h"
+#include "stdmod.h"
+
+static const char *pascal(struct lowerer *lw, const char *name)
+{
+	return lower_pascal(lw->a, name);
+}
+
+static struct cv *strs(struct lowerer *lw, const char *const *items, size_t n)
+{
+	struct cv *arr = cv_arr(lw->a);
+	for (size_t i = 0; i < n; i++)
+		cv_push(lw->a, arr, cv_str(lw->a, items[i]));
+	return arr;
+}
+
+static struct cv *one(struct lowerer *lw, struct cv *v)
+{
+	struct cv *arr = cv_arr(lw->a);
+	cv_push(lw->a, arr, v);
+	return arr;
+}
+
+static const char *env_name(struct lowerer *lw, const char *name)
+{
+	return arena_printf(lw->a, "%s-%s", lw->env->name, name);
+}
+
+/* Model object -> logical ID, for references between resources. */
+struct idmap {
+	const void *obj;
+	const char *id;
+};
+
+static void map_id(struct lowerer *lw, const void *obj, const char *id)
+{
+	struct idmap *m = arena_alloc(lw->a, sizeof *m);
+	m->obj = obj;
+	m->id = id;
+	ptrvec_push(lw->a, &lw->obj_ids, m);
+}
+
+static const char *id_of(const struct lowerer *lw, const void *obj)
+{
+	for (size_t i = 0; i < lw->obj_ids.n; i++) {
+		const struct idmap *m = lw->obj_ids.items[i];
+		if (m->obj == obj)
+			return m->id;
+	}
+	return NULL;
+}
+
+static struct cv *arn_of(struct lowerer *lw, const void *obj)
+{
+	return cv_getatt(lw->a, id_of(lw, obj), "Arn");
+}
+
+static struct cv *policy_doc(struct lowerer *lw, struct cv *statements)
+{
+	struct cv *doc = cv_obj(lw->a);
+	cv_set(lw->a, doc, "Version", cv_str(lw->a, "2012-10-17"));
+	cv_set(lw->a, doc, "Statement", statements);
+	return doc;
+}
+
+static struct cv *statement(struct lowerer *lw, const char *sid, const char *effect,
+			    struct cv *actions, struct cv *resources)
+{
+	struct cv *st = cv_obj(lw->a);
+	if (sid)
+		cv_set(lw->a, st, "Sid", cv_str(lw->a, sid));
+	cv_set(lw->a, st, "Effect", cv_str(lw->a, effect));
+	cv_set(lw->a, st, "Action", actions);
+	cv_set(lw->a, st, "Resource", resources);
+	return st;
+}
+
+/* ---- KMS keys ---------------------------------------------------------------- */
+
+/*
+ * The key policy delegates to IAM (the account root may administer the
+ * key), which is what lets execution roles use it through their own
+ * policies; the roles get only Decrypt, GenerateDataKey and DescribeKey.
+ */
+static void lower_kms(struct lowerer *lw, const struct m_kms *k)
+{
+	struct arena *a = lw->a;
+	const char *id = logical_id(lw, "%sKey", pascal(lw, k->name));
+	map_id(lw, k, id);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::KMS::Key");
+	r->deletion_policy = "Retain";
+	r->update_replace_policy = "Retain";
+	cv_set(a, r->props, "Description", cv_str(a, k->description ? k->description
+			: arena_printf(a, "sgc environment %s: key %s", lw->env->name, k->name)));
+	cv_set(a, r->props, "EnableKeyRotation", cv_bool(a, k->rotation));
+	cv_set(a, r->props, "PendingWindowInDays", cv_int(a, k->window_days));
+	struct cv *principal = cv_obj(a);
+	cv_set(a, principal, "AWS", cv_sub(a, "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"));
+	struct cv *st = cv_obj(a);
+	cv_set(a, st, "Sid", cv_str(a, "AccountAdministersThroughIam"));
+	cv_set(a, st, "Effect", cv_str(a, "Allow"));
+	cv_set(a, st, "Principal", principal);
+	cv_set(a, st, "Action", cv_str(a, "kms:*"));
+	cv_set(a, st, "Resource", cv_str(a, "*"));
+	cv_set(a, r->props, "KeyPolicy", policy_doc(lw, one(lw, st)));
+	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, k->name)));
+
+	r = cfn_add(lw->t, logical_id(lw, "%sKeyAlias", pascal(lw, k->name)), "AWS::KMS::Alias");
+	cv_set(a, r->props, "AliasName", cv_strf(a, "alias/%s", env_name(lw, k->name)));
+	cv_set(a, r->props, "TargetKeyId", cv_ref(a, id));
+}
+
+/* ---- CodeArtifact ------------------------------------------------------------ */
+
+static void lower_domain(struct lowerer *lw, const struct m_domain *d)
+{
+	struct arena *a = lw->a;
+	const char *id = logical_id(lw, "%sCodeArtifactDomain", pascal(lw, d->name));
+	map_id(lw, d, id);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::CodeArtifact::Domain");
+	cv_set(a, r->props, "DomainName", cv_str(a, d->domain_name));
+	if (d->kms)
+		cv_set(a, r->props, "EncryptionKey", arn_of(lw, d->kms));
+	cv_set(a, r->props, "Tags", lw_tags(lw, d->domain_name));
+	/* d->repos is ordered upstreams first; GetAtt Name also orders creation. */
+	for (size_t i = 0; i < d->repos.n; i++) {
+		const struct m_repo *rp = d->repos.items[i];
+		const char *rid = logical_id(lw, "%sRepository", pascal(lw, rp->name));
+		map_id(lw, rp, rid);
+		r = cfn_add(lw->t, rid, "AWS::CodeArtifact::Repository");
+		cv_set(a, r->props, "RepositoryName", cv_str(a, rp->repo_name));
+		cv_set(a, r->props, "DomainName", cv_getatt(a, id, "Name"));
+		if (rp->description)
+			cv_set(a, r->props, "Description", cv_str(a, rp->description));
+		if (rp->external)
+			cv_set(a, r->props, "ExternalConnections", one(lw, cv_str(a, rp->external)));
+		if (rp->upstreams.n) {
+			struct cv *ups = cv_arr(a);
+			for (size_t k = 0; k < rp->upstreams.n; k++)
+				cv_push(a, ups, cv_getatt(a, id_of(lw, rp->upstreams.items[k]), "Name"));
+			cv_set(a, r->props, "Upstreams", ups);
+		}
+		cv_set(a, r->props, "Tags", lw_tags(lw, rp->repo_name));
+	}
+}
+
+/* Outputs a user copies: the index URL and the login command. */
+static void repo_outputs(struct lowerer *lw, const struct m_repo *rp)
+{
+	struct arena *a = lw->a;
+	const char *stem = pascal(lw, rp->name);
+	lw_output(lw, logical_id(lw, "%sRepositoryEndpoint", stem),
+		  arena_printf(a, "%s index URL of CodeArtifact repository %s", rp->format, rp->repo_name),
+		  cv_sub(a, arena_printf(a,
+			  "https://%s-${AWS::AccountId}.d.codeartifact.${AWS::Region}.amazonaws.com/%s/%s/",
+			  rp->domain->domain_name, rp->format, rp->repo_name)));
+	lw_output(lw, logical_id(lw, "%sLoginCommand", stem),
+		  arena_printf(a, "configure %s for repository %s (token valid 12 hours)", rp->format, rp->repo_name),
+		  cv_sub(a, arena_printf(a,
+			  "aws codeartifact login --tool %s --domain %s --domain-owner ${AWS::AccountId} --repository %s --region ${AWS::Region}",
+			  strcmp(rp->format, "pypi") == 0 ? "pip" : rp->format,
+			  rp->domain->domain_name, rp->repo_name)));
+}
+
+/* ---- storage --------------------------------------------------------------------- */
+
+static void lower_bucket(struct lowerer *lw, const struct m_bucket *b)
+{
+	struct arena *a = lw->a;
+	const char *id = logical_id(lw, "%sBucket", pascal(lw, b->name));
+	map_id(lw, b, id);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::S3::Bucket");
+	if (b->retain) {
+		r->deletion_policy = "Retain";
+		r->update_replace_policy = "Retain";
+	}
+	struct cv *dflt = cv_obj(a);
+	if (b->kms) {
+		cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "aws:kms"));
+		cv_set(a, dflt, "KMSMasterKeyID", arn_of(lw, b->kms));
+	} else {
+		cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "AES256"));
+	}
+	struct cv *rule = cv_obj(a);
+	cv_set(a, rule, "ServerSideEncryptionByDefault", dflt);
+	cv_set(a, rule, "BucketKeyEnabled", cv_bool(a, b->kms != NULL));
+	struct cv *enc = cv_obj(a);
+	cv_set(a, enc, "ServerSideEncryptionConfiguration", one(lw, rule));
+	cv_set(a, r->props, "BucketEncryption", enc);
+	struct cv *pab = cv_obj(a);
+	cv_set(a, pab, "BlockPublicAcls", cv_bool(a, true));
+	cv_set(a, pab, "BlockPublicPolicy", cv_bool(a, true));
+	cv_set(a, pab, "IgnorePublicAcls", cv_bool(a, true));
+	cv_set(a, pab, "RestrictPublicBuckets", cv_bool(a, true));
+	cv_set(a, r->props, "PublicAccessBlockConfiguration", pab);
+	struct cv *own = cv_obj(a);
+	cv_set(a, own, "ObjectOwnership", cv_str(a, "BucketOwnerEnforced"));
+	struct cv *owner = cv_obj(a);
+	cv_set(a, owner, "Rules", one(lw, own));
+	cv_set(a, r->props, "OwnershipControls", owner);
+	struct cv *ver = cv_obj(a);
+	cv_set(a, ver, "Status", cv_str(a, b->versioning ? "Enabled" : "Suspended"));
+	cv_set(a, r->props, "VersioningConfiguration", ver);
+	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, b->name)));
+
+	/* Refuse every request that does not use TLS. */
+	r = cfn_add(lw->t, logical_id(lw, "%sBucketPolicy", pascal(lw, b->name)), "AWS::S3::BucketPolicy");
+	cv_set(a, r->props, "Bucket", cv_ref(a, id));
+	struct cv *st = cv_obj(a);
+	cv_set(a, st, "Sid", cv_str(a, "DenyInsecureTransport"));
+	cv_set(a, st, "Effect", cv_str(a, "Deny"));
+	cv_set(a, st, "Principal", cv_str(a, "*"));
+	cv_set(a, st, "Action", cv_str(a, "s3:*"));
+	struct cv *res = cv_arr(a);
+	cv_push(a, res, cv_getatt(a, id, "Arn"));
+	cv_push(a, res, cv_sub(a, arena_printf(a, "${%s.Arn}/*", id)));
+	cv_set(a, st, "Resource", res);
+	struct cv *cond = cv_obj(a), *b_ = cv_obj(a);
+	cv_set(a, b_, "aws:SecureTransport", cv_str(a, "false"));
+	cv_set(a, cond, "Bool", b_);
+	cv_set(a, st, "Condition", cond);
+	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, one(lw, st)));
+	lw_output(lw, logical_id(lw, "%sBucketName", pascal(lw, b->name)),
+		  arena_printf(a, "name of bucket %s", b->name), cv_ref(a, id));
+}
+
+/* Lifecycle policy text is JSON inside a string; the prefix is [A-Za-z0-9._-]. */
+static const char *ecr_lifecycle(struct lowerer *lw, const struct m_ecr *e)
+{
+	return arena_printf(lw->a,
+		"{\"rules\":["
+		"{\"rulePriority\":1,\"description\":\"expire untagged images after %d days\","
+		"\"selection\":{\"tagStatus\":\"untagged\",\"countType\":\"sinceImagePushed\","
+		"\"countUnit\":\"days\",\"countNumber\":%d},\"action\":{\"type\":\"expire\"}},"
+		"{\"rulePriority\":2,\"description\":\"keep the newest %d images tagged %s*\","
+		"\"selection\":{\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"%s\"],"
+		"\"countType\":\"imageCountMoreThan\",\"countNumber\":%d},\"action\":{\"type\":\"expire\"}}]}",
+		e->expire_days, e->expire_days, e->keep_images, e->tag_prefix, e->tag_prefix,
+		e->keep_images);
+}
+
+static void lower_ecr(struct lowerer *lw, const struct m_ecr *e)
+{
+	struct arena *a = lw->a;
+	const char *id = logical_id(lw, "%sEcrRepository", pascal(lw, e->name));
+	map_id(lw, e, id);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::ECR::Repository");
+	struct cv *scan = cv_obj(a);
+	cv_set(a, scan, "ScanOnPush", cv_bool(a, e->scan_on_push));
+	cv_set(a, r->props, "ImageScanningConfiguration", scan);
+	cv_set(a, r->props, "ImageTagMutability", cv_str(a, e->immutable ? "IMMUTABLE" : "MUTABLE"));
+	struct cv *enc = cv_obj(a);
+	cv_set(a, enc, "EncryptionType", cv_str(a, e->kms ? "KMS" : "AES256"));
+	if (e->kms)
+		cv_set(a, enc, "KmsKey", arn_of(lw, e->kms));
+	cv_set(a, r->props, "EncryptionConfiguration", enc);
+	struct cv *lp = cv_obj(a);
+	cv_set(a, lp, "LifecyclePolicyText", cv_str(a, ecr_lifecycle(lw, e)));
+	cv_set(a, r->props, "LifecyclePolicy", lp);
+	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, e->name)));
+	lw_output(lw, logical_id(lw, "%sEcrRepositoryUri", pascal(lw, e->name)),
+		  arena_printf(a, "URI of ECR repository %s", e->name),
+		  cv_getatt(a, id, "RepositoryUri"));
+}
+
+/* No SecretString: the value is set outside the template (or generated). */
+static void lower_secret(struct lowerer *lw, const struct m_secret *s)
+{
+	struct arena *a = lw->a;
+	const char *id = logical_id(lw, "%sSecret", pascal(lw, s->name));
+	map_id(lw, s, id);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SecretsManager::Secret");
+	cv_set(a, r->props, "Name", cv_str(a, arena_printf(a, "%s/%s", lw->env->name, s->name)));
+	cv_set(a, r->props, "Description", cv_str(a, s->description ? s->description
+			: arena_printf(a, "secret %s of environment %s; set its value with "
+					  "aws secretsmanager put-secret-value", s->name, lw->env->name)));
+	if (s->kms)
+		cv_set(a, r->props, "KmsKeyId", arn_of(lw, s->kms));
+	if (s->generate) {
+		struct cv *gen = cv_obj(a);
+		cv_set(a, gen, "PasswordLength", cv_int(a, 32));
+		cv_set(a, gen, "ExcludePunctuation", cv_bool(a, true));
+		cv_set(a, r->props, "GenerateSecretString", gen);
+	}
+	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, s->name)));
+	lw_output(lw, logical_id(lw, "%sSecretArn", pascal(lw, s->name)),
+		  arena_printf(a, "ARN of secret %s", s->name), cv_ref(a, id));
+}
+
+/* ---- execution roles ------------------------------------------------------------- */
+
+static struct cv *sub_arn(struct lowerer *lw, const char *text)
+{
+	return cv_sub(lw->a, text);
+}
+
+static void add_kms_use(struct lowerer *lw, struct ptrvec *keys, const struct m_kms *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < keys->n; i++)
+		if (keys->items[i] == k)
+			return;
+	ptrvec_push(lw->a, keys, (void *)k);
+}
+
+/*
+ * Least privilege from declarations: each bucket, image repository,
+ * secret, package repository and key the workload uses adds exactly the
+ * actions that use needs, on that resource's ARN only. Statements whose
+ * action cannot be scoped to a resource (ecr:GetAuthorizationToken,
+ * sts:GetServiceBearerToken) say so in their Sid and carry a condition
+ * where AWS offers one.
+ */
+static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
+				   bool is_notebook)
+{
+	struct arena *a = lw->a;
+	struct cv *sts = cv_arr(a);
+	static const char *const log_actions[] = { "logs:CreateLogGroup", "logs:CreateLogStream",
+						   "logs:PutLogEvents", "logs:DescribeLogStreams" };
+	cv_push(a, sts, statement(lw, "SageMakerLogs", "Allow", strs(lw, log_actions, 4),
+		one(lw, sub_arn(lw, "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/sagemaker/*"))));
+	struct ptrvec keys = { 0 };
+	for (size_t i = 0; i < g->kms.n; i++)
+		add_kms_use(lw, &keys, g->kms.items[i]);
+	for (size_t i = 0; i < g->buckets.n; i++) {
+		const struct m_bucket *b = g->buckets.items[i];
+		const char *id = id_of(lw, b);
+		static const char *const obj[] = { "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+						   "s3:AbortMultipartUpload" };
+		static const char *const list[] = { "s3:ListBucket", "s3:GetBucketLocation" };
+		cv_push(a, sts, statement(lw, arena_printf(a, "%sObjects", id), "Allow", strs(lw, obj, 4),
+			one(lw, cv_sub(a, arena_printf(a, "${%s.Arn}/*", id)))));
+		cv_push(a, sts, statement(lw, arena_printf(a, "%sList", id), "Allow", strs(lw, list, 2),
+			one(lw, cv_getatt(a, id, "Arn"))));
+		add_kms_use(lw, &keys, b->kms);
+	}
+	if (g->ecrs.n) {
+		static const char *const pull[] = { "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+						    "ecr:BatchCheckLayerAvailability" };
+		struct cv *res = cv_arr(a);
+		for (size_t i = 0; i < g->ecrs.n; i++) {
+			cv_push(a, res, arn_of(lw, g->ecrs.items[i]));
+			add_kms_use(lw, &keys, ((const struct m_ecr *)g->ecrs.items[i])->kms);
+		}
+		cv_push(a, sts, statement(lw, "EcrPull", "Allow", strs(lw, pull, 3), res));
+		static const char *const auth[] = { "ecr:GetAuthorizationToken" };
+		cv_push(a, sts, statement(lw, "EcrLoginHasNoResourceScope", "Allow", strs(lw, auth, 1),
+			one(lw, cv_str(a, "*"))));
+	}
+	if (g->secrets.n) {
+		static const char *const read[] = { "secretsmanager:GetSecretValue",
+						    "secretsmanager:DescribeSecret" };
+		struct cv *res = cv_arr(a);
+		for (size_t i = 0; i < g->secrets.n; i++) {
+			cv_push(a, res, cv_ref(a, id_of(lw, g->secrets.items[i])));
+			add_kms_use(lw, &keys, ((const struct m_secret *)g->secrets.items[i])->kms);
+		}
+		cv_push(a, sts, statement(lw, "SecretsRead", "Allow", strs(lw, read, 2), res));
+	}
+	if (g->repos.n) {
+		struct cv *domains = cv_arr(a), *repos = cv_arr(a);
+		struct ptrvec seen = { 0 };
+		for (size_t i = 0; i < g->repos.n; i++) {
+			const struct m_repo *rp = g->repos.items[i];
+			cv_push(a, repos, arn_of(lw, rp));
+			bool dup = false;
+			for (size_t k = 0; k < seen.n; k++)
+				dup |= seen.items[k] == rp->domain;
+			if (!dup) {
+				ptrvec_push(a, &seen, rp->domain);
+				cv_push(a, domains, arn_of(lw, rp->domain));
+				add_kms_use(lw, &keys, rp->domain->kms);
+			}
+		}
+		static const char *const token[] = { "codeartifact:GetAuthorizationToken" };
+		static const char *const read[] = { "codeartifact:GetRepositoryEndpoint",
+						    "codeartifact:ReadFromRepository" };
+		cv_push(a, sts, statement(lw, "CodeArtifactToken", "Allow", strs(lw, token, 1), domains));
+		cv_push(a, sts, statement(lw, "CodeArtifactRead", "Allow", strs(lw, read, 2), repos));
+		static const char *const bearer[] = { "sts:GetServiceBearerToken" };
+		struct cv *st = statement(lw, "CodeArtifactBearerTokenOnly", "Allow", strs(lw, bearer, 1),
+					  one(lw, cv_str(a, "*")));
+		struct cv *eq = cv_obj(a), *cond = cv_obj(a);
+		cv_set(a, eq, "sts:AWSServiceName", cv_str(a, "codeartifact.amazonaws.com"));
+		cv_set(a, cond, "StringEquals", eq);
+		cv_set(a, st, "Condition", cond);
+		cv_push(a, sts, st);
+	}
+	if (keys.n) {
+		static const char *const use[] = { "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey" };
+		struct cv *res = cv_arr(a);
+		for (size_t i = 0; i < keys.n; i++)
+			cv_push(a, res, arn_of(lw, keys.items[i]));
+		cv_push(a, sts, statement(lw, "KmsUse", "Allow", strs(lw, use, 3), res));
+	}
+	if (is_notebook && g->stop_notebook) {
+		/* The instance's own ARN would make a cycle (role -> notebook -> role). */
+		static const char *const stop[] = { "sagemaker:DescribeNotebookInstance",
+						    "sagemaker:StopNotebookInstance" };
+		cv_push(a, sts, statement(lw, "IdleStop", "Allow", strs(lw, stop, 2),
+			one(lw, sub_arn(lw, "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/*"))));
+	}
+	for (size_t i = 0; i < g->allows.n; i++) {
+		const struct m_allow *al = g->allows.items[i];
+		struct cv *res = cv_arr(a);
+		for (size_t k = 0; k < al->resources.n; k++) {
+			const char *r = al->resources.items[k];
+			cv_push(a, res, strstr(r, "${") ? cv_sub(a, r) : cv_str(a, r));
+		}
+		cv_push(a, sts, statement(lw, arena_printf(a, "Declared%zu", i + 1), "Allow",
+			strs(lw, (const char *const *)al->actions.items, al->actions.n), res));
+	}
+	return sts;
+}
+
+static const char *lower_role(struct lowerer *lw, const char *id, const char *what,
+			      const struct m_grants *g, bool is_notebook)
+{
+	struct arena *a = lw->a;
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::IAM::Role");
+	struct cv *principal = cv_obj(a);
+	cv_set(a, principal, "Service", cv_str(a, "sagemaker.amazonaws.com"));
+	struct cv *st = cv_obj(a);
+	cv_set(a, st, "Effect", cv_str(a, "Allow"));
+	cv_set(a, st, "Principal", principal);
+	cv_set(a, st, "Action", cv_str(a, "sts:AssumeRole"));
+	cv_set(a, r->props, "AssumeRolePolicyDocument", policy_doc(lw, one(lw, st)));
+	cv_set(a, r->props, "Description", cv_strf(a, "execution role of %s, derived by sgc", what));
+	if (g->managed.n) {
+		struct cv *arns = cv_arr(a);
+		for (size_t i = 0; i < g->managed.n; i++)
+			cv_push(a, arns, cv_sub(a, arena_printf(a, "arn:${AWS::Partition}:iam::aws:policy/%s",
+								(const char *)g->managed.items[i])));
+		cv_set(a, r->props, "ManagedPolicyArns", arns);
+	}
+	struct cv *pol = cv_obj(a);
+	cv_set(a, pol, "PolicyName", cv_str(a, "derived-from-sgl"));
+	cv_set(a, pol, "PolicyDocument", policy_doc(lw, grant_statements(lw, g, is_notebook)));
+	cv_set(a, r->props, "Policies", one(lw, pol));
+	cv_set(a, r->props, "Tags", lw_tags(lw, what));
+	return id;
+}
+
+/* ---- lifecycle scripts -------------------------------------------------------------- */
+
+static struct cv *script_content(struct lowerer *lw, const struct m_script *s)
+{
+	cfn_add_file(lw->t, arena_printf(lw->a, "lifecycle/%s", s->file_name), s->text, s->len, true);
+	return cv_str(lw->a, cfn_base64(lw->a, s->text, s->len));
+}
+
+/* FNV-1a: a short, stable digest of a script, for config names. */
+static unsigned digest(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* ---- notebooks ------------------------------------------------------------------------ */
+
+static struct cv *value(struct lowerer *lw, const struct m_value *v)
+{
+	if (v->param)
+		return cv_ref(lw->a, lower_pascal(lw->a, v->param->name));
+	return cv_str(lw->a, v->literal);
+}
+
+/*
+ * The default notebook group: HTTPS to the VPC (its interface endpoints),
+ * plus the S3 prefix list when the network has the S3 gateway endpoint;
+ * in a public network, HTTPS anywhere. Never an ingress rule.
+ */
+static const char *notebook_sg(struct lowerer *lw, const struct m_notebook *nb,
+			       const struct netl *nl)
+{
+	struct arena *a = lw->a;
+	const char *id = logical_id(lw, "%sNotebookSecurityGroup", pascal(lw, nb->name));
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
+	cv_set(a, r->props, "GroupDescription", cv_strf(a, "notebook %s: HTTPS out only", nb->name));
+	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
+	struct cv *out = cv_arr(a);
+	const struct m_network *net = nl->net;
+	if (net->isolation == ISO_PUBLIC) {
+		cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "CidrIp", cv_str(a, "0.0.0.0/0"), "HTTPS"));
+	} else {
+		cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "CidrIp", cv_str(a, lw_cidr(lw, net->cidr)),
+					"HTTPS to the VPC endpoints"));
+		const struct ep_service *s3 = ep_find("s3");
+		if (net->has_endpoint[ep_index(s3)])
+			cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "DestinationPrefixListId",
+						cv_ref(a, lw_prefix_list_param(lw, s3)),
+						"HTTPS to S3 through the gateway endpoint"));
+	}
+	cv_set(a, r->props, "SecurityGroupEgress", out);
+	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, nb->name)));
+	return id;
+}
+
+static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
+{
+	struct arena *a = lw->a;
+	const char *stem = pascal(lw, nb->name);
+	const struct netl *nl = nb->subnet ? lw_net(lw, nb->subnet->net) : NULL;
+	const char *role = lower_role(lw, logical_id(lw, "%sNotebookRole", stem),
+				      arena_printf(a, "notebook %s", nb->name), &nb->grants, true);
+	const char *lc = NULL;
+	if (nb->on_create || nb->on_start) {
+		lc = logical_id(lw, "%sNotebookLifecycleConfig", stem);
+		struct cfn_resource *r = cfn_add(lw->t, lc, "AWS::SageMaker::NotebookInstanceLifecycleConfig");
+		cv_set(a, r->props, "NotebookInstanceLifecycleConfigName", cv_str(a, env_name(lw, nb->name)));
+		struct cv *hook;
+		if (nb->on_create) {
+			hook = cv_obj(a);
+			cv_set(a, hook, "Content", script_content(lw, nb->on_create));
+			cv_set(a, r->props, "OnCreate", one(lw, hook));
+		}
+		if (nb->on_start) {
+			hook = cv_obj(a);
+			cv_set(a, hook, "Content", script_content(lw, nb->on_start));
+			cv_set(a, r->props, "OnStart", one(lw, hook));
+		}
+	}
+	struct cv *sgs = cv_arr(a);
+	if (nl && nb->sgs.n == 0)
+		cv_push(a, sgs, cv_getatt(a, notebook_sg(lw, nb, nl), "GroupId"));
+	for (size_t i = 0; i < nb->sgs.n; i++) {
+		const struct m_sg *sg = nb->sgs.items[i];
+		cv_push(a, sgs, cv_getatt(a, arena_printf(a, "%s%sSecurityGroup", nl->stem,
+							  pascal(lw, sg->name)), "GroupId"));
+	}
+	const char *id = logical_id(lw, "%sNotebook", stem);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::NotebookInstance");
+	/* Lifecycle steps reach AWS through the endpoints: create those first. */
+	for (size_t i = 0; nl && i < nl->endpoint_ids.n; i++)
+		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
+	cv_set(a, r->props, "InstanceType", value(lw, &nb->instance));
+	cv_set(a, r->props, "RoleArn", cv_getatt(a, role, "Arn"));
+	if (nb->subnet) {
+		cv_set(a, r->props, "SubnetId", cv_ref(a, lw_subnet_id(lw, nb->subnet)));
+		cv_set(a, r->props, "SecurityGroupIds", sgs);
+	}
+	cv_set(a, r->props, "DirectInternetAccess", cv_str(a, nb->direct_internet ? "Enabled" : "Disabled"));
+	cv_set(a, r->props, "RootAccess", cv_str(a, nb->root_access ? "Enabled" : "Disabled"));
+	cv_set(a, r->props, "VolumeSizeInGB", cv_int(a, nb->volume_gb));
+	if (nb->kms)
+		cv_set(a, r->props, "KmsKeyId", arn_of(lw, nb->kms));
+	cv_set(a, r->props, "PlatformIdentifier", cv_str(a, nb->platform));
+	if (lc)
+		cv_set(a, r->props, "LifecycleConfigName",
+		       cv_getatt(a, lc, "NotebookInstanceLifecycleConfigName"));
+	struct cv *imds = cv_obj(a);
+	cv_set(a, imds, "MinimumInstanceMetadataServiceVersion", cv_str(a, "2"));
+	cv_set(a, r->props, "InstanceMetadataServiceConfiguration", imds);
+	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, nb->name)));
+	lw_output(lw, logical_id(lw, "%sNotebookUrl", stem),
+		  arena_printf(a, "console page of notebook %s", nb->name),
+		  cv_sub(a, arena_printf(a,
+			  "https://${AWS::Region}.console.aws.amazon.com/sagemaker/home?region=${AWS::Region}#/notebook-instances/${%s.NotebookInstanceName}",
+			  id)));
+}
+
+/* ---- Studio ------------------------------------------------------------------------------ */
+
+static void self_rule(struct lowerer *lw, const char *id, const char *sg, bool egress,
+		      int from, int to, const char *desc)
+{
+	struct arena *a = lw->a;
+	struct cfn_resource *r = cfn_add(lw->t, id, egress ? "AWS::EC2::SecurityGroupEgress"
+							  : "AWS::EC2::SecurityGroupIngress");
+	cv_set(a, r->props, "GroupId", cv_getatt(a, sg, "GroupId"));
+	cv_set(a, r->props, "IpProtocol", cv_str(a, "tcp"));
+	cv_set(a, r->props, "FromPort", cv_int(a, from));
+	cv_set(a, r->props, "ToPort", cv_int(a, to));
+	cv_set(a, r->props, egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId",
+	       cv_getatt(a, sg, "GroupId"));
+	cv_set(a, r->props, "Description", cv_str(a, desc));
+}
+
+/*
+ * Studio apps talk to the domain's EFS (NFS, 2049) and to each other
+ * (8192-65535) inside the group, and to AWS over HTTPS: to the VPC's
+ * interface endpoints and the S3 gateway, or anywhere in a public network.
+ * The rules naming the group itself are separate resources, as inline
+ * they would make the group depend on itself.
+ */
+static const char *studio_sg(struct lowerer *lw, const struct m_studio *st, const struct netl *nl)
+{
+	struct arena *a = lw->a;
+	const char *stem = pascal(lw, st->name);
+	const char *id = logical_id(lw, "%sStudioSecurityGroup", stem);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
+	cv_set(a, r->props, "GroupDescription",
+	       cv_strf(a, "studio %s: EFS and app traffic inside the group, HTTPS out", st->name));
+	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
+	struct cv *out = cv_arr(a);
+	if (nl->net->isolation == ISO_PUBLIC) {
+		cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "CidrIp", cv_str(a, "0.0.0.0/0"), "HTTPS"));
+	} else {
+		cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "CidrIp", cv_str(a, lw_cidr(lw, nl->net->cidr)),
+					"HTTPS to the VPC endpoints"));
+		const struct ep_service *s3 = ep_find("s3");
+		if (nl->net->has_endpoint[ep_index(s3)])
+			cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "DestinationPrefixListId",
+						cv_ref(a, lw_prefix_list_param(lw, s3)),
+						"HTTPS to S3 through the gateway endpoint"));
+	}
+	cv_set(a, r->props, "SecurityGroupEgress", out);
+	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, st->name)));
+	self_rule(lw, logical_id(lw, "%sStudioNfsIngress", stem), id, false, 2049, 2049,
+		  "NFS to the home EFS volume");
+	self_rule(lw, logical_id(lw, "%sStudioNfsEgress", stem), id, true, 2049, 2049,
+		  "NFS to the home EFS volume");
+	self_rule(lw, logical_id(lw, "%sStudioAppsIngress", stem), id, false, 8192, 65535,
+		  "traffic between Studio apps");
+	self_rule(lw, logical_id(lw, "%sStudioAppsEgress", stem), id, true, 8192, 65535,
+		  "traffic between Studio apps");
+	return id;
+}
+
+/*
+ * Every property of a Studio lifecycle config is create-only, so a changed
+ * script replaces the config: the name carries a digest of the script, or
+ * the replacement would collide with the old name.
+ */
+static const char *studio_lcc(struct lowerer *lw, const struct m_studio *st, enum m_app app)
+{
+	struct arena *a = lw->a;
+	const struct m_script *s = st->apps[app].on_start;
+	const char *kind = app == APP_CODE_EDITOR ? "CodeEditor" : "JupyterLab";
+	const char *id = logical_id(lw, "%s%sLifecycleConfig", pascal(lw, st->name), kind);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::StudioLifecycleConfig");
+	const char *base = env_name(lw, arena_printf(a, "%s-%s", st->name,
+		app == APP_CODE_EDITOR ? "code-editor" : "jupyterlab"));
+	char *name = arena_printf(a, "%.54s-%08x", base, digest(s->text, s->len));
+	for (char *p = name; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	cv_set(a, r->props, "StudioLifecycleConfigName", cv_str(a, name));
+	cv_set(a, r->props, "StudioLifecycleConfigAppType", cv_str(a, kind));
+	cv_set(a, r->props, "StudioLifecycleConfigContent", script_content(lw, s));
+	return id;
+}
+
+static struct cv *app_settings(struct lowerer *lw, const struct m_studio *st, enum m_app app,
+			       const char *lcc)
+{
+	struct arena *a = lw->a;
+	struct cv *o = cv_obj(a);
+	const struct m_app_settings *as = &st->apps[app];
+	if (lcc || as->instance.literal || as->instance.param) {
+		struct cv *spec = cv_obj(a);
+		if (as->instance.literal || as->instance.param)
+			cv_set(a, spec, "InstanceType", value(lw, &as->instance));
+		if (lcc)
+			cv_set(a, spec, "LifecycleConfigArn", cv_getatt(a, lcc, "StudioLifecycleConfigArn"));
+		cv_set(a, o, "DefaultResourceSpec", spec);
+	}
+	if (lcc)
+		cv_set(a, o, "LifecycleConfigArns", one(lw, cv_getatt(a, lcc, "StudioLifecycleConfigArn")));
+	if (st->idle_minutes) {
+		struct cv *idle = cv_obj(a), *mgmt = cv_obj(a);
+		cv_set(a, idle, "LifecycleManagement", cv_str(a, "ENABLED"));
+		cv_set(a, idle, "IdleTimeoutInMinutes", cv_int(a, st->idle_minutes));
+		cv_set(a, mgmt, "IdleSettings", idle);
+		cv_set(a, o, "AppLifecycleManagement", mgmt);
+	}
+	return o;
+}
+
+static struct cv *storage_settings(struct lowerer *lw, const struct m_studio *st)
+{
+	struct arena *a = lw->a;
+	struct cv *ebs = cv_obj(a), *o = cv_obj(a);
+	cv_set(a, ebs, "DefaultEbsVolumeSizeInGb", cv_int(a, st->ebs_default_gb));
+	cv_set(a, ebs, "MaximumEbsVolumeSizeInGb", cv_int(a, st->ebs_max_gb));
+	cv_set(a, o, "DefaultEbsStorageSettings", ebs);
+	return o;
+}
+
+/*
+ * What the developer's own IAM principal needs to reach one space from a
+ * local IDE (docs/remote-access.md): the space-scoped calls on this space's
+ * ARN, and the read-only listing calls, which AWS does not scope.
+ */
+static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
+				 const struct m_space *sp, const char *domain, const char *space)
+{
+	struct arena *a = lw->a;
+	const char *stem = pascal(lw, sp->name);
+	const char *id = logical_id(lw, "%sRemoteAccessPolicy", stem);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::IAM::ManagedPolicy");
+	cv_set(a, r->props, "Description", cv_strf(a,
+		"attach to the IAM principal of whoever connects to space %s from a local IDE", sp->name));
+	struct cv *sts = cv_arr(a);
+	static const char *const on_space[] = { "sagemaker:StartSession", "sagemaker:DescribeSpace",
+						"sagemaker:UpdateSpace" };
+	cv_push(a, sts, statement(lw, "ThisSpace", "Allow", strs(lw, on_space, 3),
+		one(lw, cv_getatt(a, space, "SpaceArn"))));
+	static const char *const on_app[] = { "sagemaker:CreateApp", "sagemaker:DescribeApp",
+					      "sagemaker:DeleteApp" };
+	cv_push(a, sts, statement(lw, "AppsOfThisSpace", "Allow", strs(lw, on_app, 3),
+		one(lw, cv_sub(a, arena_printf(a,
+			"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:app/${%s.DomainId}/%s/*",
+			domain, sp->space_name)))));
+	static const char *const on_domain[] = { "sagemaker:DescribeDomain" };
+	cv_push(a, sts, statement(lw, "ItsDomain", "Allow", strs(lw, on_domain, 1),
+		one(lw, cv_getatt(a, domain, "DomainArn"))));
+	if (sp->owner) {
+		static const char *const deep[] = { "sagemaker:CreatePresignedDomainUrl" };
+		cv_push(a, sts, statement(lw, "DeepLinkAsOwner", "Allow", strs(lw, deep, 1),
+			one(lw, cv_sub(a, arena_printf(a,
+				"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:user-profile/${%s.DomainId}/%s",
+				domain, sp->owner->profile_name)))));
+	}
+	static const char *const list[] = { "sagemaker:ListSpaces", "sagemaker:ListApps",
+					    "sagemaker:ListDomains" };
+	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 3),
+		one(lw, cv_str(a, "*"))));
+	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, sts));
+	lw_output(lw, logical_id(lw, "%sRemoteAccessPolicyArn", stem),
+		  arena_printf(a, "policy to attach to the principal that connects to space %s", sp->name),
+		  cv_ref(a, id));
+	(void)st;
+}
+
+/*
+ * The SSH method, beyond AWS: a connect script that opens a Session
+ * Manager stream to the space, and the ~/.ssh/config entry that uses it
+ * as its ProxyCommand, so `ssh <alias>` (or VS Code Remote-SSH) connects.
+ */
+static void lower_remote_files(struct lowerer *lw, const struct m_studio *st,
+			       const struct m_space *sp, const char *arn_output)
+{
+	struct arena *a = lw->a;
+	const struct stdlib_file *script = stdlib_find("remote/connect.sh");
+	const struct stdlib_file *config = stdlib_find("remote/ssh_config");
+	if (!script || !config)
+		return;
+	const char *connect = arena_printf(a, "remote/%s-connect.sh", sp->space_name);
+	const char *names[] = { "SPACE_ARN_OUTPUT", "STACK_NAME_DEFAULT", "REGION",
+				"SPACE_NAME", "DOMAIN_OUTPUT" };
+	const char *values[] = {
+		lc_quote(a, arn_output), lc_quote(a, lw->env->name),
+		lc_quote(a, lw->env->region->name), lc_quote(a, sp->space_name),
+		lc_quote(a, arena_printf(a, "%sDomainId", pascal(lw, st->name))),
+	};
+	size_t n;
+	const char *text = lc_render(a, script->text, script->len, names, values, 5, &n);
+	cfn_add_file(lw->t, connect, text, n, true);
+	const char *cnames[] = { "HOST_ALIAS", "CONNECT_SCRIPT" };
+	const char *cvalues[] = { arena_printf(a, "sgc-%s-%s", lw->env->name, sp->space_name),
+				  arena_printf(a, "<path to>/%s", connect) };
+	text = lc_render(a, config->text, config->len, cnames, cvalues, 2, &n);
+	cfn_add_file(lw->t, arena_printf(a, "remote/%s.ssh_config", sp->space_name), text, n, false);
+}
+
+static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const char *domain)
+{
+	struct arena *a = lw->a;
+	for (size_t i = 0; i < st->users.n; i++) {
+		const struct m_user *u = st->users.items[i];
+		const char *id = logical_id(lw, "%sUserProfile", pascal(lw, u->name));
+		map_id(lw, u, id);
+		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::UserProfile");
+		cv_set(a, r->props, "DomainId", cv_getatt(a, domain, "DomainId"));
+		cv_set(a, r->props, "UserProfileName", cv_str(a, u->profile_name));
+		cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, u->name)));
+	}
+	for (size_t i = 0; i < st->spaces.n; i++) {
+		const struct m_space *sp = st->spaces.items[i];
+		const char *stem = pascal(lw, sp->name);
+		const char *id = logical_id(lw, "%sSpace", stem);
+		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Space");
+		cv_set(a, r->props, "DomainId", cv_getatt(a, domain, "DomainId"));
+		cv_set(a, r->props, "SpaceName", cv_str(a, sp->space_name));
+		struct cv *share = cv_obj(a);
+		cv_set(a, share, "SharingType", cv_str(a, sp->owner ? "Private" : "Shared"));
+		if (sp->owner) {
+			/* The owner is named, not referenced: wait for the profile. */
+			cfn_depends(lw->t, r, id_of(lw, sp->owner));
+			struct cv *own = cv_obj(a);
+			cv_set(a, own, "OwnerUserProfileName", cv_str(a, sp->owner->profile_name));
+			cv_set(a, r->props, "OwnershipSettings", own);
+		}
+		cv_set(a, r->props, "SpaceSharingSettings", share);
+		struct cv *settings = cv_obj(a), *spec = cv_obj(a), *app = cv_obj(a);
+		cv_set(a, settings, "AppType", cv_str(a, sp->app == APP_CODE_EDITOR ? "CodeEditor" : "JupyterLab"));
+		cv_set(a, spec, "InstanceType", value(lw, &sp->instance));
+		cv_set(a, app, "DefaultResourceSpec", spec);
+		cv_set(a, settings, sp->app == APP_CODE_EDITOR ? "CodeEditorAppSettings" : "JupyterLabAppSettings", app);
+		if (sp->ebs_gb) {
+			struct cv *ebs = cv_obj(a), *stg = cv_obj(a);
+			cv_set(a, ebs, "EbsVolumeSizeInGb", cv_int(a, sp->ebs_gb));
+			cv_set(a, stg, "EbsStorageSettings", ebs);
+			cv_set(a, settings, "SpaceStorageSettings", stg);
+		}
+		if (sp->remote_access)
+			cv_set(a, settings, "RemoteAccess", cv_str(a, "ENABLED"));
+		cv_set(a, r->props, "SpaceSettings", settings);
+		cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, sp->name)));
+		lw_output(lw, logical_id(lw, "%sSpaceArn", stem), arena_printf(a, "ARN of space %s", sp->name),
+			  cv_getatt(a, id, "SpaceArn"));
+		if (sp->remote_access) {
+			remote_access_policy(lw, st, sp, domain, id);
+			lower_remote_files(lw, st, sp, arena_printf(a, "%sSpaceArn", stem));
+		}
+	}
+}
+
+static void lower_studio(struct lowerer *lw, const struct m_studio *st)
+{
+	struct arena *a = lw->a;
+	const char *stem = pascal(lw, st->name);
+	const struct netl *nl = st->net ? lw_net(lw, st->net) : NULL;
+	const char *role = lower_role(lw, logical_id(lw, "%sExecutionRole", stem),
+				      arena_printf(a, "studio %s", st->name), &st->grants, false);
+	const char *sg = nl ? studio_sg(lw, st, nl) : NULL;
+	const char *lcc[2] = { NULL, NULL };
+	for (int app = 0; app < 2; app++)
+		if (st->apps[app].on_start)
+			lcc[app] = studio_lcc(lw, st, (enum m_app)app);
+
+	const char *id = logical_id(lw, "%sDomain", stem);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Domain");
+	for (size_t i = 0; nl && st->vpc_only && i < nl->endpoint_ids.n; i++)
+		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
+	cv_set(a, r->props, "DomainName", cv_str(a, env_name(lw, st->name)));
+	cv_set(a, r->props, "AuthMode", cv_str(a, st->sso ? "SSO" : "IAM"));
+	cv_set(a, r->props, "AppNetworkAccessType", cv_str(a, st->vpc_only ? "VpcOnly" : "PublicInternetOnly"));
+	if (nl) {
+		cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
+		struct cv *subnets = cv_arr(a);
+		for (size_t i = 0; i < st->subnets.n; i++)
+			cv_push(a, subnets, cv_ref(a, lw_subnet_id(lw, st->subnets.items[i])));
+		cv_set(a, r->props, "SubnetIds", subnets);
+	}
+	if (st->kms)
+		cv_set(a, r->props, "KmsKeyId", arn_of(lw, st->kms));
+	struct cv *user = cv_obj(a);
+	cv_set(a, user, "ExecutionRole", cv_getatt(a, role, "Arn"));
+	if (sg)
+		cv_set(a, user, "SecurityGroups", one(lw, cv_getatt(a, sg, "GroupId")));
+	cv_set(a, user, "AutoMountHomeEFS", cv_str(a, st->efs_automount ? "Enabled" : "Disabled"));
+	cv_set(a, user, "SpaceStorageSettings", storage_settings(lw, st));
+	cv_set(a, user, "CodeEditorAppSettings", app_settings(lw, st, APP_CODE_EDITOR, lcc[APP_CODE_EDITOR]));
+	cv_set(a, user, "JupyterLabAppSettings", app_settings(lw, st, APP_JUPYTERLAB, lcc[APP_JUPYTERLAB]));
+	cv_set(a, user, "StudioWebPortal", cv_str(a, "ENABLED"));
+	cv_set(a, user, "DefaultLandingUri", cv_str(a, "studio::"));
+	cv_set(a, r->props, "DefaultUserSettings", user);
+	struct cv *space = cv_obj(a);
+	cv_set(a, space, "ExecutionRole", cv_getatt(a, role, "Arn"));
+	if (sg)
+		cv_set(a, space, "SecurityGroups", one(lw, cv_getatt(a, sg, "GroupId")));
+	cv_set(a, r->props, "DefaultSpaceSettings", space);
+	if (st->docker) {
+		struct cv *docker = cv_obj(a), *ds = cv_obj(a);
+		cv_set(a, docker, "EnableDockerAccess", cv_str(a, "ENABLED"));
+		cv_set(a, ds, "DockerSettings", docker);
+		cv_set(a, r->props, "DomainSettings", ds);
+	}
+	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, st->name)));
+	lw_output(lw, logical_id(lw, "%sStudioUrl", stem), arena_printf(a, "URL of studio %s", st->name),
+		  cv_getatt(a, id, "Url"));
+	lw_output(lw, logical_id(lw, "%sDomainId", stem), arena_printf(a, "domain ID of studio %s", st->name),
+		  cv_getatt(a, id, "DomainId"));
+	lower_spaces(lw, st, id);
+}
+
+/* ---- parameters ---------------------------------------------------------------------------- */
+
+void lower_params(struct lowerer *lw)
+{
+	struct arena *a = lw->a;
+	for (size_t i = 0; i < lw->env->params.n; i++) {
+		const struct m_param *p = lw->env->params.items[i];
+		if (!p->used)
+			continue;
+		struct cv *o = cv_obj(a);
+		bool number = strcmp(p->type, "int") == 0 || strcmp(p->type, "size") == 0;
+		cv_set(a, o, "Type", cv_str(a, number ? "Number" : "String"));
+		if (p->dflt)
+			cv_set(a, o, "Default", cv_str(a, p->dflt));
+		if (strcmp(p->type, "instance") == 0)
+			cv_set(a, o, "AllowedPattern", cv_str(a, "^ml\\.[a-z0-9]+(-[a-z0-9]+)*\\.[a-z0-9]+$"));
+		if (strcmp(p->type, "bool") == 0) {
+			static const char *const tf[] = { "true", "false" };
+			cv_set(a, o, "AllowedValues", strs(lw, tf, 2));
+		}
+		cv_set(a, o, "Description", cv_strf(a, "param %s: %s%s", p->name, p->type,
+						    strcmp(p->type, "size") == 0 ? " in GB" : ""));
+		cv_set(a, lw->t->parameters, lower_pascal(a, p->name), o);
+	}
+}
+
+void lower_workloads(struct lowerer *lw)
+{
+	const struct m_env *env = lw->env;
+	for (size_t i = 0; i < env->kms_keys.n; i++)
+		lower_kms(lw, env->kms_keys.items[i]);
+	for (size_t i = 0; i < env->domains.n; i++)
+		lower_domain(lw, env->domains.items[i]);
+	for (size_t i = 0; i < env->buckets.n; i++)
+		lower_bucket(lw, env->buckets.items[i]);
+	for (size_t i = 0; i < env->ecrs.n; i++)
+		lower_ecr(lw, env->ecrs.items[i]);
+	for (size_t i = 0; i < env->secrets.n; i++)
+		lower_secret(lw, env->secrets.items[i]);
+	for (size_t i = 0; i < env->notebooks.n; i++)
+		lower_notebook(lw, env->notebooks.items[i]);
+	for (size_t i = 0; i < env->studios.n; i++)
+		lower_studio(lw, env->studios.items[i]);
+	for (size_t i = 0; i < env->domains.n; i++) {
+		const struct m_domain *d = env->domains.items[i];
+		for (size_t k = 0; k < d->repos.n; k++)
+			repo_outputs(lw, d->repos.items[k]);
+	}
+}
