@@ -825,6 +825,46 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 	}
 }
 
+static struct cv *in_domain(struct lowerer *lw, const char *domain, const char *kind)
+{
+	return one(lw, cv_sub(lw->a, arena_printf(lw->a,
+		"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:%s/${%s.DomainId}/*",
+		kind, domain)));
+}
+
+/*
+ * Studio runs its apps with the execution role, so the role needs the
+ * calls that open spaces and start apps, scoped to this one domain. The
+ * domain names the role, so these statements cannot live in the role
+ * itself (a cycle): a managed policy attached to it holds them.
+ */
+static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
+			       const char *domain, const char *role)
+{
+	struct arena *a = lw->a;
+	struct cfn_resource *r = cfn_add(lw->t, logical_id(lw, "%sStudioAppsPolicy", pascal(lw, st->name)),
+					 "AWS::IAM::ManagedPolicy");
+	cv_set(a, r->props, "Description", cv_strf(a, "studio %s: start apps and open spaces in this domain only", st->name));
+	cv_set(a, r->props, "Roles", one(lw, cv_ref(a, role)));
+	struct cv *sts = cv_arr(a);
+	static const char *const apps[] = { "sagemaker:CreateApp", "sagemaker:DeleteApp",
+					    "sagemaker:DescribeApp", "sagemaker:AddTags" };
+	cv_push(a, sts, statement(lw, "AppsInThisDomain", "Allow", strs(lw, apps, 4), in_domain(lw, domain, "app")));
+	static const char *const spaces[] = { "sagemaker:CreateSpace", "sagemaker:DescribeSpace",
+					      "sagemaker:UpdateSpace", "sagemaker:AddTags" };
+	cv_push(a, sts, statement(lw, "SpacesInThisDomain", "Allow", strs(lw, spaces, 4), in_domain(lw, domain, "space")));
+	static const char *const profiles[] = { "sagemaker:DescribeUserProfile" };
+	cv_push(a, sts, statement(lw, "ProfilesInThisDomain", "Allow", strs(lw, profiles, 1),
+				  in_domain(lw, domain, "user-profile")));
+	static const char *const dom[] = { "sagemaker:DescribeDomain" };
+	cv_push(a, sts, statement(lw, "ThisDomain", "Allow", strs(lw, dom, 1), one(lw, cv_getatt(a, domain, "DomainArn"))));
+	static const char *const list[] = { "sagemaker:ListApps", "sagemaker:ListSpaces",
+					    "sagemaker:ListUserProfiles", "sagemaker:ListTags" };
+	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 4),
+				  one(lw, cv_str(a, "*"))));
+	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, sts));
+}
+
 static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 {
 	struct arena *a = lw->a;
@@ -860,8 +900,12 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 		cv_set(a, user, "SecurityGroups", one(lw, cv_getatt(a, sg, "GroupId")));
 	cv_set(a, user, "AutoMountHomeEFS", cv_str(a, st->efs_automount ? "Enabled" : "Disabled"));
 	cv_set(a, user, "SpaceStorageSettings", storage_settings(lw, st));
-	cv_set(a, user, "CodeEditorAppSettings", app_settings(lw, st, APP_CODE_EDITOR, lcc[APP_CODE_EDITOR]));
-	cv_set(a, user, "JupyterLabAppSettings", app_settings(lw, st, APP_JUPYTERLAB, lcc[APP_JUPYTERLAB]));
+	struct cv *ce = app_settings(lw, st, APP_CODE_EDITOR, lcc[APP_CODE_EDITOR]);
+	struct cv *jl = app_settings(lw, st, APP_JUPYTERLAB, lcc[APP_JUPYTERLAB]);
+	if (ce->u.items.n)
+		cv_set(a, user, "CodeEditorAppSettings", ce);
+	if (jl->u.items.n)
+		cv_set(a, user, "JupyterLabAppSettings", jl);
 	cv_set(a, user, "StudioWebPortal", cv_str(a, "ENABLED"));
 	cv_set(a, user, "DefaultLandingUri", cv_str(a, "studio::"));
 	cv_set(a, r->props, "DefaultUserSettings", user);
@@ -877,6 +921,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 		cv_set(a, r->props, "DomainSettings", ds);
 	}
 	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, st->name)));
+	studio_apps_policy(lw, st, id, role);
 	lw_output(lw, logical_id(lw, "%sStudioUrl", stem), arena_printf(a, "URL of studio %s", st->name),
 		  cv_getatt(a, id, "Url"));
 	lw_output(lw, logical_id(lw, "%sDomainId", stem), arena_printf(a, "domain ID of studio %s", st->name),

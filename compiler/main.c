@@ -229,9 +229,10 @@ static bool write_temp(const char *path, const char *data, size_t len, bool exec
 	return ok;
 }
 
-static bool make_parent_dirs(char *path)
+/* Create the directories of `path` below its first `skip` bytes (the output's own directory). */
+static bool make_parent_dirs(char *path, size_t skip)
 {
-	for (char *p = path + 1; *p; p++) {
+	for (char *p = path + skip; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
@@ -259,6 +260,8 @@ static int write_outputs(const char *out, const char *json, size_t len,
 	bool ok = p && paths;
 	const char *slash = strrchr(out, '/');
 	int dirlen = slash ? (int)(slash - out) + 1 : 0;
+	/* The template's temporary first: a missing output directory fails before any side file. */
+	ok = ok && write_temp(out, json, len, false, &p[nfiles]);
 	for (size_t i = 0; ok && i < nfiles; i++) {
 		const struct cfn_file *f = t->files.items[i];
 		paths[i] = malloc((size_t)dirlen + strlen(f->path) + 1);
@@ -267,10 +270,9 @@ static int write_outputs(const char *out, const char *json, size_t len,
 			break;
 		}
 		sprintf(paths[i], "%.*s%s", dirlen, out, f->path);
-		ok = make_parent_dirs(paths[i]) &&
+		ok = make_parent_dirs(paths[i], (size_t)dirlen) &&
 		     write_temp(paths[i], f->text, f->len, f->executable, &p[i]);
 	}
-	ok = ok && write_temp(out, json, len, false, &p[nfiles]);
 	for (size_t i = 0; ok && i <= nfiles; i++) {
 		if (rename(p[i].tmp, p[i].path) != 0) {
 			fprintf(stderr, "sgc: cannot write `%s`: %s\n", p[i].path, strerror(errno));

@@ -1,0 +1,289 @@
+/*
+ * test_examples.c - the promises each bundled example makes, checked on
+ * its compiled template: no path to the internet where the file says
+ * isolated, the endpoints and repositories the design asks for, no IAM
+ * statement granting every action, scripts that start safely.
+ * Run from the repository root (make unit does).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "emit.h"
+
+struct built {
+	struct compile c;
+	json_t *t;
+	json_t *res;
+};
+
+static void build(struct built *b, const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "examples/%s.sgl", name);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char text[1 << 16];
+	size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	compile_init(&b->c);
+	assert_true(compile_text(&b->c, path, text, n, COMPILE_LOWER));
+	assert_int_equal(b->c.diags.nerrors, 0);
+	size_t len;
+	char *json = emit_json(b->c.tmpl, &len);
+	assert_non_null(json);
+	json_error_t err;
+	b->t = json_loads(json, 0, &err);
+	free(json);
+	assert_non_null(b->t);
+	b->res = json_object_get(b->t, "Resources");
+	assert_non_null(b->res);
+}
+
+static void done(struct built *b)
+{
+	json_decref(b->t);
+	compile_free(&b->c);
+}
+
+static size_t count_type(const struct built *b, const char *type)
+{
+	size_t n = 0;
+	const char *key;
+	json_t *r;
+	json_object_foreach(b->res, key, r)
+		if (strcmp(json_string_value(json_object_get(r, "Type")), type) == 0)
+			n++;
+	(void)key;
+	return n;
+}
+
+static json_t *first_of(const struct built *b, const char *type)
+{
+	const char *key;
+	json_t *r;
+	json_object_foreach(b->res, key, r)
+		if (strcmp(json_string_value(json_object_get(r, "Type")), type) == 0)
+			return json_object_get(r, "Properties");
+	(void)key;
+	return NULL;
+}
+
+static bool has_default_route(const struct built *b)
+{
+	const char *key;
+	json_t *r;
+	json_object_foreach(b->res, key, r) {
+		json_t *p = json_object_get(r, "Properties");
+		json_t *dst = p ? json_object_get(p, "DestinationCidrBlock") : NULL;
+		if (dst && strcmp(json_string_value(dst), "0.0.0.0/0") == 0)
+			return true;
+	}
+	(void)key;
+	return false;
+}
+
+static void assert_no_internet_path(const struct built *b)
+{
+	assert_int_equal(count_type(b, "AWS::EC2::InternetGateway"), 0);
+	assert_int_equal(count_type(b, "AWS::EC2::NatGateway"), 0);
+	assert_int_equal(count_type(b, "AWS::EC2::VPCGatewayAttachment"), 0);
+	assert_false(has_default_route(b));
+}
+
+/* Any "Action": "*" (alone or in a list) anywhere in the template. */
+static bool grants_everything(json_t *v)
+{
+	if (json_is_object(v)) {
+		const char *key;
+		json_t *x;
+		json_object_foreach(v, key, x) {
+			if (strcmp(key, "Action") == 0) {
+				if (json_is_string(x) && strcmp(json_string_value(x), "*") == 0)
+					return true;
+				size_t i;
+				json_t *e;
+				json_array_foreach(x, i, e)
+					if (strcmp(json_string_value(e), "*") == 0)
+						return true;
+			}
+			if (grants_everything(x))
+				return true;
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e)
+			if (grants_everything(e))
+				return true;
+	}
+	return false;
+}
+
+static bool has_endpoint(const struct built *b, const char *service)
+{
+	const char *key;
+	json_t *r;
+	json_object_foreach(b->res, key, r) {
+		if (strcmp(json_string_value(json_object_get(r, "Type")), "AWS::EC2::VPCEndpoint") != 0)
+			continue;
+		json_t *sn = json_object_get(json_object_get(json_object_get(r, "Properties"), "ServiceName"), "Fn::Sub");
+		if (strcmp(json_string_value(sn), service) == 0)
+			return true;
+	}
+	(void)key;
+	return false;
+}
+
+static void test_private_notebook(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, "private-notebook-codeartifact");
+	assert_no_internet_path(&b);
+	json_t *nb = first_of(&b, "AWS::SageMaker::NotebookInstance");
+	assert_string_equal(json_string_value(json_object_get(nb, "DirectInternetAccess")), "Disabled");
+	assert_string_equal(json_string_value(json_object_get(nb, "RootAccess")), "Disabled");
+	static const char *const services[] = {
+		"com.amazonaws.${AWS::Region}.codeartifact.api",
+		"com.amazonaws.${AWS::Region}.codeartifact.repositories",
+		"com.amazonaws.${AWS::Region}.sts",
+		"com.amazonaws.${AWS::Region}.sagemaker.api",
+		"com.amazonaws.${AWS::Region}.sagemaker.runtime",
+		"aws.sagemaker.${AWS::Region}.notebook",
+		"com.amazonaws.${AWS::Region}.ecr.api",
+		"com.amazonaws.${AWS::Region}.ecr.dkr",
+		"com.amazonaws.${AWS::Region}.logs",
+		"com.amazonaws.${AWS::Region}.s3",
+	};
+	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++)
+		assert_true(has_endpoint(&b, services[i]));
+	assert_int_equal(count_type(&b, "AWS::EC2::VPCEndpoint"), 10);
+	json_t *store = json_object_get(json_object_get(b.res, "PypiStoreRepository"), "Properties");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(store, "ExternalConnections"), 0)),
+			    "public:pypi");
+	json_t *pkgs = json_object_get(json_object_get(b.res, "SagemakerPackagesRepository"), "Properties");
+	json_t *up = json_array_get(json_object_get(pkgs, "Upstreams"), 0);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(up, "Fn::GetAtt"), 0)),
+			    "PypiStoreRepository");
+	assert_false(grants_everything(b.t));
+	done(&b);
+}
+
+static void test_studio_vpc_only(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, "studio-vpc-only");
+	assert_no_internet_path(&b);
+	json_t *dom = first_of(&b, "AWS::SageMaker::Domain");
+	assert_string_equal(json_string_value(json_object_get(dom, "AppNetworkAccessType")), "VpcOnly");
+	assert_false(grants_everything(b.t));
+	done(&b);
+}
+
+static void test_studio_public(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, "studio-public");
+	assert_int_equal(count_type(&b, "AWS::EC2::InternetGateway"), 1);
+	assert_true(has_default_route(&b));
+	json_t *a = json_object_get(json_object_get(json_object_get(b.res, "PublicASubnet"), "Properties"), "AvailabilityZone");
+	json_t *z = json_object_get(json_object_get(json_object_get(b.res, "PublicBSubnet"), "Properties"), "AvailabilityZone");
+	assert_string_equal(json_string_value(json_object_get(a, "Fn::Sub")), "${AWS::Region}a");
+	assert_string_equal(json_string_value(json_object_get(z, "Fn::Sub")), "${AWS::Region}b");
+	json_t *dom = first_of(&b, "AWS::SageMaker::Domain");
+	assert_string_equal(json_string_value(json_object_get(dom, "AppNetworkAccessType")), "PublicInternetOnly");
+	assert_int_equal(count_type(&b, "AWS::S3::Bucket"), 1);
+	assert_int_equal(count_type(&b, "AWS::ECR::Repository"), 1);
+	assert_int_equal(count_type(&b, "AWS::SecretsManager::Secret"), 1);
+	assert_null(json_object_get(first_of(&b, "AWS::SecretsManager::Secret"), "SecretString"));
+	assert_false(grants_everything(b.t));
+	done(&b);
+}
+
+static void test_restricted_egress(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, "restricted-egress");
+	assert_int_equal(count_type(&b, "AWS::EC2::NatGateway"), 1);
+	assert_int_equal(count_type(&b, "AWS::EC2::EIP"), 1);
+	json_t *sg = json_object_get(json_object_get(b.res, "PypiOnlySecurityGroup"), "Properties");
+	size_t i;
+	json_t *rule;
+	json_array_foreach(json_object_get(sg, "SecurityGroupEgress"), i, rule) {
+		assert_int_equal(json_integer_value(json_object_get(rule, "FromPort")), 443);
+		assert_int_equal(json_integer_value(json_object_get(rule, "ToPort")), 443);
+	}
+	assert_int_equal(json_array_size(json_object_get(sg, "SecurityGroupEgress")), 4);
+	done(&b);
+}
+
+static void test_remote_access(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, "studio-remote-access");
+	json_t *sp = first_of(&b, "AWS::SageMaker::Space");
+	json_t *settings = json_object_get(sp, "SpaceSettings");
+	assert_string_equal(json_string_value(json_object_get(settings, "RemoteAccess")), "ENABLED");
+	assert_int_equal(count_type(&b, "AWS::IAM::ManagedPolicy"), 2);
+	assert_true(has_endpoint(&b, "com.amazonaws.${AWS::Region}.ssm"));
+	assert_true(has_endpoint(&b, "com.amazonaws.${AWS::Region}.ssmmessages"));
+	bool connect = false, config = false;
+	for (size_t k = 0; k < b.c.tmpl->files.n; k++) {
+		const struct cfn_file *f = b.c.tmpl->files.items[k];
+		connect |= strcmp(f->path, "remote/carol-remote-connect.sh") == 0;
+		config |= strcmp(f->path, "remote/carol-remote.ssh_config") == 0;
+	}
+	assert_true(connect);
+	assert_true(config);
+	done(&b);
+}
+
+/* Every lifecycle script starts with a shebang and strict mode. */
+static void test_scripts_are_strict(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "private-notebook-codeartifact", "studio-public",
+					     "restricted-egress", "studio-remote-access" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct built b;
+		build(&b, names[i]);
+		size_t scripts = 0;
+		for (size_t k = 0; k < b.c.tmpl->files.n; k++) {
+			const struct cfn_file *f = b.c.tmpl->files.items[k];
+			if (strncmp(f->path, "lifecycle/", 10) != 0)
+				continue;
+			scripts++;
+			assert_memory_equal(f->text, "#!/bin/bash\n", 12);
+			assert_non_null(strstr(f->text, "\nset -euo pipefail\n"));
+			assert_true(f->executable);
+		}
+		assert_true(scripts > 0);
+		done(&b);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_private_notebook),
+		cmocka_unit_test(test_studio_vpc_only),
+		cmocka_unit_test(test_studio_public),
+		cmocka_unit_test(test_restricted_egress),
+		cmocka_unit_test(test_remote_access),
+		cmocka_unit_test(test_scripts_are_strict),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
