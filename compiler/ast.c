@@ -25,8 +25,7 @@ static struct ast_expr *new_expr(struct ast_builder *b, enum ast_expr_kind k,
 	struct ast_expr *e = arena_alloc(b->arena, sizeof *e);
 	e->kind = k;
 	e->span = span;
-	e->depth = 1;
-	return e;
+	return e; /* a leaf is depth 0; each enclosing list, map, call or `+` adds one */
 }
 
 struct ast_name *ast_name_new(struct ast_builder *b, struct token t)
@@ -322,7 +321,7 @@ struct ast_expr *ast_call(struct ast_builder *b, struct span span,
 	return e;
 }
 
-/* A quoted key keeps its text without quotes; escapes are not expanded. */
+/* A quoted key is unquoted and its escapes expanded, like any string. */
 struct ast_entry *ast_entry(struct ast_builder *b, struct token key,
 			    struct ast_expr *value)
 {

@@ -19,8 +19,9 @@
 
 /* ---- generic validation ------------------------------------------------- */
 
-static void unknown_attr(struct checker *ck, const struct ast_item *it,
-			 const struct block_schema *bs)
+/* Returns the index of the attribute suggested instead, or -1. */
+static int unknown_attr(struct checker *ck, const struct ast_item *it,
+			const struct block_schema *bs)
 {
 	const char *names[SCHEMA_MAX_ATTRS];
 	for (size_t i = 0; i < bs->nattrs; i++)
@@ -31,6 +32,7 @@ static void unknown_attr(struct checker *ck, const struct ast_item *it,
 	const char *best = suggest_best(it->name, names, bs->nattrs);
 	if (best) {
 		diag_help(ck->diags, d, "did you mean `%s`?", best);
+		return schema_attr_index(bs, best);
 	} else {
 		const char *list = NULL;
 		for (size_t i = 0; i < bs->nattrs; i++)
@@ -38,6 +40,7 @@ static void unknown_attr(struct checker *ck, const struct ast_item *it,
 				    : arena_printf(ck->arena, "`%s`", names[i]);
 		diag_note(ck->diags, d, "`%s` takes %s", bs->kind, list);
 	}
+	return -1;
 }
 
 void ck_unknown_kind(struct checker *ck, const struct ast_item *it)
@@ -63,9 +66,14 @@ static bool check_placement(struct checker *ck, const struct ast_item *it,
 					  "`%s` blocks cannot appear %s%s%s",
 					  bs->kind, parent ? "inside `" : "at the top level",
 					  parent ? parent : "", parent ? "`" : "");
-		if (bs->parent)
-			diag_help(ck->diags, d, "move it into a `%s` block",
-				  arena_printf(ck->arena, "%s", bs->parent));
+		if (bs->parent) {
+			char *kinds = arena_strdup(ck->arena, bs->parent);
+			char *bar = strchr(kinds, '|');
+			if (bar)
+				*bar = '\0';
+			diag_help(ck->diags, d, "move it inside `%s { ... }`%s", kinds,
+				  bar ? arena_printf(ck->arena, " or `%s { ... }`", bar + 1) : "");
+		}
 		else
 			diag_help(ck->diags, d, "move it to the top level of the file");
 		return false;
@@ -94,6 +102,7 @@ void ck_validate_attrs(struct checker *ck, const struct ast_item *block,
 			   const struct block_schema *bs, struct slots *slots)
 {
 	memset(slots, 0, sizeof *slots);
+	bool suggested[SCHEMA_MAX_ATTRS] = { false };
 	for (const struct ast_item *it = block->children; it; it = it->next) {
 		if (it->kind == IT_IMPORT) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0216, it->span,
@@ -121,7 +130,9 @@ void ck_validate_attrs(struct checker *ck, const struct ast_item *block,
 			continue;
 		int i = schema_attr_index(bs, it->name);
 		if (i < 0) {
-			unknown_attr(ck, it, bs);
+			int instead = unknown_attr(ck, it, bs);
+			if (instead >= 0)
+				suggested[instead] = true;
 			continue;
 		}
 		if (slots->at[i]) {
@@ -135,7 +146,8 @@ void ck_validate_attrs(struct checker *ck, const struct ast_item *block,
 		slots->at[i] = it;
 	}
 	for (size_t i = 0; i < bs->nattrs; i++) {
-		if (!bs->attrs[i].required || slots->at[i])
+		/* `zones = b` already said "did you mean `zone`": no second error. */
+		if (!bs->attrs[i].required || slots->at[i] || suggested[i])
 			continue;
 		struct span at = block->name ? block->name_span : block->kind_span;
 		struct diag *d = diag_add(ck->diags, DIAG_E0206, at,
@@ -177,7 +189,8 @@ void ck_wrong_type(struct checker *ck, const struct ast_item *attr,
 				  schema_type_name(want),
 				  e->kind == EX_INT || e->kind == EX_INSTANCE ? "an" : "a",
 				  ast_expr_kind_name(e->kind));
-	if (e->kind == EX_STRING && (want == VT_CIDR || want == VT_INT))
+	if (e->kind == EX_STRING && (want == VT_CIDR || want == VT_INT || want == VT_BOOL ||
+				     want == VT_PORT || want == VT_SIZE || want == VT_DURATION))
 		diag_help(ck->diags, d, "remove the quotes: `%.*s`",
 			  (int)e->u.str.len, e->u.str.s);
 }
@@ -190,15 +203,19 @@ void ck_wrong_type(struct checker *ck, const struct ast_item *attr,
 const struct ast_expr *ck_deref(struct checker *ck, const struct scope *sc,
 				    const struct ast_expr *e)
 {
+	const struct ast_expr *start = e;
 	for (int hops = 0; e->kind == EX_NAME; hops++) {
-		if (hops > AST_MAX_DEPTH) {
-			diag_add(ck->diags, DIAG_E0214, e->span,
-				 "definitions refer to each other in a loop");
-			return NULL;
-		}
 		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
 		if (!sym)
 			return NULL;
+		if (hops > AST_MAX_DEPTH) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0214, start->span,
+						  "`%s` is defined in terms of itself",
+						  ast_name_str(ck->arena, start->u.name));
+			diag_secondary(ck->diags, d, sym->span, "`%s` is part of the loop", sym->name);
+			diag_help(ck->diags, d, "give one of the definitions a value");
+			return NULL;
+		}
 		if (sym->kind == SYM_PARAM) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
 						  "`%s` is a deploy-time parameter; this value must be known when compiling",
@@ -221,12 +238,22 @@ const struct ast_expr *ck_deref(struct checker *ck, const struct scope *sc,
 }
 
 const struct ast_expr *ck_value_of(struct checker *ck, const struct scope *sc,
-				       const struct ast_item *attr, enum ast_expr_kind want,
-				       enum vtype vt)
+				   const struct ast_item *attr, enum ast_expr_kind want,
+				   enum vtype vt)
 {
 	if (!attr)
 		return NULL;
-	const struct ast_expr *e = ck_deref(ck, sc, attr->value);
+	const struct ast_expr *v = attr->value;
+	/* `public = yes`: a word where a boolean goes is a type error, not a typo of a name. */
+	if (want == EX_BOOL && v->kind == EX_NAME && v->u.name->n == 1 &&
+	    !resolve_find(sc, v->u.name)) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0209, v->span,
+					  "`%s` expects `true` or `false`, found `%s`",
+					  attr->name, v->u.name->parts[0]);
+		diag_help(ck->diags, d, "write `%s = true` or `%s = false`", attr->name, attr->name);
+		return NULL;
+	}
+	const struct ast_expr *e = ck_deref(ck, sc, v);
 	if (!e)
 		return NULL;
 	if (e->kind != want) {
@@ -326,8 +353,12 @@ static bool get_cidr(struct checker *ck, const struct scope *sc,
 	size_t len = strlen(e->u.text), off = 0;
 	enum cidr_error err = cidr_parse(e->u.text, len, out, &off);
 	if (err != CIDR_OK) {
+		size_t end = off + 1;
+		while (end < len && e->u.text[end] >= '0' && e->u.text[end] <= '9' &&
+		       e->u.text[off] >= '0' && e->u.text[off] <= '9')
+			end++;
 		struct span sp = { e->span.file, e->span.lo + (uint32_t)off,
-				   e->span.lo + (uint32_t)off + 1 };
+				   e->span.lo + (uint32_t)end };
 		if (sp.hi > e->span.hi)
 			sp = (struct span){ e->span.file, e->span.hi - 1, e->span.hi };
 		struct diag *d = diag_add(ck->diags, DIAG_E0301, sp,
@@ -537,8 +568,14 @@ static void check_zone(struct checker *ck, const struct m_env *env,
 	}
 }
 
+/*
+ * `iso_known` is false when the network's isolation was invalid: rules
+ * that depend on it stay quiet rather than guess. `*public_unknown` is
+ * set when `public` had no valid value.
+ */
 static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env,
-				     struct m_network *net, const struct ast_item *b)
+				     struct m_network *net, const struct ast_item *b,
+				     bool iso_known, bool *public_unknown)
 {
 	const struct block_schema *bs = schema_block("subnet");
 	struct slots sl;
@@ -554,8 +591,12 @@ static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env
 	if (sl.at[1])
 		check_zone(ck, env, sl.at[1], sn);
 	if (sl.at[2]) {
-		sn->public = ck_get_bool(ck, b->scope, sl.at[2], sn->public);
-		if (sn->public && net->isolation == ISO_ISOLATED) {
+		const struct ast_expr *pv = ck_value_of(ck, b->scope, sl.at[2], EX_BOOL, VT_BOOL);
+		if (pv)
+			sn->public = pv->u.b;
+		else
+			*public_unknown = true;
+		if (pv && sn->public && iso_known && net->isolation == ISO_ISOLATED) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0401, sl.at[2]->span,
 						  "subnet `%s` is public in isolated network `%s`",
 						  sn->name, net->name);
@@ -727,6 +768,30 @@ static void check_structure(struct checker *ck, const struct ast_item *b,
 	}
 }
 
+/*
+ * EC2 takes security-group and rule descriptions of at most 255 characters
+ * from a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*.
+ */
+static void check_description(struct checker *ck, const struct ast_item *attr,
+			      const char *text, const char *what)
+{
+	if (!text)
+		return;
+	const char *bad = NULL;
+	for (const char *p = text; *p && !bad; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr(" ._-:/()#,@[]+=&;{}!$*", *p)))
+			bad = p;
+	if (!bad && strlen(text) <= 255)
+		return;
+	struct diag *d = diag_add(ck->diags, DIAG_E0210, attr->value->span, "invalid %s", what);
+	if (bad)
+		diag_label(ck->diags, d, "`%c` is not allowed here", *bad);
+	else
+		diag_label(ck->diags, d, "%zu characters; at most 255", strlen(text));
+	diag_note(ck->diags, d, "EC2 accepts letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*");
+}
+
 static struct m_sg *find_sg(const struct m_network *net, const struct ast_item *item)
 {
 	for (size_t i = 0; i < net->sgs.n; i++) {
@@ -767,11 +832,19 @@ static void rule_ports(struct checker *ck, const struct ast_item *b,
 		r->from_port = r->to_port = ck_get_port(ck, sc, sl->at[R_PORT]);
 		return;
 	}
-	if (!sl->at[R_FROM] || !sl->at[R_TO]) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0206,
-					  any ? any->name_span : b->kind_span,
+	if (!any) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0206, b->kind_span,
 					  "%s rule needs a port", r->protocol);
 		diag_help(ck->diags, d, "add `port = 443`, or both `from_port` and `to_port`");
+		return;
+	}
+	if (!sl->at[R_FROM] || !sl->at[R_TO]) {
+		const struct ast_item *given = sl->at[R_FROM] ? sl->at[R_FROM] : sl->at[R_TO];
+		const char *missing = sl->at[R_FROM] ? "to_port" : "from_port";
+		struct diag *d = diag_add(ck->diags, DIAG_E0206, given->name_span,
+					  "`%s` without `%s`", given->name, missing);
+		diag_help(ck->diags, d, "add `%s = ...` for a range, or write `port = ...` for one port",
+			  missing);
 		return;
 	}
 	r->from_port = ck_get_port(ck, sc, sl->at[R_FROM]);
@@ -858,11 +931,12 @@ static void check_rule(struct checker *ck, const struct ast_item *b, struct m_sg
 	r->span = b->kind_span;
 	const char *proto = sl.at[R_PROTOCOL] ? ck_get_word(ck, sl.at[R_PROTOCOL], bs->attrs[R_PROTOCOL].choices)
 					      : "tcp";
-	if (!proto)
-		return;
-	r->protocol = strcmp(proto, "all") == 0 ? "-1" : proto;
+	r->protocol = !proto ? "tcp" : strcmp(proto, "all") == 0 ? "-1" : proto;
 	r->description = ck_get_string(ck, b->scope, sl.at[R_DESC]);
-	rule_ports(ck, b, &sl, r);
+	check_description(ck, sl.at[R_DESC], r->description, "rule description");
+	/* Ports depend on the protocol; the peer does not, so it is checked anyway. */
+	if (proto)
+		rule_ports(ck, b, &sl, r);
 	rule_peer(ck, b, &sl, sg, r);
 	ptrvec_push(ck->arena, &sg->rules, r);
 }
@@ -882,6 +956,7 @@ static void check_security_groups(struct checker *ck, const struct ast_item *nb,
 		sg->item = b;
 		sg->net = net;
 		sg->description = ck_get_string(ck, b->scope, sl.at[0]);
+		check_description(ck, sl.at[0], sg->description, "security group description");
 		ptrvec_push(ck->arena, &net->sgs, sg);
 	}
 	for (size_t i = 0; i < blocks.n; i++) {
@@ -932,22 +1007,30 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 		diag_note(ck->diags, d,
 			  "AWS allows it, but those addresses become unreachable on the internet from this VPC");
 		diag_help(ck->diags, d,
-			  "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
+			  "use a range inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10");
 	}
+	/* An invalid isolation is reported once; checks that need it are skipped. */
 	const char *iso = ck_get_word(ck, sl.at[1], bs->attrs[1].choices);
-	if (!iso)
-		return NULL;
-	net->isolation = strcmp(iso, "isolated") == 0 ? ISO_ISOLATED
+	bool iso_known = iso != NULL;
+	net->isolation = !iso || strcmp(iso, "isolated") == 0 ? ISO_ISOLATED
 		       : strcmp(iso, "restricted") == 0 ? ISO_RESTRICTED : ISO_PUBLIC;
 
 	struct ptrvec blocks = { 0 };
+	bool public_unknown = false;
 	ck_child_blocks(ck, b, "subnet", &blocks);
 	for (size_t i = 0; i < blocks.n; i++) {
-		struct m_subnet *sn = check_subnet(ck, env, net, blocks.items[i]);
+		struct m_subnet *sn = check_subnet(ck, env, net, blocks.items[i], iso_known,
+						   &public_unknown);
 		if (sn)
 			ptrvec_push(ck->arena, &net->subnets, sn);
 	}
-	if (blocks.n == 0) {
+	/* A misspelt or unnamed subnet was reported already; it still counts as one. */
+	size_t written = 0;
+	for (const struct ast_item *it = b->children; it; it = it->next)
+		if (it->kind == IT_BLOCK && (strcmp(it->block_kind, "subnet") == 0 ||
+					     !schema_block(it->block_kind)))
+			written++;
+	if (written == 0) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0407, b->name_span,
 					  "network `%s` has no subnets", net->name);
 		diag_help(ck->diags, d, "add `subnet private_a { cidr = ...  zone = a }`");
@@ -963,7 +1046,8 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 		}
 		check_overlaps(ck, net, inside, n);
 	}
-	check_structure(ck, b, net);
+	if (iso_known && !public_unknown)
+		check_structure(ck, b, net);
 	check_endpoint_attr(ck, b->scope, sl.at[2], net);
 	check_security_groups(ck, b, net);
 	place_endpoints(ck, net);
@@ -1026,7 +1110,14 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 			continue;
 		}
 		size_t klen = strlen(x->key);
+		bool chars_ok = true;
+		for (const char *p = x->key; *p; p++)
+			if (!((unsigned char)*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
+			      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			      strchr(" _.:/=+-@", *p)))
+				chars_ok = false;
 		const char *why = klen == 0 || klen > 128 ? "keys are 1 to 128 characters"
+				: !chars_ok ? "keys take letters, digits, spaces and _.:/=+-@"
 				: strncmp(x->key, "aws:", 4) == 0 ? "the `aws:` prefix is reserved for AWS"
 				: strcmp(x->key, "Name") == 0 ? "sgc sets `Name` on each resource itself"
 				: v->u.str.len > 256 ? "values are at most 256 characters" : NULL;
@@ -1034,6 +1125,17 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 			struct diag *d = diag_add(ck->diags, DIAG_E0210, x->key_span,
 						  "invalid tag `%s`", x->key);
 			diag_label(ck->diags, d, "%s", why);
+			continue;
+		}
+		const struct ast_entry *first = NULL;
+		for (const struct ast_entry *y = e->u.map.head; y != x && !first; y = y->next)
+			if (strcmp(y->key, x->key) == 0)
+				first = y;
+		if (first) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0207, x->key_span,
+						  "tag `%s` is set twice", x->key);
+			diag_secondary(ck->diags, d, first->key_span, "first set here");
+			diag_help(ck->diags, d, "keep one of the two");
 			continue;
 		}
 		env->tags[env->ntags++] = (struct m_tag){ x->key, v->u.str.s };

@@ -185,12 +185,15 @@ static bool repo_name_ok(const char *s)
 }
 
 static void bad_name(struct checker *ck, struct span at, const char *what,
-		     const char *name, const char *rule)
+		     const char *name, const char *rule, bool from_attr)
 {
 	struct diag *d = diag_add(ck->diags, DIAG_E0507, at,
 				  "`%s` is not a valid %s name", name, what);
 	diag_note(ck->diags, d, "%s names are %s", what, rule);
-	diag_help(ck->diags, d, "rename the block, or set `name = \"...\"`");
+	if (from_attr)
+		diag_help(ck->diags, d, "change `name`");
+	else
+		diag_help(ck->diags, d, "rename the block, or set `name = \"...\"`");
 }
 
 static const char *checked_name(struct checker *ck, const struct ast_item *b,
@@ -202,7 +205,7 @@ static const char *checked_name(struct checker *ck, const struct ast_item *b,
 	if (!name)
 		name = aws_name(ck, b->name);
 	if (!ok(name)) {
-		bad_name(ck, at, what, name, rule);
+		bad_name(ck, at, what, name, rule, name_attr != NULL);
 		return NULL;
 	}
 	return name;
@@ -820,7 +823,7 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	nb->name = b->name;
 	nb->span = b->name_span;
 	if (!sagemaker_name_ok(aws_name(ck, b->name)))
-		bad_name(ck, b->name_span, "notebook", b->name, sagemaker_rule);
+		bad_name(ck, b->name_span, "notebook", b->name, sagemaker_rule, false);
 	nb->instance = get_instance(ck, sc, sl.at[NB_INSTANCE]);
 	nb->volume_gb = get_gb(ck, sc, sl.at[NB_VOLUME], 5, 5, 16384);
 	const struct ast_item *sb = sl.at[NB_SUBNET] ? ref_block(ck, sc, sl.at[NB_SUBNET]->value, "subnet") : NULL;
@@ -1009,7 +1012,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	st->name = b->name;
 	st->span = b->name_span;
 	if (!sagemaker_name_ok(aws_name(ck, b->name)))
-		bad_name(ck, b->name_span, "Studio domain", b->name, sagemaker_rule);
+		bad_name(ck, b->name_span, "Studio domain", b->name, sagemaker_rule, false);
 	check_studio_subnets(ck, b, &sl, st);
 	const char *auth = sl.at[ST_AUTH] ? ck_get_word(ck, sl.at[ST_AUTH], schema->attrs[ST_AUTH].choices) : "iam";
 	st->sso = auth && strcmp(auth, "sso") == 0;

@@ -48,6 +48,8 @@ bool diag_code_parse(const char *name, enum diag_code *out)
 
 enum diag_level diag_code_level(enum diag_code code)
 {
+	if ((unsigned)code >= DIAG_CODE_COUNT)
+		return DIAG_ERROR;
 	return code_names[code][0] == 'W' ? DIAG_WARNING : DIAG_ERROR;
 }
 
@@ -64,6 +66,7 @@ struct diag *diag_add(struct diag_sink *s, enum diag_code code,
 	d->code = code;
 	d->level = diag_code_level(code);
 	d->span = span;
+	d->seq = s->count++;
 	va_list ap;
 	va_start(ap, fmt);
 	d->msg = arena_vprintf(s->arena, fmt, ap);
@@ -153,8 +156,10 @@ static int by_position(const void *pa, const void *pb)
 		return a->span.lo < b->span.lo ? -1 : 1;
 	if (a->code != b->code)
 		return a->code < b->code ? -1 : 1;
-	/* Stable on ties: keep insertion order (pointer order is not). */
-	return 0;
+	if (a->span.hi != b->span.hi)
+		return a->span.hi < b->span.hi ? -1 : 1;
+	/* qsort is not stable: the order of addition breaks the last tie. */
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 const struct diag **diag_sorted(const struct diag_sink *s, size_t cap,
@@ -167,10 +172,6 @@ const struct diag **diag_sorted(const struct diag_sink *s, size_t cap,
 	size_t i = 0;
 	for (const struct diag *d = s->head; d; d = d->next)
 		all[i++] = d;
-	/*
-	 * qsort is not stable; equal keys only arise for the same code at
-	 * the same offset, which the duplicate filter below removes anyway.
-	 */
 	qsort(all, count, sizeof *all, by_position);
 	size_t kept = 0;
 	for (i = 0; i < count; i++) {
@@ -226,15 +227,22 @@ static uint32_t display_width(const char *line, uint32_t n)
 	return w;
 }
 
+/* The line as text: tabs widened, control bytes blanked, bytes that are not UTF-8 as `?`. */
 static void print_source_line(FILE *out, const char *line, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		if (line[i] == '\t')
+		unsigned char c = (unsigned char)line[i];
+		uint32_t k = c >= 0x80 ? src_utf8_length(line + i, n - i) : 1;
+		if (c == '\t') {
 			fputs("    ", out);
-		else if ((unsigned char)line[i] < 0x20)
+		} else if (c < 0x20 || c == 0x7f) {
 			fputc(' ', out);
-		else
-			fputc(line[i], out);
+		} else if (k == 0) {
+			fputc('?', out);
+		} else {
+			fwrite(line + i, 1, k, out);
+			i += k - 1;
+		}
 	}
 }
 

@@ -46,6 +46,7 @@ struct diag {
 	const char *notes[DIAG_MAX_NOTES];
 	int nnotes;
 	const char *help;
+	unsigned seq;      /* order of addition: ties in position keep it */
 	struct diag *next;
 };
 
@@ -53,6 +54,7 @@ struct diag_sink {
 	struct arena *arena;
 	struct diag *head, *tail;
 	unsigned nerrors, nwarnings;
+	unsigned count;
 };
 
 void diag_sink_init(struct diag_sink *s, struct arena *a);

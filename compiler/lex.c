@@ -31,30 +31,70 @@ void lex_open(struct lex_state *ls, char ch, struct span span)
 	ls->stack[ls->depth++] = (struct lex_delim){ ch, span };
 }
 
-void lex_close(struct lex_state *ls, char ch, struct span span)
+/* Net count of `ch` closers after `from`, skipping strings and comments. */
+static uint32_t remaining_closers(const struct lex_state *ls, uint32_t from, char ch)
+{
+	char open = ch == '}' ? '{' : ch == ']' ? '[' : '(';
+	int64_t net = 0;
+	for (uint32_t i = from; i < ls->len; i++) {
+		char c = ls->text[i];
+		if (c == '"') {
+			for (i++; i < ls->len && ls->text[i] != '"' && ls->text[i] != '\n'; i++)
+				if (ls->text[i] == '\\')
+					i++;
+		} else if (c == '#' || (c == '/' && i + 1 < ls->len && ls->text[i + 1] == '/')) {
+			while (i < ls->len && ls->text[i] != '\n')
+				i++;
+		} else if (c == ch) {
+			net++;
+		} else if (c == open) {
+			net--;
+		}
+	}
+	return net > 0 ? (uint32_t)net : 0;
+}
+
+char lex_close(struct lex_state *ls, char ch, struct span span)
 {
 	if (ls->depth == 0) {
 		struct diag *d = diag_add(ls->diags, DIAG_E0106, span,
 					  "unexpected closing delimiter `%c`", ch);
 		diag_label(ls->diags, d, "no `%c` is open here",
 			   ch == '}' ? '{' : ch == ']' ? '[' : '(');
-		return;
+		return 0;
 	}
 	struct lex_delim top = ls->stack[ls->depth - 1];
 	if (closer_of(top.ch) == ch) {
 		ls->depth--;
-		return;
+		return 0;
 	}
-	/* `[1, 2}`: the `}` most likely closes an outer `{`; the `[` was left open. */
-	uint32_t match = ls->depth;
-	while (match > 0 && closer_of(ls->stack[match - 1].ch) != ch)
-		match--;
-	struct diag *d = diag_add(ls->diags, DIAG_E0106, span,
-				  "mismatched closing delimiter `%c`", ch);
-	diag_label(ls->diags, d, "expected `%c`", closer_of(top.ch));
-	diag_secondary(ls->diags, d, top.span, "unclosed `%c` opened here", top.ch);
-	if (match > 0)
-		ls->depth = match - 1;
+	/* Report once, even though the closer is scanned again. */
+	if (ls->mismatch_at != span.lo + 1) {
+		ls->mismatch_at = span.lo + 1;
+		struct diag *d = diag_add(ls->diags, DIAG_E0106, span,
+					  "mismatched closing delimiter `%c`", ch);
+		diag_label(ls->diags, d, "expected `%c`", closer_of(top.ch));
+		diag_secondary(ls->diags, d, top.span, "unclosed `%c` opened here", top.ch);
+	}
+	/* `[1, 2, )]`: the `)` is stray; the parser recovers at the `]`. */
+	uint32_t next = span.hi;
+	while (next < ls->len && strchr(" \t\r\n", ls->text[next]))
+		next++;
+	if (next < ls->len && ls->text[next] == closer_of(top.ch))
+		return 0;
+	uint32_t outer = 0;
+	for (uint32_t i = 0; i + 1 < ls->depth; i++)
+		if (closer_of(ls->stack[i].ch) == ch)
+			outer++;
+	ls->depth--;
+	/*
+	 * `[a, b}` is a typo for `]` when the rest of the file still closes the
+	 * outer blocks; when it does not, the `}` closes an outer block and the
+	 * `]` was forgotten: close the `[` and scan the `}` again.
+	 */
+	if (outer > 0 && remaining_closers(ls, span.hi, ch) < outer)
+		return closer_of(top.ch);
+	return (char)-closer_of(top.ch);
 }
 
 void lex_end(struct lex_state *ls, struct span eof)
@@ -71,7 +111,7 @@ void lex_end(struct lex_state *ls, struct span eof)
 	diag_label(ls->diags, d, "this `%c` is never closed", top.ch);
 	diag_secondary(ls->diags, d, eof, "the file ends here");
 	diag_help(ls->diags, d, "add `%c` where the %s ends", closer_of(top.ch),
-		  top.ch == '{' ? "block" : top.ch == '[' ? "list" : "call");
+		  top.ch == '{' ? "block" : top.ch == '[' ? "list" : "parenthesis");
 	ls->unclosed_reported = true;
 }
 

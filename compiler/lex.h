@@ -27,15 +27,24 @@ struct lex_state {
 	struct diag_sink *diags;
 	uint32_t file;
 	const char *text;        /* the file being scanned */
+	uint32_t len;
 	uint32_t offset;         /* bytes consumed so far */
 	struct lex_delim *stack; /* open delimiters, innermost last */
 	uint32_t depth, cap;
 	bool unclosed_reported;  /* the parser's end-of-file error is redundant */
+	uint32_t mismatch_at;    /* offset+1 of the closer already reported */
 };
 
 /* Bookkeeping called from the scanner's actions (lex.c). */
 void lex_open(struct lex_state *ls, char ch, struct span span);
-void lex_close(struct lex_state *ls, char ch, struct span span);
+/*
+ * Account for a closing delimiter. Returns 0 when `ch` closes what is
+ * open, or the closer the scanner should hand the parser instead: for
+ * `[1, 2}` it returns ']' (the `}` is then scanned again to close the
+ * block), and for a `}` that closes nothing open it returns the closer of
+ * what is, so one typo makes one diagnostic and the parse stays in step.
+ */
+char lex_close(struct lex_state *ls, char ch, struct span span);
 void lex_end(struct lex_state *ls, struct span eof);
 void lex_bad_literal(struct lex_state *ls, struct span span, const char *text);
 void lex_bad_char(struct lex_state *ls, struct span span, const char *text);

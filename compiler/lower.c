@@ -335,9 +335,18 @@ static struct cv *peer_value(struct lowerer *lw, const struct m_rule *r,
 	return NULL;
 }
 
-static const char *sg_id(struct lowerer *lw, const struct netl *nl, const struct m_sg *sg)
+/*
+ * The ID a group was given, which may carry a number when its natural ID
+ * was taken: rules must never be rebuilt from the name, or they would
+ * attach to whichever resource holds the natural ID.
+ */
+const char *lw_sg_id(const struct lowerer *lw, const struct m_sg *sg)
 {
-	return arena_printf(lw->a, "%s%sSecurityGroup", nl->stem, lower_pascal(lw->a, sg->name));
+	const struct netl *nl = lw_net(lw, sg->net);
+	for (size_t i = 0; i < sg->net->sgs.n; i++)
+		if (sg->net->sgs.items[i] == sg)
+			return nl->sg_ids[i];
+	return NULL;
 }
 
 /*
@@ -351,7 +360,8 @@ static void lower_security_groups(struct lowerer *lw, struct netl *nl)
 	const struct m_network *net = nl->net;
 	for (size_t i = 0; i < net->sgs.n; i++) {
 		const struct m_sg *sg = net->sgs.items[i];
-		const char *id = logical_id(lw, "%s", sg_id(lw, nl, sg));
+		const char *id = nl->sg_ids[i] = logical_id(lw, "%s%sSecurityGroup", nl->stem,
+							      lower_pascal(a, sg->name));
 		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
 		cv_set(a, r->props, "GroupDescription",
 		       sg->description ? cv_str(a, sg->description)
@@ -386,13 +396,13 @@ static void lower_security_groups(struct lowerer *lw, struct netl *nl)
 				: logical_id(lw, "%s%sIngress%d", nl->stem, stem, ++nin);
 			struct cfn_resource *r = cfn_add(lw->t, rid, ru->egress
 				? "AWS::EC2::SecurityGroupEgress" : "AWS::EC2::SecurityGroupIngress");
-			cv_set(a, r->props, "GroupId", cv_getatt(a, sg_id(lw, nl, sg), "GroupId"));
+			cv_set(a, r->props, "GroupId", cv_getatt(a, nl->sg_ids[i], "GroupId"));
 			cv_set(a, r->props, "IpProtocol", cv_str(a, ru->protocol));
 			if (ru->from_port >= 0 || strcmp(ru->protocol, "icmp") == 0) {
 				cv_set(a, r->props, "FromPort", cv_int(a, ru->from_port));
 				cv_set(a, r->props, "ToPort", cv_int(a, ru->to_port));
 			}
-			cv_set(a, r->props, key, cv_getatt(a, sg_id(lw, nl, ru->group), "GroupId"));
+			cv_set(a, r->props, key, cv_getatt(a, lw_sg_id(lw, ru->group), "GroupId"));
 			if (ru->description)
 				cv_set(a, r->props, "Description", cv_str(a, ru->description));
 		}
@@ -447,6 +457,7 @@ static void lower_network(struct lowerer *lw, const struct m_network *net)
 	nl->subnet_ids = arena_calloc(lw->a, n, sizeof *nl->subnet_ids);
 	nl->route_tables = arena_calloc(lw->a, n, sizeof *nl->route_tables);
 	nl->nat_ids = arena_calloc(lw->a, n, sizeof *nl->nat_ids);
+	nl->sg_ids = arena_calloc(lw->a, net->sgs.n + 1, sizeof *nl->sg_ids);
 	ptrvec_push(lw->a, &lw->nets, nl);
 	lower_vpc(lw, nl);
 	if (any_public(net))

@@ -28,6 +28,7 @@ struct netl {
 	const char **route_tables;       /* parallel; NULL for public subnets */
 	const char **nat_ids;            /* parallel; set where hosts_nat */
 	const char *endpoint_sg;
+	const char **sg_ids;             /* parallel to net->sgs: their logical IDs */
 	struct ptrvec endpoint_ids;      /* const char *, every VPC endpoint */
 };
 
@@ -44,6 +45,7 @@ struct cv *lw_no_egress(struct lowerer *lw);
 const char *lw_prefix_list_param(struct lowerer *lw, const struct ep_service *svc);
 struct netl *lw_net(const struct lowerer *lw, const struct m_network *net);
 const char *lw_subnet_id(const struct lowerer *lw, const struct m_subnet *sn);
+const char *lw_sg_id(const struct lowerer *lw, const struct m_sg *sg);
 
 /* lower_workloads.c */
 void lower_workloads(struct lowerer *lw);

@@ -409,9 +409,8 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 	}
 	if (is_notebook && g->stop_notebook) {
 		/* The instance's own ARN would make a cycle (role -> notebook -> role). */
-		static const char *const stop[] = { "sagemaker:DescribeNotebookInstance",
-						    "sagemaker:StopNotebookInstance" };
-		cv_push(a, sts, statement(lw, "IdleStop", "Allow", strs(lw, stop, 2),
+		static const char *const stop[] = { "sagemaker:StopNotebookInstance" };
+		cv_push(a, sts, statement(lw, "IdleStop", "Allow", strs(lw, stop, 1),
 			one(lw, sub_arn(lw, "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/*"))));
 	}
 	for (size_t i = 0; i < g->allows.n; i++) {
@@ -543,8 +542,7 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 		cv_push(a, sgs, cv_getatt(a, notebook_sg(lw, nb, nl), "GroupId"));
 	for (size_t i = 0; i < nb->sgs.n; i++) {
 		const struct m_sg *sg = nb->sgs.items[i];
-		cv_push(a, sgs, cv_getatt(a, arena_printf(a, "%s%sSecurityGroup", nl->stem,
-							  pascal(lw, sg->name)), "GroupId"));
+		cv_push(a, sgs, cv_getatt(a, lw_sg_id(lw, sg), "GroupId"));
 	}
 	const char *id = logical_id(lw, "%sNotebook", stem);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::NotebookInstance");
@@ -715,8 +713,8 @@ static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
 	cv_push(a, sts, statement(lw, "ThisSpace", "Allow", strs(lw, on_space, 3),
 		one(lw, cv_getatt(a, space, "SpaceArn"))));
 	static const char *const on_app[] = { "sagemaker:CreateApp", "sagemaker:DescribeApp",
-					      "sagemaker:DeleteApp" };
-	cv_push(a, sts, statement(lw, "AppsOfThisSpace", "Allow", strs(lw, on_app, 3),
+					      "sagemaker:DeleteApp", "sagemaker:AddTags" };
+	cv_push(a, sts, statement(lw, "AppsOfThisSpace", "Allow", strs(lw, on_app, 4),
 		one(lw, cv_sub(a, arena_printf(a,
 			"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:app/${%s.DomainId}/%s/*",
 			domain, sp->space_name)))));
@@ -730,10 +728,13 @@ static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
 				"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:user-profile/${%s.DomainId}/%s",
 				domain, sp->owner->profile_name)))));
 	}
-	static const char *const list[] = { "sagemaker:ListSpaces", "sagemaker:ListApps",
-					    "sagemaker:ListDomains" };
-	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 3),
+	static const char *const list[] = { "sagemaker:ListSpaces", "sagemaker:ListApps" };
+	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 2),
 		one(lw, cv_str(a, "*"))));
+	/* The connect script reads the space ARN from this stack's outputs. */
+	static const char *const stack[] = { "cloudformation:DescribeStacks" };
+	cv_push(a, sts, statement(lw, "ThisStacksOutputs", "Allow", strs(lw, stack, 1),
+		one(lw, cv_sub(a, "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"))));
 	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, sts));
 	lw_output(lw, logical_id(lw, "%sRemoteAccessPolicyArn", stem),
 		  arena_printf(a, "policy to attach to the principal that connects to space %s", sp->name),
@@ -765,10 +766,13 @@ static void lower_remote_files(struct lowerer *lw, const struct m_studio *st,
 	size_t n;
 	const char *text = lc_render(a, script->text, script->len, names, values, 5, &n);
 	cfn_add_file(lw->t, connect, text, n, true);
-	const char *cnames[] = { "HOST_ALIAS", "CONNECT_SCRIPT" };
+	/* ssh expands %d (the home directory) in ProxyCommand; `~` it does not. */
+	const char *home_path = arena_printf(a, ".ssh/sgc/%s-%s-connect.sh", lw->env->name,
+					     sp->space_name);
+	const char *cnames[] = { "HOST_ALIAS", "CONNECT_SCRIPT", "CONNECT_SOURCE", "CONNECT_HOME_PATH" };
 	const char *cvalues[] = { arena_printf(a, "sgc-%s-%s", lw->env->name, sp->space_name),
-				  arena_printf(a, "<path to>/%s", connect) };
-	text = lc_render(a, config->text, config->len, cnames, cvalues, 2, &n);
+				  arena_printf(a, "%%d/%s", home_path), connect, home_path };
+	text = lc_render(a, config->text, config->len, cnames, cvalues, 4, &n);
 	cfn_add_file(lw->t, arena_printf(a, "remote/%s.ssh_config", sp->space_name), text, n, false);
 }
 
@@ -858,6 +862,15 @@ static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
 				  in_domain(lw, domain, "user-profile")));
 	static const char *const dom[] = { "sagemaker:DescribeDomain" };
 	cv_push(a, sts, statement(lw, "ThisDomain", "Allow", strs(lw, dom, 1), one(lw, cv_getatt(a, domain, "DomainArn"))));
+	/* Opening a remote-access space from Studio ("deep link") starts its session with this role. */
+	bool remote = false;
+	for (size_t i = 0; i < st->spaces.n; i++)
+		remote |= ((const struct m_space *)st->spaces.items[i])->remote_access;
+	if (remote) {
+		static const char *const session[] = { "sagemaker:StartSession" };
+		cv_push(a, sts, statement(lw, "RemoteAccessSessions", "Allow", strs(lw, session, 1),
+					  in_domain(lw, domain, "space")));
+	}
 	static const char *const list[] = { "sagemaker:ListApps", "sagemaker:ListSpaces",
 					    "sagemaker:ListUserProfiles", "sagemaker:ListTags" };
 	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 4),

@@ -22,7 +22,7 @@ struct ast_file *parse_file(struct arena *a, struct diag_sink *diags,
 {
 	const struct src_file *f = src_get(m, file);
 	struct lex_state ls = {
-		.arena = a, .diags = diags, .file = file, .text = f->text,
+		.arena = a, .diags = diags, .file = file, .text = f->text, .len = f->len,
 	};
 	struct parse_ctx p = {
 		.b = { .arena = a, .diags = diags, .file = file },

@@ -126,7 +126,7 @@ static void declare_items(struct resolver *r, struct scope *s,
 	}
 }
 
-static struct symbol *std_namespace(struct resolver *r)
+static struct symbol *std_namespace(struct resolver *r, struct span first_import)
 {
 	struct symbol *std = scope_find(r->global, "std");
 	if (std)
@@ -134,6 +134,7 @@ static struct symbol *std_namespace(struct resolver *r)
 	std = arena_alloc(r->arena, sizeof *std);
 	std->kind = SYM_NAMESPACE;
 	std->name = "std";
+	std->span = first_import;
 	std->members = scope_new(r->arena, NULL);
 	ptrvec_push(r->arena, &r->global->syms, std);
 	return std;
@@ -166,7 +167,7 @@ static void import_module(struct resolver *r, const struct ast_item *it)
 			diag_help(r->diags, d, "did you mean `std.%s`?", best);
 		return;
 	}
-	struct symbol *std = std_namespace(r);
+	struct symbol *std = std_namespace(r, it->span);
 	if (scope_find(std->members, mod))
 		return; /* importing twice is harmless */
 	uint32_t file = src_add(r->src, arena_printf(r->arena, "<std>/%s.sgl", mod),
@@ -209,9 +210,35 @@ static size_t member_names(const struct scope *s, const char **out, size_t cap)
 
 enum { MAX_CANDIDATES = 256 };
 
+/* `std.X.y` with no `import std.X`: say what to import, not "unknown std". */
+static bool std_not_imported(struct resolver *r, const struct ast_name *name)
+{
+	if (name->n < 2 || strcmp(name->parts[0], "std") != 0)
+		return false;
+	const char *mod = name->parts[1];
+	if (stdlib_module(mod)) {
+		struct diag *d = diag_add(r->diags, DIAG_E0213, name->spans[1],
+					  "module `std.%s` is not imported", mod);
+		diag_help(r->diags, d, "add `import std.%s` at the top of the file", mod);
+		return true;
+	}
+	const char *names[64];
+	unsigned n = stdlib_module_names(names, 64);
+	for (unsigned i = 0; i < n; i++)
+		names[i] = arena_strndup(r->arena, names[i], strlen(names[i]) - 4);
+	struct diag *d = diag_add(r->diags, DIAG_E0203, name->spans[1],
+				  "no standard library module `std.%s`", mod);
+	const char *best = suggest_best(mod, names, n);
+	if (best)
+		diag_help(r->diags, d, "did you mean `std.%s`?", best);
+	return true;
+}
+
 static void unknown_first(struct resolver *r, const struct scope *from,
 			  const struct ast_name *name)
 {
+	if (std_not_imported(r, name))
+		return;
 	const char *cands[MAX_CANDIDATES];
 	size_t n = visible_names(from, cands, MAX_CANDIDATES);
 	struct diag *d = diag_add(r->diags, DIAG_E0201, name->spans[0],
@@ -227,15 +254,9 @@ static void unknown_member(struct resolver *r, const struct ast_name *name,
 {
 	const char *prefix = ast_name_str(r->arena, &(struct ast_name){
 		.parts = name->parts, .spans = name->spans, .n = i });
-	if (owner->kind == SYM_NAMESPACE && strcmp(owner->name, "std") == 0 &&
-	    stdlib_module(name->parts[i])) {
-		struct diag *d = diag_add(r->diags, DIAG_E0213, name->spans[i],
-					  "module `std.%s` is not imported",
-					  name->parts[i]);
-		diag_help(r->diags, d, "add `import std.%s` at the top of the file",
-			  name->parts[i]);
+	if (owner->kind == SYM_NAMESPACE && strcmp(owner->name, "std") == 0 && i == 1 &&
+	    std_not_imported(r, name))
 		return;
-	}
 	const char *cands[MAX_CANDIDATES];
 	size_t n = member_names(owner->members, cands, MAX_CANDIDATES);
 	struct diag *d = diag_add(r->diags, DIAG_E0201, name->spans[i],
@@ -292,5 +313,18 @@ struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
 		}
 		sym = next;
 	}
+	return sym;
+}
+
+struct symbol *resolve_find(const struct scope *from, const struct ast_name *name)
+{
+	struct symbol *sym = NULL;
+	int first = 1;
+	for (const struct scope *s = from; s && !sym; s = s->parent)
+		sym = scope_find(s, name->parts[0]);
+	if (!sym && (sym = kind_qualified(from, name)) != NULL)
+		first = 2;
+	for (int i = first; sym && i < name->n; i++)
+		sym = sym->members ? scope_find(sym->members, name->parts[i]) : NULL;
 	return sym;
 }

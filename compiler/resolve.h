@@ -59,6 +59,9 @@ void resolve_file(struct resolver *r, struct ast_file *f);
 
 struct symbol *scope_find(const struct scope *s, const char *name);
 
+/* Like resolve_lookup, but silent: NULL when it does not resolve. */
+struct symbol *resolve_find(const struct scope *from, const struct ast_name *name);
+
 /*
  * Bind `name` as seen from `from`: the first part is searched outward,
  * the rest through members. Reports E0201/E0213 and returns NULL when it

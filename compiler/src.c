@@ -127,6 +127,11 @@ static uint32_t utf8_seq(const unsigned char *s, uint32_t n)
 	return need;
 }
 
+uint32_t src_utf8_length(const char *s, uint32_t n)
+{
+	return n ? utf8_seq((const unsigned char *)s, n) : 0;
+}
+
 uint32_t src_invalid_utf8(const struct src_file *f)
 {
 	const unsigned char *s = (const unsigned char *)f->text;

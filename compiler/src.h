@@ -58,6 +58,9 @@ const char *src_line(const struct src_file *f, uint32_t line, uint32_t *len);
  */
 uint32_t src_invalid_utf8(const struct src_file *f);
 
+/* Length of the UTF-8 sequence at s[0..n), or 0 when it is not well-formed. */
+uint32_t src_utf8_length(const char *s, uint32_t n);
+
 struct span span_join(struct span a, struct span b);
 
 /*

@@ -41,6 +41,7 @@ void sgc_yyerror(SGC_YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *p,
 %define api.prefix {sgc_yy}
 %define api.location.type {struct span}
 %define parse.error custom
+%define parse.lac full
 %locations
 %param {yyscan_t scanner}
 %parse-param {struct parse_ctx *p}

@@ -145,8 +145,8 @@ with open("/opt/ml/metadata/resource-metadata.json") as f:
 region = meta["ResourceArn"].split(":")[3]
 aws = shutil.which("aws") or shutil.which("aws", path="/home/ec2-user/anaconda3/bin")
 print(f"{time.ctime(now)}: idle {idle // 60} min; stopping {meta['ResourceName']}")
-subprocess.run([aws or "aws", "sagemaker", "stop-notebook-instance", "--region", region,
-                "--notebook-instance-name", meta["ResourceName"]], check=True)
+sys.exit(subprocess.call([aws or "aws", "sagemaker", "stop-notebook-instance", "--region",
+                          region, "--notebook-instance-name", meta["ResourceName"]]))
 EOF
 	chmod 0755 /usr/local/bin/sgc-idle-stop
 	printf '%s\n%s\n' \
