@@ -1048,6 +1048,9 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 	}
 	if (iso_known && !public_unknown)
 		check_structure(ck, b, net);
+	net->endpoints_attr = sl.at[2] ? sl.at[2]->span : (struct span){ UINT32_MAX, 0, 0 };
+	if (sl.at[2])
+		net->endpoints_value = sl.at[2]->value->span;
 	check_endpoint_attr(ck, b->scope, sl.at[2], net);
 	check_security_groups(ck, b, net);
 	place_endpoints(ck, net);
@@ -1191,6 +1194,8 @@ static void check_params(struct checker *ck, const struct ast_item *b)
 			continue;
 		}
 		struct m_param *p = arena_alloc(ck->arena, sizeof *p);
+		if (it->value)
+			p->dflt_span = it->value->span;
 		p->name = it->name;
 		p->span = it->name_span;
 		p->item = it;
@@ -1278,6 +1283,7 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 			ptrvec_push(ck->arena, &env->networks, net);
 	}
 	ck_workloads(ck, b);
+	ck_reach(ck);
 	return env;
 }
 

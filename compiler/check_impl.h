@@ -56,4 +56,7 @@ struct m_param *ck_param_of(struct checker *ck, const struct ast_item *item);
 /* check_workloads.c: everything in an environment beyond its networks. */
 void ck_workloads(struct checker *ck, const struct ast_item *env_block);
 
+/* check_reach.c: reachability, isolation, instance fit and lints. */
+void ck_reach(struct checker *ck);
+
 #endif

@@ -455,6 +455,7 @@ static void check_bucket(struct checker *ck, const struct ast_item *b)
 	bk->name = b->name;
 	bk->span = b->name_span;
 	bk->versioning = ck_get_bool(ck, b->scope, sl.at[0], true);
+	bk->versioning_span = sl.at[0] ? sl.at[0]->span : b->name_span;
 	bk->kms = ref_obj(ck, b->scope, sl.at[1], "kms_key");
 	bk->retain = ck_get_bool(ck, b->scope, sl.at[2], true);
 	reg(ck, b, bk);
@@ -504,12 +505,25 @@ static void add_unique(struct checker *ck, struct ptrvec *list, void *obj)
 	ptrvec_push(ck->arena, list, obj);
 }
 
-static void grant_use(struct checker *ck, struct m_grants *g, const struct ast_item *b)
+static struct m_use *new_use(struct checker *ck, const char *what, const void *obj,
+			     const char *kind, struct span span)
+{
+	struct m_use *u = arena_alloc(ck->arena, sizeof *u);
+	u->what = what;
+	u->obj = obj;
+	u->kind = kind;
+	u->span = span;
+	return u;
+}
+
+static void grant_use(struct checker *ck, struct m_grants *g, const struct ast_item *b,
+		      struct span at)
 {
 	void *obj = obj_of(ck, b);
 	if (!obj)
 		return;
 	const char *k = b->block_kind;
+	ptrvec_push(ck->arena, &g->uses, new_use(ck, "uses", obj, k, at));
 	add_unique(ck, strcmp(k, "bucket") == 0 ? &g->buckets
 		       : strcmp(k, "ecr_repository") == 0 ? &g->ecrs
 		       : strcmp(k, "secret") == 0 ? &g->secrets
@@ -523,7 +537,24 @@ static void grant_script(struct checker *ck, struct m_grants *g, const struct m_
 		return;
 	for (size_t k = 0; k < s->repos.n; k++)
 		add_unique(ck, &g->repos, s->repos.items[k]);
+	for (size_t k = 0; k < s->uses.n; k++)
+		ptrvec_push(ck->arena, &g->uses, s->uses.items[k]);
 	g->stop_notebook |= s->stops_notebook;
+}
+
+/* Each element of `uses = [...]`, granted with the span that asked for it. */
+static void check_uses(struct checker *ck, const struct scope *sc, const struct ast_item *attr,
+		       const char *kinds, struct m_grants *g)
+{
+	if (!attr)
+		return;
+	const struct ast_expr *e = attr->value;
+	const struct ast_expr *one_expr = e->kind == EX_LIST ? e->u.list.head : e;
+	for (const struct ast_expr *x = one_expr; x; x = e->kind == EX_LIST ? x->next : NULL) {
+		const struct ast_item *b = ref_block(ck, sc, x, kinds);
+		if (b)
+			grant_use(ck, g, b, x->span);
+	}
 }
 
 /* IAM actions look like `service:Action`; `*` alone is never granted. */
@@ -551,6 +582,8 @@ static void check_allows(struct checker *ck, const struct ast_item *owner,
 		al->span = b->kind_span;
 		get_strings(ck, b->scope, sl.at[0], &al->actions);
 		get_strings(ck, b->scope, sl.at[1], &al->resources);
+		if (sl.at[1])
+			al->resources_span = sl.at[1]->value->span;
 		for (size_t k = 0; k < al->actions.n; k++) {
 			const char *a = al->actions.items[k];
 			if (action_ok(a))
@@ -659,6 +692,7 @@ static void step_pip_from(struct checker *ck, const struct scope *sc,
 				 lc_quote(ck->arena, r->repo_name), "'6'" };
 	lc_add(&sx->lc, fn, names, values, 3);
 	ptrvec_push(ck->arena, &sx->script->repos, r);
+	ptrvec_push(ck->arena, &sx->script->uses, new_use(ck, "pip_from", r, "repository", call->span));
 }
 
 static void step_file(struct checker *ck, const struct scope *sc,
@@ -754,6 +788,7 @@ static void script_step(struct checker *ck, const struct scope *sc,
 						      (unsigned long long)(e->u.seconds / 60)) };
 		lc_add(&sx->lc, fn, names, values, 1);
 		sx->script->stops_notebook = true;
+		ptrvec_push(ck->arena, &sx->script->uses, new_use(ck, "idle_stop", NULL, "idle_stop", call->span));
 	} else if (strcmp(fn->name, "install_tools") == 0 ||
 		   strcmp(fn->name, "code_editor_extensions") == 0) {
 		const char *words = quoted_words(ck, sc, arg, fn);
@@ -842,8 +877,15 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 			continue;
 		}
 		ptrvec_push(ck->arena, &nb->sgs, sg);
+		struct span *at = arena_alloc(ck->arena, sizeof *at);
+		*at = sl.at[NB_SGS]->value->span;
+		ptrvec_push(ck->arena, &nb->sg_spans, at);
 	}
 	nb->root_access = ck_get_bool(ck, sc, sl.at[NB_ROOT], false);
+	if (sl.at[NB_ROOT])
+		nb->root_span = sl.at[NB_ROOT]->span;
+	if (sl.at[NB_DIRECT])
+		nb->direct_span = sl.at[NB_DIRECT]->span;
 	bool private_net = nb->subnet && nb->subnet->net->isolation != ISO_PUBLIC;
 	nb->direct_internet = ck_get_bool(ck, sc, sl.at[NB_DIRECT], !private_net && !nb->subnet);
 	/* DirectInternetAccess Disabled is accepted only with a SubnetId. */
@@ -858,10 +900,7 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	nb->platform = sl.at[NB_PLATFORM] ? ck_get_string(ck, sc, sl.at[NB_PLATFORM]) : NULL;
 	if (!nb->platform)
 		nb->platform = "notebook-al2-v3";
-	struct ptrvec uses = { 0 };
-	ref_blocks(ck, sc, sl.at[NB_USES], schema_block("notebook")->attrs[NB_USES].ref_kind, &uses);
-	for (size_t i = 0; i < uses.n; i++)
-		grant_use(ck, &nb->grants, uses.items[i]);
+	check_uses(ck, sc, sl.at[NB_USES], schema_block("notebook")->attrs[NB_USES].ref_kind, &nb->grants);
 	if (nb->kms)
 		add_unique(ck, &nb->grants.kms, nb->kms);
 	check_managed(ck, sc, sl.at[NB_MANAGED], &nb->grants);
@@ -997,6 +1036,8 @@ static void check_spaces(struct checker *ck, const struct ast_item *b, struct m_
 			sp->instance.literal = "ml.t3.medium";
 		sp->ebs_gb = sl.at[SP_EBS] ? get_gb(ck, sb->scope, sl.at[SP_EBS], 0, 5, st->ebs_max_gb) : 0;
 		sp->remote_access = ck_get_bool(ck, sb->scope, sl.at[SP_REMOTE], false);
+		if (sl.at[SP_REMOTE])
+			sp->remote_span = sl.at[SP_REMOTE]->span;
 		reg(ck, sb, sp);
 		ptrvec_push(ck->arena, &st->spaces, sp);
 	}
@@ -1014,6 +1055,9 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	if (!sagemaker_name_ok(aws_name(ck, b->name)))
 		bad_name(ck, b->name_span, "Studio domain", b->name, sagemaker_rule, false);
 	check_studio_subnets(ck, b, &sl, st);
+	if (sl.at[ST_SUBNETS])
+		st->subnets_span = sl.at[ST_SUBNETS]->value->span;
+	st->access_span = sl.at[ST_ACCESS] ? sl.at[ST_ACCESS]->span : b->name_span;
 	const char *auth = sl.at[ST_AUTH] ? ck_get_word(ck, sl.at[ST_AUTH], schema->attrs[ST_AUTH].choices) : "iam";
 	st->sso = auth && strcmp(auth, "sso") == 0;
 	const char *access = sl.at[ST_ACCESS] ? ck_get_word(ck, sl.at[ST_ACCESS], schema->attrs[ST_ACCESS].choices) : NULL;
@@ -1033,10 +1077,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	/* Studio idle shutdown: 60 to 525600 minutes. */
 	st->idle_minutes = sl.at[ST_IDLE] ? get_minutes(ck, sc, sl.at[ST_IDLE], 0, 60, 525600) : 0;
 	st->kms = ref_obj(ck, sc, sl.at[ST_KMS], "kms_key");
-	struct ptrvec uses = { 0 };
-	ref_blocks(ck, sc, sl.at[ST_USES], schema->attrs[ST_USES].ref_kind, &uses);
-	for (size_t i = 0; i < uses.n; i++)
-		grant_use(ck, &st->grants, uses.items[i]);
+	check_uses(ck, sc, sl.at[ST_USES], schema->attrs[ST_USES].ref_kind, &st->grants);
 	if (st->kms)
 		add_unique(ck, &st->grants.kms, st->kms);
 	check_managed(ck, sc, sl.at[ST_MANAGED], &st->grants);

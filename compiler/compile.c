@@ -4,9 +4,11 @@
  */
 #include "compile.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "emit.h"
 #include "lower.h"
 #include "parse.h"
 #include "resolve.h"
@@ -21,6 +23,8 @@ void compile_init(struct compile *c)
 
 void compile_free(struct compile *c)
 {
+	free(c->json);
+	c->json = NULL;
 	arena_free(c->arena);
 	c->arena = NULL;
 }
@@ -40,6 +44,39 @@ static bool check_encoding(struct compile *c, uint32_t file)
 	return false;
 }
 
+/*
+ * CloudFormation's quotas (shared/reference/cloudformation.md): 500
+ * resources, 200 parameters, 200 outputs, a 1 MB template from S3 (51,200
+ * bytes passed inline, which is only worth a note).
+ */
+static void check_limits(struct compile *c)
+{
+	const struct cfn_template *t = c->tmpl;
+	struct span at = c->env->span;
+	struct {
+		size_t n, max;
+		const char *what;
+	} counts[] = {
+		{ t->resources.n, 500, "resources" },
+		{ t->parameters->u.items.n, 200, "parameters" },
+		{ t->outputs->u.items.n, 200, "outputs" },
+	};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		if (counts[i].n <= counts[i].max)
+			continue;
+		struct diag *d = diag_add(&c->diags, DIAG_E0610, at,
+					  "environment `%s` makes %zu %s; a template holds at most %zu",
+					  c->env->name, counts[i].n, counts[i].what, counts[i].max);
+		diag_help(&c->diags, d, "split it into several environments (one template each)");
+	}
+	if (c->json && c->json_len > 1000000) {
+		struct diag *d = diag_add(&c->diags, DIAG_E0610, at,
+					  "the template of `%s` is %zu bytes; CloudFormation takes at most 1 MB",
+					  c->env->name, c->json_len);
+		diag_help(&c->diags, d, "split it into several environments (one template each)");
+	}
+}
+
 bool compile_text(struct compile *c, const char *path, const char *text,
 		  size_t len, enum compile_until until)
 {
@@ -53,9 +90,16 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 	resolve_init(&r, c->arena, &c->diags, &c->src);
 	resolve_file(&r, ast);
 	c->env = check_file(&r, ast);
+	diag_apply_allow_comments(&c->diags, &c->src);
 	if (!c->env || diag_has_errors(&c->diags))
 		return false;
-	if (until == COMPILE_LOWER)
-		c->tmpl = lower_env(c->arena, c->env);
-	return true;
+	/*
+	 * Template limits are part of checking, so `sgc check` lowers too:
+	 * a template over the quotas must fail review, not deployment.
+	 */
+	(void)until;
+	c->tmpl = lower_env(c->arena, c->env);
+	c->json = emit_json(c->tmpl, &c->json_len);
+	check_limits(c);
+	return !diag_has_errors(&c->diags);
 }

@@ -23,11 +23,17 @@ struct compile {
 	struct diag_sink diags;
 	struct m_env *env;          /* set when checking succeeded */
 	struct cfn_template *tmpl;  /* set when lowering ran */
+	char *json;                 /* the template as JSON (malloc'd) */
+	size_t json_len;
 };
 
+/*
+ * Both run every stage: template quotas are checked on the lowered
+ * template. The distinction says what the caller will use.
+ */
 enum compile_until {
 	COMPILE_CHECK, /* diagnostics only */
-	COMPILE_LOWER, /* also build the template */
+	COMPILE_LOWER, /* also the template in `tmpl` and `json` */
 };
 
 void compile_init(struct compile *c);

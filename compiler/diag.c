@@ -135,10 +135,41 @@ bool diag_exists_at(const struct diag_sink *s, struct span span)
 	return false;
 }
 
+static bool line_allows(const char *line, uint32_t len, const char *code)
+{
+	static const char marker[] = "sgc: allow";
+	size_t ml = sizeof marker - 1, cl = strlen(code);
+	for (uint32_t i = 0; i + ml <= len; i++) {
+		if (memcmp(line + i, marker, ml) != 0)
+			continue;
+		for (uint32_t k = i + (uint32_t)ml; k + cl <= len; k++)
+			if (memcmp(line + k, code, cl) == 0 &&
+			    (k + cl == len || line[k + cl] == ' ' || line[k + cl] == ',' ||
+			     line[k + cl] == '\t' || line[k + cl] == '\r'))
+				return true;
+	}
+	return false;
+}
+
+void diag_apply_allow_comments(struct diag_sink *s, const struct src_map *m)
+{
+	for (struct diag *d = s->head; d; d = d->next) {
+		if (d->level != DIAG_WARNING || d->suppressed)
+			continue;
+		const struct src_file *f = src_get(m, d->span.file);
+		uint32_t len;
+		const char *line = src_line(f, src_locate(f, d->span.lo).line, &len);
+		if (line_allows(line, len, diag_code_name(d->code))) {
+			d->suppressed = true;
+			s->nwarnings--;
+		}
+	}
+}
+
 void diag_deny_warnings(struct diag_sink *s)
 {
 	for (struct diag *d = s->head; d; d = d->next) {
-		if (d->level == DIAG_WARNING) {
+		if (d->level == DIAG_WARNING && !d->suppressed) {
 			d->level = DIAG_ERROR;
 			s->nwarnings--;
 			s->nerrors++;
@@ -167,11 +198,12 @@ const struct diag **diag_sorted(const struct diag_sink *s, size_t cap,
 {
 	size_t count = 0;
 	for (const struct diag *d = s->head; d; d = d->next)
-		count++;
+		count += !d->suppressed;
 	const struct diag **all = arena_calloc(s->arena, count + 1, sizeof *all);
 	size_t i = 0;
 	for (const struct diag *d = s->head; d; d = d->next)
-		all[i++] = d;
+		if (!d->suppressed)
+			all[i++] = d;
 	qsort(all, count, sizeof *all, by_position);
 	size_t kept = 0;
 	for (i = 0; i < count; i++) {

@@ -47,6 +47,7 @@ struct diag {
 	int nnotes;
 	const char *help;
 	unsigned seq;      /* order of addition: ties in position keep it */
+	bool suppressed;   /* silenced by a `# sgc: allow CODE` comment */
 	struct diag *next;
 };
 
@@ -79,6 +80,12 @@ const char *diag_code_name(enum diag_code code);
 const char *diag_code_title(enum diag_code code);
 bool diag_code_parse(const char *name, enum diag_code *out);
 enum diag_level diag_code_level(enum diag_code code);
+
+/*
+ * Drop each warning whose primary line carries `# sgc: allow CODE` (codes
+ * separated by blanks or commas). Errors cannot be silenced.
+ */
+void diag_apply_allow_comments(struct diag_sink *s, const struct src_map *m);
 
 /* Turn every warning into an error (`--deny warnings`). */
 void diag_deny_warnings(struct diag_sink *s);

@@ -327,6 +327,7 @@ static struct cv *peer_value(struct lowerer *lw, const struct m_rule *r,
 	case PEER_PREFIX_LIST:
 		*key = r->egress ? "DestinationPrefixListId" : "SourcePrefixListId";
 		return cv_ref(a, lw_prefix_list_param(lw, r->prefix_list));
+	case PEER_NONE: /* the checker refused the file: never lowered */
 	case PEER_GROUP:
 	case PEER_SELF:
 		break;

@@ -342,8 +342,8 @@ static int cmd_build(const struct options *o)
 	if (diag_has_errors(&c.diags) || !c.tmpl) {
 		status = EXIT_DIAGNOSTICS;
 	} else {
-		size_t n;
-		char *json = emit_json(c.tmpl, &n);
+		size_t n = c.json_len;
+		const char *json = c.json;
 		if (!json) {
 			fprintf(stderr, "sgc: out of memory while writing the template\n");
 			status = EXIT_USAGE;
@@ -353,7 +353,6 @@ static int cmd_build(const struct options *o)
 			fprintf(stderr, "sgc: cannot write the template: %s\n", strerror(errno));
 			status = EXIT_USAGE;
 		}
-		free(json);
 	}
 	compile_free(&c);
 	return status;

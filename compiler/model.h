@@ -40,6 +40,7 @@ struct m_subnet {
 };
 
 enum m_peer {
+	PEER_NONE,        /* not given, or invalid (already reported) */
 	PEER_CIDR,        /* cidr */
 	PEER_GROUP,       /* group */
 	PEER_SELF,        /* the rule's own group */
@@ -80,6 +81,8 @@ struct m_network {
 	struct span *endpoint_span;     /* [ep_count]: where each was asked for */
 	size_t ninterface, ngateway;
 	struct ptrvec endpoint_subnets; /* one subnet per zone, for interface endpoints */
+	struct span endpoints_attr;     /* `endpoints = ...`; file UINT32_MAX when absent */
+	struct span endpoints_value;    /* its expression, quoted in help lines */
 	struct ptrvec sgs;              /* struct m_sg * */
 };
 
@@ -93,6 +96,7 @@ struct m_param {
 	struct span span;
 	const void *item;    /* the AST declaration, to bind `param.x` */
 	const char *type;    /* string, int, bool, instance, size */
+	struct span dflt_span;
 	const char *dflt;    /* rendered default, NULL without one */
 	bool used;           /* only used parameters reach the template */
 };
@@ -137,6 +141,7 @@ struct m_bucket {
 	const char *name;
 	struct span span;
 	bool versioning, retain;
+	struct span versioning_span;
 	struct m_kms *kms;
 };
 
@@ -172,6 +177,7 @@ struct m_script {
 	const char *text;
 	size_t len;
 	struct ptrvec repos;     /* struct m_repo * it installs from */
+	struct ptrvec uses;      /* struct m_use *: each step that needs AWS */
 	bool stops_notebook;     /* calls StopNotebookInstance */
 	struct span span;
 };
@@ -179,10 +185,20 @@ struct m_script {
 struct m_allow {
 	struct ptrvec actions, resources; /* const char * */
 	struct span span;
+	struct span resources_span;
+};
+
+/* One use of a resource or feature, where the file asks for it. */
+struct m_use {
+	const char *what;    /* `pip_from`, `uses`, ... for messages */
+	const void *obj;     /* the model object used, or NULL */
+	const char *kind;    /* block kind of obj: `repository`, `bucket`, ... */
+	struct span span;
 };
 
 /* What an execution role is granted, derived from what the file declares. */
 struct m_grants {
+	struct ptrvec uses;         /* struct m_use *, every use in source order */
 	struct ptrvec buckets, ecrs, secrets, repos, kms; /* model objects */
 	bool stop_notebook;
 	struct ptrvec allows;       /* struct m_allow * */
@@ -201,6 +217,8 @@ struct m_notebook {
 	const char *platform;
 	struct m_script *on_create, *on_start;
 	struct m_grants grants;
+	struct span root_span, direct_span; /* the settings, when written */
+	struct ptrvec sg_spans;             /* struct span *, parallel to sgs */
 };
 
 enum m_app {
@@ -229,6 +247,7 @@ struct m_space {
 	struct m_value instance;
 	int ebs_gb;                 /* 0: the domain default */
 	bool remote_access;
+	struct span remote_span;
 };
 
 struct m_studio {
@@ -243,6 +262,7 @@ struct m_studio {
 	struct m_app_settings apps[2]; /* indexed by enum m_app */
 	struct ptrvec users, spaces;
 	struct m_grants grants;
+	struct span subnets_span, access_span;
 };
 
 struct m_env {

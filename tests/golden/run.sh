@@ -14,8 +14,9 @@ for src in examples/*.sgl; do
 	mkdir -p "$dir/$name" "$dir/again/$name"
 	"$sgc" build --color=never "$src" -o "$dir/$name/stack.json" 2>"$dir/$name.stderr"
 	status=$?
-	"$sgc" build --color=never "$src" -o "$dir/again/$name/stack.json" 2>/dev/null
+	"$sgc" build --color=never "$src" -o "$dir/again/$name/stack.json" 2>"$dir/again/$name.stderr"
 	[ -s "$dir/$name.stderr" ] && cp "$dir/$name.stderr" "$dir/$name/stderr"
+	[ -s "$dir/again/$name.stderr" ] && cp "$dir/again/$name.stderr" "$dir/again/$name/stderr"
 	if [ "${UPDATE:-}" = 1 ] && [ "$status" -eq 0 ]; then
 		rm -rf "tests/golden/$name"
 		cp -R "$dir/$name" "tests/golden/$name"
