@@ -1090,6 +1090,56 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 }
 
 /*
+ * AWS names are unique where AWS looks them up: domains per account and
+ * Region, repositories per domain, profiles and spaces per Studio domain.
+ * Two blocks may differ in sgl and still collide there (`name = ...`).
+ */
+static void unique_name(struct checker *ck, struct ptrvec *seen, const char *what,
+			const char *name, struct span at, struct span *first_at)
+{
+	if (!name)
+		return;
+	for (size_t i = 0; i < seen->n; i += 2) {
+		if (strcmp(seen->items[i], name) != 0)
+			continue;
+		struct diag *d = diag_add(ck->diags, DIAG_E0611, at, "%s name `%s` is used twice", what, name);
+		diag_secondary(ck->diags, d, *(struct span *)seen->items[i + 1], "first used here");
+		diag_help(ck->diags, d, "give one of them another `name`");
+		return;
+	}
+	struct span *copy = arena_alloc(ck->arena, sizeof *copy);
+	*copy = first_at ? *first_at : at;
+	ptrvec_push(ck->arena, seen, (void *)name);
+	ptrvec_push(ck->arena, seen, copy);
+}
+
+static void check_physical_names(struct checker *ck)
+{
+	struct ptrvec domains = { 0 };
+	for (size_t i = 0; i < ck->env->domains.n; i++) {
+		const struct m_domain *dom = ck->env->domains.items[i];
+		unique_name(ck, &domains, "CodeArtifact domain", dom->domain_name, dom->span, NULL);
+		struct ptrvec repos = { 0 };
+		for (size_t k = 0; k < dom->repos.n; k++) {
+			const struct m_repo *r = dom->repos.items[k];
+			unique_name(ck, &repos, "repository", r->repo_name, r->span, NULL);
+		}
+	}
+	for (size_t i = 0; i < ck->env->studios.n; i++) {
+		const struct m_studio *st = ck->env->studios.items[i];
+		struct ptrvec users = { 0 }, spaces = { 0 };
+		for (size_t k = 0; k < st->users.n; k++) {
+			const struct m_user *u = st->users.items[k];
+			unique_name(ck, &users, "user profile", u->profile_name, u->span, NULL);
+		}
+		for (size_t k = 0; k < st->spaces.n; k++) {
+			const struct m_space *sp = st->spaces.items[k];
+			unique_name(ck, &spaces, "space", sp->space_name, sp->span, NULL);
+		}
+	}
+}
+
+/*
  * Storage and keys first: workloads refer to them. Within a kind,
  * declaration order, which is also the template's order.
  */
@@ -1110,4 +1160,5 @@ void ck_workloads(struct checker *ck, const struct ast_item *env_block)
 		for (size_t i = 0; i < blocks.n; i++)
 			order[k].check(ck, blocks.items[i]);
 	}
+	check_physical_names(ck);
 }

@@ -1,0 +1,198 @@
+/*
+ * test_mutations.c - every example, broken on purpose, must be caught.
+ *
+ * For each example: drop each endpoint its workloads require (appending
+ * `- [svc]` to its endpoint set), move each subnet outside its VPC, and
+ * open a way to the internet in each isolated network. Every mutation
+ * must produce the one diagnostic that names it. The required sets are
+ * written out here from the reference, not computed from the compiler.
+ * Run from the repository root (make unit does).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+
+static char *read_example(const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "examples/%s.sgl", name);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *text = calloc(1, 1 << 16);
+	assert_non_null(text);
+	size_t n = fread(text, 1, (1 << 16) - 1, f);
+	fclose(f);
+	assert_true(n > 0);
+	return text;
+}
+
+/* Replace the first `from` after `after` (or anywhere when NULL) by `to`. */
+static char *replace(const char *text, const char *after, const char *from, const char *to)
+{
+	const char *start = after ? strstr(text, after) : text;
+	assert_non_null(start);
+	const char *at = strstr(start, from);
+	assert_non_null(at);
+	size_t n = strlen(text) + strlen(to) + 1;
+	char *out = malloc(n);
+	assert_non_null(out);
+	snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return out;
+}
+
+/* Compile and require a diagnostic of `code` whose message contains `needle`. */
+static void expect_caught(const char *name, const char *text, enum diag_code code,
+			  const char *needle)
+{
+	struct compile c;
+	compile_init(&c);
+	compile_text(&c, name, text, strlen(text), COMPILE_CHECK);
+	bool found = false;
+	for (const struct diag *d = c.diags.head; d; d = d->next)
+		if (d->code == code && (!needle || strstr(d->msg, needle)))
+			found = true;
+	if (!found) {
+		for (const struct diag *d = c.diags.head; d; d = d->next)
+			print_message("  got %s: %s\n", diag_code_name(d->code), d->msg);
+		fail_msg("%s: expected %s mentioning `%s`", name, diag_code_name(code),
+			 needle ? needle : "");
+	}
+	compile_free(&c);
+}
+
+struct example {
+	const char *name;
+	const char *endpoints_end;  /* text that ends the endpoints expression */
+	const char *required[8];    /* endpoints its workloads need */
+	const char *subnets[4];     /* `subnet <name> {` headers */
+	const char *open_way[3];    /* {after, from, to}: a way to the internet */
+	enum diag_code open_code;
+};
+
+static const struct example examples[] = {
+	{ "private-notebook-codeartifact", "+ std.endpoints.ecr + [logs]",
+	  { "sagemaker.api", "sagemaker.runtime", "s3", "codeartifact.api",
+	    "codeartifact.repositories" },
+	  { "subnet private_a {", "subnet private_b {" },
+	  { "notebook analyst {", "root_access = false", "direct_internet = true" }, DIAG_E0603 },
+	{ "studio-vpc-only", "std.endpoints.studio + [logs]",
+	  { "sagemaker.api", "sagemaker.runtime", "s3" },
+	  { "subnet private_a {", "subnet private_b {" },
+	  { "studio analytics {", "kms_key = studio_data", "access = public_internet" }, DIAG_E0603 },
+	{ "studio-remote-access", "std.endpoints.remote_access + [logs]",
+	  { "sagemaker.api", "sagemaker.runtime", "s3", "ssm", "ssmmessages" },
+	  { "subnet private_a {", "subnet private_b {" },
+	  { "subnet private_a {", "zone = a }", "zone = a  public = true }" }, DIAG_E0401 },
+	{ "isolated-network", NULL, { NULL },
+	  { "subnet private_a {", "subnet private_b {" },
+	  { "subnet private_b {", "zone = b }", "zone = b  public = true }" }, DIAG_E0401 },
+	{ "restricted-egress", NULL, { NULL },
+	  { "subnet nat_a ", "subnet private_a {", "subnet private_b {" },
+	  { NULL }, DIAG_E0603 },
+	{ "studio-public", NULL, { NULL },
+	  { "subnet public_a {", "subnet public_b {" },
+	  { NULL }, DIAG_E0603 },
+};
+
+static void test_drop_each_required_endpoint(void **state)
+{
+	(void)state;
+	size_t mutations = 0;
+	for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
+		const struct example *ex = &examples[i];
+		char *text = read_example(ex->name);
+		for (int k = 0; ex->endpoints_end && ex->required[k]; k++) {
+			char drop[128], needle[128];
+			snprintf(drop, sizeof drop, "%s - [%s]", ex->endpoints_end, ex->required[k]);
+			snprintf(needle, sizeof needle, "`%s` endpoint", ex->required[k]);
+			char *mutated = replace(text, NULL, ex->endpoints_end, drop);
+			expect_caught(ex->name, mutated, DIAG_E0601, needle);
+			free(mutated);
+			mutations++;
+		}
+		free(text);
+	}
+	assert_int_equal(mutations, 13);
+}
+
+static void test_move_each_subnet_outside(void **state)
+{
+	(void)state;
+	size_t mutations = 0;
+	for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
+		const struct example *ex = &examples[i];
+		char *text = read_example(ex->name);
+		for (int k = 0; ex->subnets[k]; k++) {
+			/* 192.168.77.0/24 is outside every example's 10.x range. */
+			const char *start = strstr(text, ex->subnets[k]);
+			assert_non_null(start);
+			const char *cidr = strstr(start, "cidr = ") + 7;
+			size_t len = strcspn(cidr, " }");
+			char from[64];
+			snprintf(from, sizeof from, "cidr = %.*s", (int)len, cidr);
+			char *mutated = replace(text, ex->subnets[k], from, "cidr = 192.168.77.0/24");
+			char needle[96];
+			const char *name = ex->subnets[k] + 7;
+			snprintf(needle, sizeof needle, "subnet `%.*s` is outside",
+				 (int)strcspn(name, " {"), name);
+			expect_caught(ex->name, mutated, DIAG_E0305, needle);
+			free(mutated);
+			mutations++;
+		}
+		free(text);
+	}
+	assert_int_equal(mutations, 13);
+}
+
+static void test_open_a_way_out_of_isolation(void **state)
+{
+	(void)state;
+	size_t mutations = 0;
+	for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
+		const struct example *ex = &examples[i];
+		if (!ex->open_way[0])
+			continue;
+		char *text = read_example(ex->name);
+		char *mutated = replace(text, ex->open_way[0], ex->open_way[1], ex->open_way[2]);
+		expect_caught(ex->name, mutated, ex->open_code, NULL);
+		free(mutated);
+		free(text);
+		mutations++;
+	}
+	assert_int_equal(mutations, 4);
+}
+
+/* The unmutated examples: no error, and only the warnings they mean to show. */
+static void test_examples_are_clean(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
+		char *text = read_example(examples[i].name);
+		struct compile c;
+		compile_init(&c);
+		assert_true(compile_text(&c, examples[i].name, text, strlen(text), COMPILE_CHECK));
+		unsigned expected_warnings = strcmp(examples[i].name, "studio-public") == 0 ? 1 : 0;
+		assert_int_equal(c.diags.nwarnings, expected_warnings);
+		compile_free(&c);
+		free(text);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_drop_each_required_endpoint),
+		cmocka_unit_test(test_move_each_subnet_outside),
+		cmocka_unit_test(test_open_a_way_out_of_isolation),
+		cmocka_unit_test(test_examples_are_clean),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
