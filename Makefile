@@ -63,8 +63,10 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.sh stdlib/remote/ssh_config))
+# Embedded in the binary: the stdlib, and the text `sgc explain` prints.
+EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: all check unit golden errors cli asan fuzz fuzz-build bench install \
+.PHONY: all check unit golden errors good cli asan fuzz fuzz-build bench install \
         uninstall clean golden-update
 .DELETE_ON_ERROR:
 
@@ -90,16 +92,16 @@ $(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h
 	@mkdir -p $(GEN)
 	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
 
-$(GEN)/stdlib_data.c: $(STDLIB) tools/embed.sh
+$(GEN)/stdlib_data.c: $(EMBED) tools/embed.sh
 	@mkdir -p $(GEN)
-	sh tools/embed.sh $(STDLIB) > $@
+	sh tools/embed.sh $(EMBED) > $@
 
 $(BUILD)/gen/%.o: $(GEN)/%.c
 	$(CC) $(CFLAGS_ALL) -Wno-unused-function -c -o $@ $<
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors cli
+check: unit golden errors good cli
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -113,6 +115,9 @@ golden: $(SGC)
 
 errors: $(SGC)
 	@sh tests/errors/run.sh $(SGC)
+
+good: $(SGC)
+	@sh tests/good/run.sh $(SGC)
 
 cli: $(SGC)
 	@sh tests/cli/run.sh $(SGC)

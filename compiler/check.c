@@ -877,6 +877,9 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 		diag_help(ck->diags, d, "split it into one `%s` block per peer", b->block_kind);
 		return;
 	}
+	for (int k = R_CIDR; k <= R_PREFIX; k++)
+		if (sl->at[k])
+			r->peer_span = sl->at[k]->value->span;
 	if (sl->at[R_CIDR]) {
 		struct span at;
 		r->peer = PEER_CIDR;

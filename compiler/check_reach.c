@@ -53,39 +53,57 @@ static bool has_ep(const struct m_network *net, const char *name)
 	return svc && net->has_endpoint[ep_index(svc)];
 }
 
-static void missing_endpoint(struct checker *ck, const struct workload *w,
-			     const struct feature_needs *fn, const char *ep,
-			     struct span at, const char *use)
+/* "`a`", "`a` and `b`", "`a`, `b` and `c`"; and "[a, b]" for the help line. */
+static const char *word_list(struct checker *ck, const char *const *eps, size_t n, bool bracket)
+{
+	struct strbuf b = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (bracket)
+			strbuf_printf(ck->arena, &b, "%s%s", i ? ", " : "", eps[i]);
+		else
+			strbuf_printf(ck->arena, &b, "%s`%s`", i == 0 ? "" : i + 1 == n ? " and " : ", ", eps[i]);
+	}
+	return b.s ? b.s : "";
+}
+
+/* One diagnostic per use, naming every endpoint it misses: the help then fixes it at once. */
+static void missing_endpoints(struct checker *ck, const struct workload *w,
+			      const struct feature_needs *fn, const char *const *eps, size_t n,
+			      struct span at, const char *use)
 {
 	const struct m_network *net = w->net;
 	struct diag *d = diag_add(ck->diags, DIAG_E0601, at,
-				  "%s needs the `%s` endpoint, which network `%s` lacks",
-				  use, ep, net->name);
+				  "%s needs the %s endpoint%s, which network `%s` lacks",
+				  use, word_list(ck, eps, n, false), n == 1 ? "" : "s", net->name);
 	diag_label(ck->diags, d, "%s", fn->what);
 	if (net->endpoints_attr.file != UINT32_MAX)
 		diag_secondary(ck->diags, d, net->endpoints_attr, "endpoint set declared here");
 	else
 		diag_secondary(ck->diags, d, net->span, "network declared here, without endpoints");
-	diag_note(ck->diags, d, "network `%s` has no route to the internet; source: %s",
-		  net->name, fn->source);
+	diag_note(ck->diags, d, "its subnets have no route to the internet; source: %s", fn->source);
 	if (net->endpoints_attr.file != UINT32_MAX)
 		diag_help(ck->diags, d, "write `endpoints = %s + [%s]`",
-			  src_text(ck, net->endpoints_value), ep);
+			  src_text(ck, net->endpoints_value), word_list(ck, eps, n, true));
 	else
-		diag_help(ck->diags, d, "add `endpoints = [%s]` to network `%s`", ep, net->name);
+		diag_help(ck->diags, d, "add `endpoints = [%s]` to network `%s`",
+			  word_list(ck, eps, n, true), net->name);
 }
 
 static void need(struct checker *ck, const struct workload *w, enum feature f,
 		 struct span at, const char *use, bool *used)
 {
 	const struct feature_needs *fn = needs_of(f);
+	const char *missing[NEEDS_MAX];
+	size_t n = 0;
 	for (int i = 0; fn->required[i]; i++) {
 		used[ep_index(ep_find(fn->required[i]))] = true;
 		if (w->no_internet && !has_ep(w->net, fn->required[i]))
-			missing_endpoint(ck, w, fn, fn->required[i], at, use);
+			missing[n++] = fn->required[i];
 	}
 	for (int i = 0; fn->optional[i]; i++)
 		used[ep_index(ep_find(fn->optional[i]))] = true;
+	if (n)
+		missing_endpoints(ck, w, fn, missing, n, at, use);
 }
 
 static enum feature feature_of_use(const struct m_use *u)
@@ -126,7 +144,7 @@ static void egress_rules(struct checker *ck, const struct workload *w,
 			continue;
 		const char *to = ck_fmt_cidr(ck, r->cidr);
 		if (net->isolation == ISO_ISOLATED) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0603, r->span,
+			struct diag *d = diag_add(ck->diags, DIAG_E0603, r->peer_span,
 						  "isolated network `%s` lets %s out to `%s`",
 						  net->name, w->what, to);
 			diag_note(ck->diags, d, "path: %s -> security group `%s` -> egress to %s, outside `%s`",
@@ -135,7 +153,7 @@ static void egress_rules(struct checker *ck, const struct workload *w,
 			diag_help(ck->diags, d, "allow egress only inside `%s` or to `prefix_list = s3`",
 				  ck_fmt_cidr(ck, net->cidr));
 		} else if (net->isolation == ISO_RESTRICTED && r->cidr.prefix == 0) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0605, r->span,
+			struct diag *d = diag_add(ck->diags, DIAG_E0605, r->peer_span,
 						  "restricted network `%s` lets %s out to anywhere",
 						  net->name, w->what);
 			diag_note(ck->diags, d, "path: %s -> security group `%s` -> egress to 0.0.0.0/0 -> NAT gateway",
@@ -166,6 +184,8 @@ static const struct instance_type *fit(struct checker *ck, const struct m_value 
 				       unsigned where, const char *who)
 {
 	const char *name = v->literal ? v->literal : v->param ? v->param->dflt : NULL;
+	if (v->span.hi == 0 && v->literal) /* sgc's own default: known good */
+		return instance_find(name);
 	struct span at = v->literal ? v->span : v->param ? v->param->dflt_span : v->span;
 	if (!name)
 		return NULL;
@@ -200,10 +220,12 @@ static void remote_fit(struct checker *ck, const struct m_space *sp,
 {
 	if (!t || !sp->remote_access || t->memory_mib == 0 || t->memory_mib >= 8192)
 		return;
-	struct span at = sp->instance.literal ? sp->instance.span : sp->instance.param->dflt_span;
+	bool by_default = sp->instance.span.hi == 0;
+	struct span at = by_default ? sp->span
+		       : sp->instance.literal ? sp->instance.span : sp->instance.param->dflt_span;
 	struct diag *d = diag_add(ck->diags, DIAG_E0609, at,
-				  "space `%s` has remote access on `%s`, which has %u MiB of memory",
-				  sp->name, t->name, t->memory_mib);
+				  "space `%s` has remote access on `%s`%s, which has %u MiB of memory",
+				  sp->name, t->name, by_default ? " (the default)" : "", t->memory_mib);
 	diag_secondary(ck->diags, d, sp->remote_span, "remote access enabled here");
 	diag_note(ck->diags, d, "remote access needs an instance with at least 8 GiB");
 	const struct instance_type *alt = instance_bigger(t, 8192, INST_STUDIO);
@@ -249,7 +271,7 @@ static void lint_sgs(struct checker *ck)
 				const struct m_rule *r = sg->rules.items[j];
 				if (r->egress || r->peer != PEER_CIDR || r->cidr.prefix != 0)
 					continue;
-				struct diag *d = diag_add(ck->diags, DIAG_W0704, r->span,
+				struct diag *d = diag_add(ck->diags, DIAG_W0704, r->peer_span,
 							  "security group `%s` accepts traffic from anywhere",
 							  sg->name);
 				diag_help(ck->diags, d, "narrow `cidr` to the addresses that need it");
@@ -278,10 +300,16 @@ static void lint_allows(struct checker *ck, const struct m_grants *g)
 static void check_notebook_reach(struct checker *ck, const struct m_notebook *nb, bool *used_by_net[])
 {
 	const struct m_network *net = nb->subnet ? nb->subnet->net : NULL;
+	/*
+	 * SageMaker gives a notebook's interface no public address, so only a
+	 * private subnet routed to a NAT gateway (restricted) reaches the
+	 * internet through the VPC; a public subnet's gateway route does not.
+	 */
 	struct workload w = {
 		.what = arena_printf(ck->arena, "notebook `%s`", nb->name),
 		.net = net, .at = nb->span, .grants = &nb->grants,
-		.no_internet = net && !nb->direct_internet && net->isolation == ISO_ISOLATED,
+		.no_internet = net && !nb->direct_internet &&
+			       !(net->isolation == ISO_RESTRICTED && !nb->subnet->public),
 	};
 	fit(ck, &nb->instance, INST_NOTEBOOK, w.what);
 	if (nb->root_access) {
@@ -308,21 +336,25 @@ static void check_notebook_reach(struct checker *ck, const struct m_notebook *nb
 	check_isolation(ck, &w, &nb->sgs, nb->direct_internet, nb->direct_span,
 			arena_printf(ck->arena, "notebook `%s` -> SageMaker-managed network with internet "
 				     "(DirectInternetAccess Enabled)", nb->name));
-	if (net->isolation == ISO_PUBLIC || nb->direct_internet) {
+	/* In an isolated network that is an error already (E0603). */
+	if (nb->direct_internet && net->isolation != ISO_ISOLATED) {
 		struct diag *d = diag_add(ck->diags, DIAG_W0606, nb->span,
 					  "notebook `%s` can reach the internet", nb->name);
-		diag_note(ck->diags, d, "%s", net->isolation == ISO_PUBLIC ? "its network is public"
-					      : "direct internet access is on");
+		diag_note(ck->diags, d, "direct internet access is on: SageMaker's network, not the VPC's");
 	}
 }
 
 static void check_studio_reach(struct checker *ck, const struct m_studio *st, bool *used)
 {
 	const struct m_network *net = st->net;
+	bool via_nat = false;
+	for (size_t i = 0; net && i < st->subnets.n; i++)
+		via_nat |= net->isolation == ISO_RESTRICTED &&
+			   !((const struct m_subnet *)st->subnets.items[i])->public;
 	struct workload w = {
 		.what = arena_printf(ck->arena, "studio `%s`", st->name),
 		.net = net, .at = st->span, .grants = &st->grants,
-		.no_internet = net && st->vpc_only && net->isolation == ISO_ISOLATED,
+		.no_internet = net && st->vpc_only && !via_nat,
 	};
 	lint_allows(ck, &st->grants);
 	for (int a = 0; a < 2; a++)
@@ -341,12 +373,15 @@ static void check_studio_reach(struct checker *ck, const struct m_studio *st, bo
 		return;
 	if (st->vpc_only) {
 		need(ck, &w, FEAT_STUDIO, st->subnets_span, w.what, used);
-		for (size_t i = 0; i < st->subnets.n; i++) {
-			const struct m_subnet *sn = st->subnets.items[i];
-			if (!sn->public)
-				continue;
+		const char *pub[16];
+		size_t npub = 0;
+		for (size_t i = 0; i < st->subnets.n && npub < 16; i++)
+			if (((const struct m_subnet *)st->subnets.items[i])->public)
+				pub[npub++] = ((const struct m_subnet *)st->subnets.items[i])->name;
+		if (npub) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0604, st->subnets_span,
-						  "VpcOnly studio `%s` uses public subnet `%s`", st->name, sn->name);
+						  "VpcOnly studio `%s` uses public subnet%s %s", st->name,
+						  npub == 1 ? "" : "s", word_list(ck, pub, npub, false));
 			diag_note(ck->diags, d, "SageMaker does not accept public subnets for VpcOnly domains");
 			diag_help(ck->diags, d, "use private subnets, or `access = public_internet`");
 		}
@@ -355,26 +390,39 @@ static void check_studio_reach(struct checker *ck, const struct m_studio *st, bo
 	check_isolation(ck, &w, NULL, !st->vpc_only, st->access_span,
 			arena_printf(ck->arena, "studio `%s` -> PublicInternetOnly: apps reach the internet "
 				     "through SageMaker's network", st->name));
-	if (net->isolation == ISO_PUBLIC || !st->vpc_only) {
+	if (!st->vpc_only && net->isolation != ISO_ISOLATED) {
 		struct diag *d = diag_add(ck->diags, DIAG_W0606, st->span,
 					  "studio `%s` can reach the internet", st->name);
-		diag_note(ck->diags, d, "%s", !st->vpc_only ? "its apps use PublicInternetOnly networking"
-					      : "its network is public");
+		diag_note(ck->diags, d, "its apps use PublicInternetOnly networking");
 	}
 }
 
-/* Interface endpoints bill per hour in every zone: flag those no workload uses. */
+/*
+ * Interface endpoints bill per hour in every zone: flag those no workload
+ * uses, one diagnostic per place they were asked for (a named set brings
+ * several at once).
+ */
 static void unused_endpoints(struct checker *ck, const struct m_network *net, const bool *used)
 {
+	bool *done = arena_calloc(ck->arena, ep_count, sizeof *done);
 	for (size_t i = 0; i < ep_count; i++) {
-		if (!net->has_endpoint[i] || used[i] || ep_services[i].type != EP_INTERFACE)
+		if (done[i] || !net->has_endpoint[i] || used[i] || ep_services[i].type != EP_INTERFACE)
 			continue;
+		const char *names[64];
+		size_t n = 0;
+		for (size_t k = i; k < ep_count && n < 64; k++) {
+			if (!net->has_endpoint[k] || used[k] || ep_services[k].type != EP_INTERFACE ||
+			    net->endpoint_span[k].lo != net->endpoint_span[i].lo)
+				continue;
+			done[k] = true;
+			names[n++] = ep_services[k].name;
+		}
 		struct diag *d = diag_add(ck->diags, DIAG_W0602, net->endpoint_span[i],
-					  "no workload in network `%s` uses the `%s` endpoint",
-					  net->name, ep_services[i].name);
+					  "no workload in network `%s` uses the %s endpoint%s",
+					  net->name, word_list(ck, names, n, false), n == 1 ? "" : "s");
 		diag_note(ck->diags, d, "each interface endpoint is billed per hour in every zone it serves");
-		diag_help(ck->diags, d, "remove it with `- [%s]`, or `# sgc: allow W0602` if another stack uses it",
-			  ep_services[i].name);
+		diag_help(ck->diags, d, "remove %s with `- [%s]`, or `# sgc: allow W0602` if another stack uses %s",
+			  n == 1 ? "it" : "them", word_list(ck, names, n, true), n == 1 ? "it" : "them");
 	}
 }
 

@@ -23,6 +23,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "emit.h"
+#include "stdmod.h"
 
 #ifndef SGC_VERSION
 #define SGC_VERSION "0.1.0"
@@ -55,6 +56,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  build FILE [-o OUT]   check FILE and write its template (stdout without -o)\n"
 	"  check FILE...         check files and print diagnostics only\n"
+	"  explain CODE          explain a diagnostic code, e.g. `sgc explain E0305`\n"
 	"  help [COMMAND]        show help for sgc or for one command\n"
 	"  version               print the version\n"
 	"\n"
@@ -358,6 +360,37 @@ static int cmd_build(const struct options *o)
 	return status;
 }
 
+/*
+ * The section `## CODE: title` of docs/diagnostics.md, embedded at build
+ * time, up to the next `## ` heading: the same text the docs show.
+ */
+static int cmd_explain(const struct options *o)
+{
+	if (o->nfiles != 1)
+		return usage_error("%s", "`explain` takes one code, e.g. `sgc explain E0305`");
+	enum diag_code code;
+	char upper[16];
+	size_t n = strlen(o->files[0]);
+	for (size_t i = 0; i < n && i < sizeof upper - 1; i++)
+		upper[i] = (char)(o->files[0][i] >= 'a' && o->files[0][i] <= 'z'
+				  ? o->files[0][i] - 'a' + 'A' : o->files[0][i]);
+	upper[n < sizeof upper - 1 ? n : sizeof upper - 1] = '\0';
+	if (!diag_code_parse(upper, &code))
+		return usage_error("no diagnostic code `%s`", o->files[0]);
+	const struct stdlib_file *doc = stdlib_find("docs/diagnostics.md");
+	char heading[32];
+	snprintf(heading, sizeof heading, "## %s:", diag_code_name(code));
+	const char *start = doc ? strstr(doc->text, heading) : NULL;
+	if (!start) {
+		printf("%s: %s\n", diag_code_name(code), diag_code_title(code));
+		return EXIT_OK;
+	}
+	const char *end = strstr(start + 3, "\n## ");
+	size_t len = end ? (size_t)(end - start) + 1 : strlen(start);
+	fwrite(start, 1, len, stdout);
+	return EXIT_OK;
+}
+
 static int cmd_help(const struct options *o)
 {
 	const char *topic = o->nfiles ? o->files[0] : NULL;
@@ -397,6 +430,8 @@ int main(int argc, char **argv)
 			status = cmd_check(&o);
 		else if (strcmp(o.command, "help") == 0)
 			status = cmd_help(&o);
+		else if (strcmp(o.command, "explain") == 0)
+			status = cmd_explain(&o);
 		else if (strcmp(o.command, "version") == 0)
 			printf("sgc %s\n", SGC_VERSION);
 		else

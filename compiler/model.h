@@ -58,7 +58,8 @@ struct m_rule {
 	struct m_sg *group;
 	const struct ep_service *prefix_list;
 	const char *description;
-	struct span span;
+	struct span span;      /* the `ingress` or `egress` keyword */
+	struct span peer_span; /* the peer's value */
 };
 
 struct m_sg {

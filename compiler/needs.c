@@ -1,7 +1,7 @@
 /*
- * needs.c - the feature -> endpoint table (see needs.h). Sources are
- * shared/reference/endpoints.md sections; "required in practice" rows
- * follow from what the workload calls, as that page explains.
+ * needs.c - the feature -> endpoint table (see needs.h), printed with its
+ * sources in docs/endpoints.md. "Required in practice" rows follow from
+ * what the workload calls, where AWS publishes no list.
  */
 #include "needs.h"
 
@@ -10,32 +10,32 @@ static const struct feature_needs table[FEAT_COUNT] = {
 	  { "sagemaker.api", "sagemaker.runtime", "s3" },
 	  { "notebook", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr" },
 	  "CreateNotebookInstance DirectInternetAccess; SageMaker Developer Guide, "
-	  "appendix-notebook-and-internet-access (endpoints.md 3.1)" },
+	  "appendix-notebook-and-internet-access" },
 	{ FEAT_STUDIO, "a VpcOnly Studio domain",
 	  { "sagemaker.api", "sagemaker.runtime", "s3" },
 	  { "studio", "sts", "logs", "monitoring", "sagemaker.featurestore-runtime",
 	    "servicecatalog", "ecr.api", "ecr.dkr", "elasticfilesystem" },
-	  "SageMaker Developer Guide, studio-notebooks-and-internet-access (endpoints.md 3.2)" },
+	  "SageMaker Developer Guide, studio-notebooks-and-internet-access" },
 	{ FEAT_PIP, "installing packages through CodeArtifact",
 	  { "codeartifact.api", "codeartifact.repositories" },
 	  { "s3" },
-	  "CodeArtifact User Guide, create-vpc-endpoints (endpoints.md 3.3)" },
+	  "CodeArtifact User Guide, create-vpc-endpoints" },
 	{ FEAT_ECR, "pulling images from ECR",
 	  { "ecr.api", "ecr.dkr", "s3" },
 	  { "logs" },
-	  "ECR User Guide, vpc-endpoints (endpoints.md 3.4)" },
+	  "ECR User Guide, vpc-endpoints" },
 	{ FEAT_S3, "using an S3 bucket",
 	  { "s3" },
 	  { 0 },
-	  "S3 gateway endpoint (endpoints.md 1)" },
+	  "S3 gateway endpoint" },
 	{ FEAT_SECRETS, "reading a secret",
 	  { "secretsmanager" },
 	  { 0 },
-	  "AWS PrivateLink service list (endpoints.md 3.7)" },
+	  "AWS PrivateLink service list" },
 	{ FEAT_KMS, "calling KMS",
 	  { "kms" },
 	  { 0 },
-	  "AWS PrivateLink service list (endpoints.md 3.7)" },
+	  "AWS PrivateLink service list" },
 	{ FEAT_REMOTE, "remote access over Session Manager",
 	  { "ssm", "ssmmessages" },
 	  { "ec2messages" },
@@ -44,7 +44,7 @@ static const struct feature_needs table[FEAT_COUNT] = {
 	{ FEAT_IDLE_STOP, "stopping an idle notebook",
 	  { "sagemaker.api" },
 	  { 0 },
-	  "StopNotebookInstance is a SageMaker API call (endpoints.md 1)" },
+	  "StopNotebookInstance is a SageMaker API call" },
 };
 
 const struct feature_needs *needs_of(enum feature f)
