@@ -494,6 +494,14 @@ static bool eval_endpoints(struct checker *ck, const struct scope *sc,
 		return ok;
 	}
 	case EX_NAME: {
+		/* `endpoints = logs`: a service where a set goes. */
+		const char *word = ast_name_str(ck->arena, e->u.name);
+		if (!resolve_find(sc, e->u.name) && ep_find(word)) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+						  "`%s` is a service, not an endpoint set", word);
+			diag_help(ck->diags, d, "put services in a list: `[%s]`", word);
+			return false;
+		}
 		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
 		if (!sym)
 			return false;
@@ -1167,8 +1175,15 @@ static const char *param_default(struct checker *ck, const struct m_param *p,
 	case EX_STRING: return e->u.str.s;
 	case EX_INT: return arena_printf(ck->arena, "%lld", (long long)e->u.i);
 	case EX_BOOL: return e->u.b ? "true" : "false";
-	case EX_SIZE: return arena_printf(ck->arena, "%llu",
-					  (unsigned long long)(ast_size_bytes(e) / 1000000000ULL));
+	case EX_SIZE: {
+		/* As volumes count them: GB and GiB alike, TB and TiB as 1024 GB. */
+		unsigned long long gb = e->u.size.amount;
+		if (e->u.size.unit == UNIT_TB || e->u.size.unit == UNIT_TIB)
+			gb *= 1024;
+		else if (e->u.size.unit != UNIT_GB && e->u.size.unit != UNIT_GIB)
+			gb = ast_size_bytes(e) / 1000000000ULL;
+		return arena_printf(ck->arena, "%llu", gb);
+	}
 	case EX_INSTANCE: return e->u.text;
 	default: break;
 	}

@@ -473,6 +473,16 @@ static void check_ecr(struct checker *ck, const struct ast_item *b)
 	r->tag_prefix = sl.at[1] ? ck_get_string(ck, b->scope, sl.at[1]) : "v";
 	if (!r->tag_prefix)
 		r->tag_prefix = "v";
+	/* ECR image tags: letters, digits, `.`, `_` and `-`, at most 128. */
+	bool tag_ok = *r->tag_prefix && strlen(r->tag_prefix) <= 128;
+	for (const char *p = r->tag_prefix; *p; p++)
+		tag_ok &= is_alnum(*p) || strchr("._-", *p) != NULL;
+	if (!tag_ok) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, sl.at[1]->value->span,
+					  "`%s` is not an image tag prefix", r->tag_prefix);
+		diag_note(ck->diags, d, "ECR tags are 1 to 128 letters, digits, `.`, `_` and `-`");
+		r->tag_prefix = "v";
+	}
 	r->expire_days = get_days(ck, b->scope, sl.at[2], 14, 1, 3650);
 	r->scan_on_push = ck_get_bool(ck, b->scope, sl.at[3], true);
 	r->immutable = ck_get_bool(ck, b->scope, sl.at[4], true);
@@ -777,9 +787,11 @@ static void script_step(struct checker *ck, const struct scope *sc,
 		const struct ast_expr *e = ck_deref(ck, sc, arg);
 		if (!e)
 			return;
-		if (e->kind != EX_DURATION || e->u.seconds < 300 || e->u.seconds % 60) {
+		/* The fragment refuses more than 99999 minutes (about 69 days). */
+		if (e->kind != EX_DURATION || e->u.seconds < 300 || e->u.seconds % 60 ||
+		    e->u.seconds / 60 > 99999) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0503, arg->span,
-						  "`idle_stop` takes whole minutes, at least 5m");
+						  "`idle_stop` takes whole minutes, from 5m to 99999m");
 			diag_help(ck->diags, d, "write e.g. `std.lifecycle.idle_stop(1h)`");
 			return;
 		}
@@ -859,6 +871,12 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	nb->span = b->name_span;
 	if (!sagemaker_name_ok(aws_name(ck, b->name)))
 		bad_name(ck, b->name_span, "notebook", b->name, sagemaker_rule, false);
+	/* Its lifecycle configuration is named `<env>-<notebook>`. */
+	const char *lc_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->name),
+					   aws_name(ck, b->name));
+	if ((sl.at[NB_ON_START] || sl.at[NB_ON_CREATE]) && !sagemaker_name_ok(lc_name))
+		bad_name(ck, b->name_span, "notebook lifecycle configuration", lc_name,
+			 sagemaker_rule, false);
 	nb->instance = get_instance(ck, sc, sl.at[NB_INSTANCE]);
 	nb->volume_gb = get_gb(ck, sc, sl.at[NB_VOLUME], 5, 5, 16384);
 	const struct ast_item *sb = sl.at[NB_SUBNET] ? ref_block(ck, sc, sl.at[NB_SUBNET]->value, "subnet") : NULL;
@@ -1052,8 +1070,11 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	struct m_studio *st = arena_alloc(ck->arena, sizeof *st);
 	st->name = b->name;
 	st->span = b->name_span;
-	if (!sagemaker_name_ok(aws_name(ck, b->name)))
-		bad_name(ck, b->name_span, "Studio domain", b->name, sagemaker_rule, false);
+	/* The domain is named `<env>-<studio>`. */
+	const char *domain_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->name),
+					       aws_name(ck, b->name));
+	if (!sagemaker_name_ok(domain_name))
+		bad_name(ck, b->name_span, "Studio domain", domain_name, sagemaker_rule, false);
 	check_studio_subnets(ck, b, &sl, st);
 	if (sl.at[ST_SUBNETS])
 		st->subnets_span = sl.at[ST_SUBNETS]->value->span;

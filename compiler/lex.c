@@ -76,11 +76,20 @@ char lex_close(struct lex_state *ls, char ch, struct span span)
 		diag_label(ls->diags, d, "expected `%c`", closer_of(top.ch));
 		diag_secondary(ls->diags, d, top.span, "unclosed `%c` opened here", top.ch);
 	}
-	/* `[1, 2, )]`: the `)` is stray; the parser recovers at the `]`. */
+	/*
+	 * `[1, 2, )]`: the `)` is stray when the expected closer follows and
+	 * the rest of the file still closes everything open; the parser then
+	 * recovers at the `]`.
+	 */
 	uint32_t next = span.hi;
 	while (next < ls->len && strchr(" \t\r\n", ls->text[next]))
 		next++;
-	if (next < ls->len && ls->text[next] == closer_of(top.ch))
+	uint32_t open_same = 0;
+	for (uint32_t i = 0; i < ls->depth; i++)
+		if (ls->stack[i].ch == top.ch)
+			open_same++;
+	if (next < ls->len && ls->text[next] == closer_of(top.ch) &&
+	    remaining_closers(ls, span.hi, closer_of(top.ch)) >= open_same)
 		return 0;
 	uint32_t outer = 0;
 	for (uint32_t i = 0; i + 1 < ls->depth; i++)

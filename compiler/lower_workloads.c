@@ -38,6 +38,16 @@ static const char *env_name(struct lowerer *lw, const char *name)
 	return arena_printf(lw->a, "%s-%s", lw->env->name, name);
 }
 
+/* `<env>-<name>` with `_` as `-`: a name AWS accepts (the checker proved the length). */
+static const char *env_aws_name(struct lowerer *lw, const char *name)
+{
+	char *s = arena_printf(lw->a, "%s-%s", lw->env->name, name);
+	for (char *p = s; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	return s;
+}
+
 /* Model object -> logical ID, for references between resources. */
 struct idmap {
 	const void *obj;
@@ -166,12 +176,20 @@ static void repo_outputs(struct lowerer *lw, const struct m_repo *rp)
 		  cv_sub(a, arena_printf(a,
 			  "https://%s-${AWS::AccountId}.d.codeartifact.${AWS::Region}.amazonaws.com/%s/%s/",
 			  rp->domain->domain_name, rp->format, rp->repo_name)));
-	lw_output(lw, logical_id(lw, "%sLoginCommand", stem),
-		  arena_printf(a, "configure %s for repository %s (token valid 12 hours)", rp->format, rp->repo_name),
-		  cv_sub(a, arena_printf(a,
-			  "aws codeartifact login --tool %s --domain %s --domain-owner ${AWS::AccountId} --repository %s --region ${AWS::Region}",
-			  strcmp(rp->format, "pypi") == 0 ? "pip" : rp->format,
-			  rp->domain->domain_name, rp->repo_name)));
+	/* `aws codeartifact login` knows pip, npm and nuget; Maven takes the bare token. */
+	if (strcmp(rp->format, "maven") == 0)
+		lw_output(lw, logical_id(lw, "%sTokenCommand", stem),
+			  arena_printf(a, "token for Maven settings.xml, repository %s (valid 12 hours)", rp->repo_name),
+			  cv_sub(a, arena_printf(a,
+				  "aws codeartifact get-authorization-token --domain %s --domain-owner ${AWS::AccountId} --query authorizationToken --output text --region ${AWS::Region}",
+				  rp->domain->domain_name)));
+	else
+		lw_output(lw, logical_id(lw, "%sLoginCommand", stem),
+			  arena_printf(a, "configure %s for repository %s (token valid 12 hours)", rp->format, rp->repo_name),
+			  cv_sub(a, arena_printf(a,
+				  "aws codeartifact login --tool %s --domain %s --domain-owner ${AWS::AccountId} --repository %s --region ${AWS::Region}",
+				  strcmp(rp->format, "pypi") == 0 ? "pip" : rp->format,
+				  rp->domain->domain_name, rp->repo_name)));
 }
 
 /* ---- storage --------------------------------------------------------------------- */
@@ -524,7 +542,7 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 	if (nb->on_create || nb->on_start) {
 		lc = logical_id(lw, "%sNotebookLifecycleConfig", stem);
 		struct cfn_resource *r = cfn_add(lw->t, lc, "AWS::SageMaker::NotebookInstanceLifecycleConfig");
-		cv_set(a, r->props, "NotebookInstanceLifecycleConfigName", cv_str(a, env_name(lw, nb->name)));
+		cv_set(a, r->props, "NotebookInstanceLifecycleConfigName", cv_str(a, env_aws_name(lw, nb->name)));
 		struct cv *hook;
 		if (nb->on_create) {
 			hook = cv_obj(a);
@@ -895,7 +913,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Domain");
 	for (size_t i = 0; nl && st->vpc_only && i < nl->endpoint_ids.n; i++)
 		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
-	cv_set(a, r->props, "DomainName", cv_str(a, env_name(lw, st->name)));
+	cv_set(a, r->props, "DomainName", cv_str(a, env_aws_name(lw, st->name)));
 	cv_set(a, r->props, "AuthMode", cv_str(a, st->sso ? "SSO" : "IAM"));
 	cv_set(a, r->props, "AppNetworkAccessType", cv_str(a, st->vpc_only ? "VpcOnly" : "PublicInternetOnly"));
 	if (nl) {

@@ -92,5 +92,18 @@ expect deny-warnings 1 "$sgc" build --color=never --deny warnings "$dir/warn.sgl
 ok deny-warnings-no-file test ! -e "$dir/w2.json"
 ok deny-warnings-as-error grep -q 'error\[W0307\]' "$dir/err"
 
+expect explain 0 "$sgc" explain E0305
+ok explain-prints-section grep -q '^## E0305: subnet outside its VPC' "$dir/out"
+ok explain-stops-at-next-section sh -c "! grep -q '^## E0306' '$dir/out'"
+expect explain-lowercase 0 "$sgc" explain w0602
+ok explain-lowercase-section grep -q '^## W0602:' "$dir/out"
+expect explain-unknown 2 "$sgc" explain E9999
+expect explain-needs-code 2 "$sgc" explain
+
+printf 'environment e {\n  region = "us-east-1"\n  network n { cidr = 10.0.0.0/16 isolation = isolated\n    subnet a { cidr = 10.0.1.0/24 zone = a } }\n  bucket b { versioning = false }  # sgc: allow W0702\n  bucket c { versioning = false }\n}\n' > "$dir/allow.sgl"
+expect allow-comment 0 "$sgc" check --color=never "$dir/allow.sgl"
+ok allow-comment-silences-its-line sh -c "! grep -q 'allow.sgl:5:' '$dir/err'"
+ok allow-comment-keeps-other-lines grep -q 'allow.sgl:6:.*W0702' "$dir/err"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3,8 +3,8 @@
  *
  * Each input is one source text run through compile_text() up to
  * lowering, its diagnostics rendered as `sgc` renders them, and the
- * template (when one came out) through the JSON emitter: the same path
- * as `sgc build`. Nothing survives from one run to the next; a compile
+ * template (when one came out) through the JSON emitter once more: the
+ * same path as `sgc build`, plus a determinism check. Nothing survives from one run to the next; a compile
  * owns one arena and compile_free() releases it, so LeakSanitizer sees
  * every leak a compile could cause.
  *
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "compile.h"
 #include "emit.h"
@@ -34,9 +35,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(sink);
 	}
 
+	/*
+	 * compile_text() leaves the JSON in c.json. Emitting is a pure
+	 * function of the template, so a second emit must match it byte for
+	 * byte (golden tests and `sgc build` rely on that).
+	 */
 	if (c.tmpl) {
 		size_t len = 0;
-		free(emit_json(c.tmpl, &len));
+		char *again = emit_json(c.tmpl, &len);
+		if (again && c.json &&
+		    (len != c.json_len || memcmp(again, c.json, len) != 0))
+			abort();
+		free(again);
 	}
 	compile_free(&c);
 	return 0;
