@@ -175,3 +175,51 @@ void strbuf_printf(struct arena *a, struct strbuf *b, const char *fmt, ...)
 	va_end(ap);
 	strbuf_puts(a, b, s);
 }
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ULL & SIZE_MAX;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= (size_t)1099511628211ULL;
+	}
+	return h;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return NULL;
+		if (strcmp(m->keys[i], key) == 0)
+			return m->vals[i];
+	}
+}
+
+static void put_slot(struct strmap *m, const char *key, void *val)
+{
+	size_t i = hash_str(key) & (m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+void strmap_put(struct arena *a, struct strmap *m, const char *key, void *val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 16;
+		m->keys = arena_calloc(a, m->cap, sizeof *m->keys);
+		m->vals = arena_calloc(a, m->cap, sizeof *m->vals);
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				put_slot(m, old.keys[i], old.vals[i]);
+	}
+	put_slot(m, key, val);
+}

@@ -36,6 +36,18 @@ struct ptrvec {
 };
 void ptrvec_push(struct arena *a, struct ptrvec *v, void *item);
 
+/*
+ * A string-keyed hash map in the arena, for look-ups only: iteration order
+ * always comes from a separate list, so output never depends on hashing.
+ */
+struct strmap {
+	const char **keys;
+	void **vals;
+	size_t cap, n;
+};
+void *strmap_get(const struct strmap *m, const char *key);
+void strmap_put(struct arena *a, struct strmap *m, const char *key, void *val);
+
 /* A growable string in the arena; `s` is always NUL-terminated. */
 struct strbuf {
 	char *s;

@@ -52,7 +52,6 @@ static bool check_encoding(struct compile *c, uint32_t file)
 static void check_limits(struct compile *c)
 {
 	const struct cfn_template *t = c->tmpl;
-	struct span at = c->env->span;
 	struct {
 		size_t n, max;
 		const char *what;
@@ -60,20 +59,21 @@ static void check_limits(struct compile *c)
 		{ t->resources.n, 500, "resources" },
 		{ t->parameters->u.items.n, 200, "parameters" },
 		{ t->outputs->u.items.n, 200, "outputs" },
+		{ c->json ? c->json_len : 0, 1000000, "bytes of template" },
 	};
+	/* One diagnostic naming every quota exceeded: they share a cause and a fix. */
+	struct diag *d = NULL;
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
 		if (counts[i].n <= counts[i].max)
 			continue;
-		struct diag *d = diag_add(&c->diags, DIAG_E0610, at,
-					  "environment `%s` makes %zu %s; a template holds at most %zu",
-					  c->env->name, counts[i].n, counts[i].what, counts[i].max);
-		diag_help(&c->diags, d, "split it into several environments (one template each)");
-	}
-	if (c->json && c->json_len > 1000000) {
-		struct diag *d = diag_add(&c->diags, DIAG_E0610, at,
-					  "the template of `%s` is %zu bytes; CloudFormation takes at most 1 MB",
-					  c->env->name, c->json_len);
-		diag_help(&c->diags, d, "split it into several environments (one template each)");
+		if (!d) {
+			d = diag_add(&c->diags, DIAG_E0610, c->env->span,
+				     "environment `%s` is too large for one CloudFormation template",
+				     c->env->name);
+			diag_help(&c->diags, d, "split it into several environments (one template each)");
+		}
+		diag_note(&c->diags, d, "%zu %s; at most %zu", counts[i].n, counts[i].what,
+			  counts[i].max);
 	}
 }
 

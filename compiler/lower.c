@@ -37,10 +37,7 @@ const char *lower_pascal(struct arena *a, const char *name)
 
 static bool id_taken(const struct lowerer *lw, const char *id)
 {
-	for (size_t i = 0; i < lw->ids.n; i++)
-		if (strcmp(lw->ids.items[i], id) == 0)
-			return true;
-	return false;
+	return strmap_get(&lw->ids, id) != NULL;
 }
 
 /*
@@ -56,7 +53,7 @@ const char *logical_id(struct lowerer *lw, const char *fmt, ...)
 	const char *id = base;
 	for (int i = 2; id_taken(lw, id); i++)
 		id = arena_printf(lw->a, "%s%d", base, i);
-	ptrvec_push(lw->a, &lw->ids, (void *)id);
+	strmap_put(lw->a, &lw->ids, id, (void *)id);
 	return id;
 }
 

@@ -12,7 +12,7 @@ struct lowerer {
 	struct arena *a;
 	struct cfn_template *t;
 	const struct m_env *env;
-	struct ptrvec ids;  /* logical IDs handed out so far */
+	struct strmap ids;  /* logical IDs handed out so far */
 	struct ptrvec nets; /* struct netl *, one per network */
 	struct ptrvec obj_ids;  /* struct idmap *: model object -> logical ID */
 };

@@ -26,12 +26,13 @@ static struct scope *scope_new(struct arena *a, struct scope *parent)
 
 struct symbol *scope_find(const struct scope *s, const char *name)
 {
-	for (size_t i = 0; i < s->syms.n; i++) {
-		struct symbol *sym = s->syms.items[i];
-		if (strcmp(sym->name, name) == 0)
-			return sym;
-	}
-	return NULL;
+	return strmap_get(&s->by_name, name);
+}
+
+static void scope_add(struct arena *a, struct scope *s, struct symbol *sym)
+{
+	ptrvec_push(a, &s->syms, sym);
+	strmap_put(a, &s->by_name, sym->name, sym);
 }
 
 static const char *sym_what(const struct symbol *s)
@@ -67,7 +68,7 @@ static struct symbol *declare(struct resolver *r, struct scope *s,
 	sym->span = span;
 	sym->item = item;
 	sym->home = s;
-	ptrvec_push(r->arena, &s->syms, sym);
+	scope_add(r->arena, s, sym);
 	return sym;
 }
 
@@ -90,7 +91,7 @@ static struct scope *param_namespace(struct resolver *r, struct scope *s)
 	ns->kind = SYM_NAMESPACE;
 	ns->name = "param";
 	ns->members = scope_new(r->arena, NULL);
-	ptrvec_push(r->arena, &s->syms, ns);
+	scope_add(r->arena, s, ns);
 	return ns->members;
 }
 
@@ -136,7 +137,7 @@ static struct symbol *std_namespace(struct resolver *r, struct span first_import
 	std->name = "std";
 	std->span = first_import;
 	std->members = scope_new(r->arena, NULL);
-	ptrvec_push(r->arena, &r->global->syms, std);
+	scope_add(r->arena, r->global, std);
 	return std;
 }
 
@@ -178,7 +179,7 @@ static void import_module(struct resolver *r, const struct ast_item *it)
 	m->name = mod;
 	m->span = path->span;
 	m->members = scope_new(r->arena, NULL);
-	ptrvec_push(r->arena, &std->members->syms, m);
+	scope_add(r->arena, std->members, m);
 	declare_items(r, m->members, af->items, true);
 }
 

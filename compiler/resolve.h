@@ -43,6 +43,7 @@ struct symbol {
 struct scope {
 	struct scope *parent;
 	struct ptrvec syms;         /* struct symbol *, in declaration order */
+	struct strmap by_name;      /* the same symbols, for look-up */
 };
 
 struct resolver {
