@@ -63,6 +63,7 @@ struct cfn_template {
 	struct cv *rules;         /* CV_OBJ */
 	struct ptrvec resources;  /* struct cfn_resource * */
 	struct cv *outputs;       /* CV_OBJ */
+	struct ptrvec param_values; /* struct cv_member *: key -> CV_STR, for the parameter file */
 };
 
 struct cfn_template *cfn_new(struct arena *a);

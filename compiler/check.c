@@ -16,6 +16,8 @@
 #include "resolve.h"
 #include "schema.h"
 #include "suggest.h"
+#include "instances.h"
+#include "vars.h"
 
 /* ---- generic validation ------------------------------------------------- */
 
@@ -1237,6 +1239,63 @@ static void check_params(struct checker *ck, const struct ast_item *b)
 	}
 }
 
+/* Does `v` fit a parameter of `type`? Returns why not, or NULL. */
+static const char *var_misfit(const struct var *v, const char *type)
+{
+	if (v->kind == VAR_OTHER)
+		return "a value of this kind";
+	if (strcmp(type, "int") == 0 || strcmp(type, "size") == 0)
+		return v->kind == VAR_INT ? NULL : "an integer (sizes in GB)";
+	if (strcmp(type, "bool") == 0)
+		return v->kind == VAR_BOOL ? NULL : "`true` or `false`";
+	if (strcmp(type, "instance") == 0)
+		return instance_find(v->value) ? NULL : "a SageMaker instance type such as `ml.t3.large`";
+	return NULL; /* string: any scalar */
+}
+
+/*
+ * Stage values from --vars and -D, in order (the last one of a name wins):
+ * each must name a parameter and fit its type.
+ */
+static void apply_vars(struct checker *ck)
+{
+	for (size_t i = 0; ck->vars && i < ck->vars->n; i++) {
+		const struct var *v = ck->vars->items[i];
+		struct m_param *p = NULL;
+		const char *names[64];
+		size_t n = 0;
+		for (size_t k = 0; k < ck->env->params.n; k++) {
+			struct m_param *q = ck->env->params.items[k];
+			if (strcmp(q->name, v->name) == 0)
+				p = q;
+			if (n < 64)
+				names[n++] = q->name;
+		}
+		if (!p) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0513, v->name_span,
+						  "`%s` matches no parameter of environment `%s`",
+						  v->name, ck->env->name);
+			const char *best = suggest_best(v->name, names, n);
+			if (best)
+				diag_help(ck->diags, d, "did you mean `%s`?", best);
+			else if (n == 0)
+				diag_note(ck->diags, d, "the environment declares no `param`");
+			continue;
+		}
+		const char *want = var_misfit(v, p->type);
+		if (want) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0514, v->value_span,
+						  "`%s` is not a valid value for %s parameter `%s`",
+						  v->value, p->type, p->name);
+			diag_secondary(ck->diags, d, p->span, "declared here");
+			diag_help(ck->diags, d, "give %s", want);
+			continue;
+		}
+		p->value = v->value;
+		p->value_span = v->value_span;
+	}
+}
+
 struct m_subnet *ck_subnet_of(struct checker *ck, const struct ast_item *block)
 {
 	for (size_t i = 0; i < ck->env->networks.n; i++) {
@@ -1292,6 +1351,7 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	if (sl.at[2])
 		check_tags(ck, b->scope, sl.at[2], env);
 	check_params(ck, b);
+	apply_vars(ck);
 
 	struct ptrvec blocks = { 0 };
 	ck_child_blocks(ck, b, "network", &blocks);
@@ -1305,9 +1365,10 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	return env;
 }
 
-struct m_env *check_file(struct resolver *r, const struct ast_file *f)
+struct m_env *check_file(struct resolver *r, const struct ast_file *f,
+			 const struct ptrvec *vars)
 {
-	struct checker ck = { .arena = r->arena, .diags = r->diags, .res = r };
+	struct checker ck = { .arena = r->arena, .diags = r->diags, .res = r, .vars = vars };
 	const struct ast_item *env_block = NULL;
 	for (const struct ast_item *it = f->items; it; it = it->next) {
 		if (it->kind == IT_PARAM) {

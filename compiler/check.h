@@ -15,6 +15,8 @@
 struct diag_sink;
 struct resolver;
 
-struct m_env *check_file(struct resolver *r, const struct ast_file *f);
+/* `vars`: struct var * (vars.h) giving this stage's parameter values; may be NULL. */
+struct m_env *check_file(struct resolver *r, const struct ast_file *f,
+			 const struct ptrvec *vars);
 
 #endif

@@ -16,6 +16,7 @@ struct checker {
 	struct resolver *res;
 	struct m_env *env;
 	struct ptrvec reg_items, reg_objs; /* model object of each AST block */
+	const struct ptrvec *vars;         /* struct var *: stage values */
 };
 
 /* The attribute items of one block, indexed like its schema's attrs. */

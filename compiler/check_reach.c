@@ -183,10 +183,12 @@ static void check_isolation(struct checker *ck, const struct workload *w,
 static const struct instance_type *fit(struct checker *ck, const struct m_value *v,
 				       unsigned where, const char *who)
 {
-	const char *name = v->literal ? v->literal : v->param ? v->param->dflt : NULL;
+	/* A parameter is checked with this stage's value, else its default. */
+	const struct m_param *p = v->param;
+	const char *name = v->literal ? v->literal : p ? (p->value ? p->value : p->dflt) : NULL;
 	if (v->span.hi == 0 && v->literal) /* sgc's own default: known good */
 		return instance_find(name);
-	struct span at = v->literal ? v->span : v->param ? v->param->dflt_span : v->span;
+	struct span at = v->literal ? v->span : p ? (p->value ? p->value_span : p->dflt_span) : v->span;
 	if (!name)
 		return NULL;
 	const struct instance_type *t = instance_find(name);
@@ -221,8 +223,10 @@ static void remote_fit(struct checker *ck, const struct m_space *sp,
 	if (!t || !sp->remote_access || t->memory_mib == 0 || t->memory_mib >= 8192)
 		return;
 	bool by_default = sp->instance.span.hi == 0;
+	const struct m_param *p = sp->instance.param;
 	struct span at = by_default ? sp->span
-		       : sp->instance.literal ? sp->instance.span : sp->instance.param->dflt_span;
+		       : sp->instance.literal ? sp->instance.span
+		       : p->value ? p->value_span : p->dflt_span;
 	struct diag *d = diag_add(ck->diags, DIAG_E0609, at,
 				  "space `%s` has remote access on `%s`%s, which has %u MiB of memory",
 				  sp->name, t->name, by_default ? " (the default)" : "", t->memory_mib);

@@ -89,7 +89,7 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 	struct resolver r;
 	resolve_init(&r, c->arena, &c->diags, &c->src);
 	resolve_file(&r, ast);
-	c->env = check_file(&r, ast);
+	c->env = check_file(&r, ast, &c->vars);
 	diag_apply_allow_comments(&c->diags, &c->src);
 	if (!c->env || diag_has_errors(&c->diags))
 		return false;

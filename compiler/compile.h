@@ -25,6 +25,7 @@ struct compile {
 	struct cfn_template *tmpl;  /* set when lowering ran */
 	char *json;                 /* the template as JSON (malloc'd) */
 	size_t json_len;
+	struct ptrvec vars;         /* struct var * (vars.h), set before compiling */
 };
 
 /*

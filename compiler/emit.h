@@ -14,4 +14,19 @@
 /* The template as JSON, 2-space indent, trailing newline; malloc'd, caller frees. */
 char *emit_json(const struct cfn_template *t, size_t *len);
 
+/*
+ * The parameter file: `[{"ParameterKey": ..., "ParameterValue": ...}]`,
+ * which both `aws cloudformation deploy --parameter-overrides file://` and
+ * `create-stack --parameters file://` accept. malloc'd, caller frees.
+ */
+char *emit_params_json(const struct cfn_template *t, size_t *len);
+
+/*
+ * The same template as YAML (emit_yaml.c, libyaml): block style, the same
+ * key order, multi-line strings as literal blocks, intrinsic functions in
+ * their long form (`Fn::Sub:` keys, never `!Sub` tags) so any YAML tool
+ * reads it. Parsed back, it equals the JSON. malloc'd, caller frees.
+ */
+char *emit_yaml(const struct cfn_template *t, size_t *len);
+
 #endif

@@ -56,6 +56,37 @@ static json_t *resource_json(const struct cfn_resource *r)
 	return o;
 }
 
+static char *dump_with_newline(json_t *root, size_t *len)
+{
+	char *body = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (!body)
+		return NULL;
+	size_t n = strlen(body);
+	char *out = realloc(body, n + 2);
+	if (!out) {
+		free(body);
+		return NULL;
+	}
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	*len = n + 1;
+	return out;
+}
+
+char *emit_params_json(const struct cfn_template *t, size_t *len)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < t->param_values.n; i++) {
+		const struct cv_member *m = t->param_values.items[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "ParameterKey", json_string(m->key));
+		json_object_set_new(o, "ParameterValue", json_string(m->val->u.s));
+		json_array_append_new(list, o);
+	}
+	return dump_with_newline(list, len);
+}
+
 char *emit_json(const struct cfn_template *t, size_t *len)
 {
 	json_t *root = json_object();
@@ -74,18 +105,5 @@ char *emit_json(const struct cfn_template *t, size_t *len)
 	if (t->outputs->u.items.n)
 		json_object_set_new(root, "Outputs", to_json(t->outputs));
 
-	char *body = json_dumps(root, JSON_INDENT(2));
-	json_decref(root);
-	if (!body)
-		return NULL;
-	size_t n = strlen(body);
-	char *out = realloc(body, n + 2);
-	if (!out) {
-		free(body);
-		return NULL;
-	}
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	*len = n + 1;
-	return out;
+	return dump_with_newline(root, len);
 }

@@ -983,6 +983,14 @@ void lower_params(struct lowerer *lw)
 		cv_set(a, o, "Description", cv_strf(a, "param %s: %s%s", p->name, p->type,
 						    strcmp(p->type, "size") == 0 ? " in GB" : ""));
 		cv_set(a, lw->t->parameters, lower_pascal(a, p->name), o);
+		/* The parameter file holds this stage's value, else the default. */
+		const char *v = p->value ? p->value : p->dflt;
+		if (v) {
+			struct cv_member *m = arena_alloc(a, sizeof *m);
+			m->key = lower_pascal(a, p->name);
+			m->val = cv_str(a, v);
+			ptrvec_push(a, &lw->t->param_values, m);
+		}
 	}
 }
 

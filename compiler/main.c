@@ -24,6 +24,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "stdmod.h"
+#include "vars.h"
 
 #ifndef SGC_VERSION
 #define SGC_VERSION "0.1.0"
@@ -44,6 +45,9 @@ struct options {
 	const char *output;
 	enum color_mode color;
 	bool deny_warnings;
+	const char *vars_file;      /* --vars */
+	const char **defines;       /* -D name=value, in order */
+	int ndefines;
 };
 
 enum { MAX_INPUT = 64 * 1024 * 1024 };
@@ -62,6 +66,8 @@ static const char usage_text[] =
 	"\n"
 	"options:\n"
 	"  -o, --output OUT      where `build` writes the template\n"
+	"  --vars FILE           parameter values for this stage (YAML or JSON)\n"
+	"  -D NAME=VALUE         one parameter value; wins over --vars\n"
 	"  --color=WHEN          colour diagnostics: auto (default), always, never\n"
 	"  --deny warnings       treat warnings as errors\n"
 	"  -h, --help            show this help\n"
@@ -78,6 +84,13 @@ static const char build_help[] =
 	"(JSON) to OUT, or to standard output without -o. OUT is written through a\n"
 	"temporary file and renamed into place: on any error nothing is written.\n"
 	"Diagnostics go to standard error.\n"
+	"\n"
+	"Beside OUT it also writes OUT's name with .params.json (parameter values for\n"
+	"`aws cloudformation deploy --parameter-overrides file://...` or\n"
+	"`create-stack --parameters file://...`), and lifecycle/ and remote/ files.\n"
+	"\n"
+	"  --vars FILE      values for `param` declarations: `name: value` per line\n"
+	"                   (YAML) or a JSON object; -D NAME=VALUE sets one more\n"
 	"\n"
 	"example:\n"
 	"  sgc build examples/isolated-network.sgl -o stack.json\n";
@@ -103,7 +116,8 @@ static int usage_error(const char *fmt, ...)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	o->files = calloc((size_t)argc, sizeof *o->files);
-	if (!o->files)
+	o->defines = calloc((size_t)argc, sizeof *o->defines);
+	if (!o->files || !o->defines)
 		return usage_error("%s", "out of memory");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -129,6 +143,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->deny_warnings = true;
 		} else if (strcmp(a, "--deny=warnings") == 0) {
 			o->deny_warnings = true;
+		} else if (strcmp(a, "--vars") == 0) {
+			if (++i == argc)
+				return usage_error("%s", "`--vars` needs a file name");
+			o->vars_file = argv[i];
+		} else if (strncmp(a, "--vars=", 7) == 0) {
+			o->vars_file = a + 7;
+		} else if (strcmp(a, "-D") == 0) {
+			if (++i == argc)
+				return usage_error("%s", "`-D` needs `name=value`");
+			o->defines[o->ndefines++] = argv[i];
+		} else if (strncmp(a, "-D", 2) == 0) {
+			o->defines[o->ndefines++] = a + 2;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("unknown option `%s`", a);
 		} else if (!o->command) {
@@ -293,6 +319,45 @@ static int write_outputs(const char *out, const char *json, size_t len,
 	return ok ? EXIT_OK : EXIT_USAGE;
 }
 
+/* --vars and -D into the compile, before the source is checked. */
+static bool load_vars(struct compile *c, const struct options *o)
+{
+	if (o->vars_file) {
+		size_t len;
+		char *text = read_input(o->vars_file, &len);
+		if (!text)
+			return false;
+		vars_load(c->arena, &c->src, &c->diags, o->vars_file, text, len, &c->vars);
+		free(text);
+	}
+	for (int i = 0; i < o->ndefines; i++)
+		vars_define(c->arena, &c->src, &c->diags, o->defines[i], &c->vars);
+	return true;
+}
+
+/* `out/stack.json` -> `stack.params.json`, written beside the template. */
+static void add_params_file(struct compile *c, const char *out)
+{
+	const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+	size_t n = strlen(base);
+	static const char *const exts[] = { ".json", ".yaml", ".yml" };
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t k = strlen(exts[i]);
+		if (n > k && strcmp(base + n - k, exts[i]) == 0) {
+			n -= k;
+			break;
+		}
+	}
+	size_t len;
+	char *json = emit_params_json(c->tmpl, &len);
+	if (!json)
+		return;
+	char *copy = arena_strndup(c->arena, json, len);
+	free(json);
+	cfn_add_file(c->tmpl, arena_printf(c->arena, "%.*s.params.json", (int)n, base), copy, len,
+		     false);
+}
+
 static void report(struct compile *c, const struct options *o)
 {
 	if (o->deny_warnings)
@@ -337,7 +402,13 @@ static int cmd_build(const struct options *o)
 	struct compile c;
 	compile_init(&c);
 	const char *name = strcmp(o->files[0], "-") == 0 ? "<stdin>" : o->files[0];
-	compile_text(&c, name, text, len, COMPILE_LOWER);
+	if (!load_vars(&c, o)) {
+		free(text);
+		compile_free(&c);
+		return EXIT_USAGE;
+	}
+	if (!diag_has_errors(&c.diags))
+		compile_text(&c, name, text, len, COMPILE_LOWER);
 	free(text);
 	report(&c, o);
 	int status = EXIT_OK;
@@ -350,6 +421,7 @@ static int cmd_build(const struct options *o)
 			fprintf(stderr, "sgc: out of memory while writing the template\n");
 			status = EXIT_USAGE;
 		} else if (o->output && strcmp(o->output, "-") != 0) {
+			add_params_file(&c, o->output);
 			status = write_outputs(o->output, json, n, c.tmpl);
 		} else if (fwrite(json, 1, n, stdout) != n || fflush(stdout) != 0) {
 			fprintf(stderr, "sgc: cannot write the template: %s\n", strerror(errno));
@@ -438,5 +510,6 @@ int main(int argc, char **argv)
 			status = usage_error("unknown command `%s`", o.command);
 	}
 	free(o.files);
+	free(o.defines);
 	return status;
 }

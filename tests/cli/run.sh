@@ -105,5 +105,26 @@ expect allow-comment 0 "$sgc" check --color=never "$dir/allow.sgl"
 ok allow-comment-silences-its-line sh -c "! grep -q 'allow.sgl:5:' '$dir/err'"
 ok allow-comment-keeps-other-lines grep -q 'allow.sgl:6:.*W0702' "$dir/err"
 
+# Stage variables and the parameter file.
+nb=examples/private-notebook-codeartifact.sgl
+printf 'instance_type: ml.t3.xlarge\n' > "$dir/prod.yaml"
+expect vars-yaml 0 "$sgc" build "$nb" --vars "$dir/prod.yaml" -o "$dir/v1.json"
+ok params-file-written grep -q '"ParameterValue": "ml.t3.xlarge"' "$dir/v1.params.json"
+ok params-file-key grep -q '"ParameterKey": "InstanceType"' "$dir/v1.params.json"
+printf '{"instance_type": "ml.t3.2xlarge"}\n' > "$dir/prod.json"
+expect vars-json 0 "$sgc" build "$nb" --vars "$dir/prod.json" -o "$dir/v2.json"
+ok vars-json-value grep -q 'ml.t3.2xlarge' "$dir/v2.params.json"
+expect define-wins 0 "$sgc" build "$nb" --vars "$dir/prod.yaml" -D instance_type=ml.t3.large -o "$dir/v3.json"
+ok define-wins-value grep -q 'ml.t3.large"' "$dir/v3.params.json"
+expect no-vars-default 0 "$sgc" build "$nb" -o "$dir/v4.json"
+ok no-vars-uses-default grep -q 'ml.t3.medium' "$dir/v4.params.json"
+printf 'instance_typ: ml.t3.large\n' > "$dir/typo.yaml"
+expect vars-unknown 1 "$sgc" build --color=never "$nb" --vars "$dir/typo.yaml" -o "$dir/v5.json"
+ok vars-unknown-located grep -q 'typo.yaml:1:1: error\[E0513\]' "$dir/err"
+ok vars-unknown-no-output test ! -e "$dir/v5.json" -a ! -e "$dir/v5.params.json"
+expect define-wrong-type 1 "$sgc" build --color=never "$nb" -D instance_type=m5.large -o "$dir/v6.json"
+ok define-wrong-type-located grep -q '<command line>:1:18: error\[E0514\]' "$dir/err"
+expect vars-missing-file 2 "$sgc" build "$nb" --vars "$dir/none.yaml" -o "$dir/v7.json"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
