@@ -66,7 +66,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: all check unit golden errors good cli asan fuzz fuzz-build bench install \
+.PHONY: all check unit golden errors good formats cli asan fuzz fuzz-build bench install \
         uninstall clean golden-update
 .DELETE_ON_ERROR:
 
@@ -101,7 +101,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors good cli
+check: unit golden errors good formats cli
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -119,12 +119,16 @@ errors: $(SGC)
 good: $(SGC)
 	@sh tests/good/run.sh $(SGC)
 
+formats: $(SGC)
+	@sh tests/formats/run.sh $(SGC)
+
 cli: $(SGC)
 	@sh tests/cli/run.sh $(SGC)
 
 golden-update: $(SGC)
 	@UPDATE=1 sh tests/golden/run.sh $(SGC)
 	@UPDATE=1 sh tests/errors/run.sh $(SGC)
+	@UPDATE=1 sh tests/formats/run.sh $(SGC)
 
 asan:
 	$(MAKE) VARIANT=san check

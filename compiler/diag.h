@@ -106,4 +106,24 @@ struct diag_render_opts {
 void diag_render_text(FILE *out, const struct diag_sink *s,
 		      const struct src_map *m, const struct diag_render_opts *o);
 
+/*
+ * Machine-readable forms (diag_formats.c). Each takes every file's sink, so
+ * one call covers `sgc check a.sgl b.sgl`: sinks[i] goes with maps[i].
+ *
+ * json:   an array of objects {code, severity, message, file, line, column,
+ *         end_line, end_column, label, notes[], help, related[]}.
+ * sarif:  a SARIF 2.1.0 log, one run, a rule per code used (with its help
+ *         text), results with physical locations, as GitHub code scanning
+ *         ingests it.
+ * github: one `::error file=..,line=..,col=..,endLine=..,endColumn=..,title=..::msg`
+ *         (or ::warning) workflow command per diagnostic.
+ */
+void diag_render_json(FILE *out, const struct diag_sink *const *sinks,
+		      const struct src_map *const *maps, size_t n);
+void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
+		       const struct src_map *const *maps, size_t n,
+		       const char *tool_version);
+void diag_render_github(FILE *out, const struct diag_sink *const *sinks,
+			const struct src_map *const *maps, size_t n);
+
 #endif

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,6 +46,7 @@ struct options {
 	const char *output;
 	enum color_mode color;
 	bool deny_warnings;
+	const char *format;         /* --format: text|json|sarif|github (check), json|yaml (build) */
 	const char *vars_file;      /* --vars */
 	const char **defines;       /* -D name=value, in order */
 	int ndefines;
@@ -66,6 +68,8 @@ static const char usage_text[] =
 	"\n"
 	"options:\n"
 	"  -o, --output OUT      where `build` writes the template\n"
+	"  --format FORMAT       check: text (default), json, sarif, github;\n"
+	"                        build: json (default) or yaml (or from OUT's extension)\n"
 	"  --vars FILE           parameter values for this stage (YAML or JSON)\n"
 	"  -D NAME=VALUE         one parameter value; wins over --vars\n"
 	"  --color=WHEN          colour diagnostics: auto (default), always, never\n"
@@ -96,10 +100,16 @@ static const char build_help[] =
 	"  sgc build examples/isolated-network.sgl -o stack.json\n";
 
 static const char check_help[] =
-	"usage: sgc check FILE... [--color=WHEN] [--deny warnings]\n"
+	"usage: sgc check FILE|DIR... [--format FORMAT] [--color=WHEN] [--deny warnings]\n"
 	"\n"
-	"Check each FILE and print its diagnostics to standard error; write\n"
-	"nothing else. Exit 1 if any file has an error.\n";
+	"Check each FILE (and every *.sgl below each DIR) and print the diagnostics;\n"
+	"write nothing else. Exit 1 if any file has an error.\n"
+	"\n"
+	"  --format text     rustc-style text on standard error (default)\n"
+	"  --format json     one JSON array of diagnostics on standard output\n"
+	"  --format sarif    a SARIF 2.1.0 log on standard output (GitHub code scanning)\n"
+	"  --format github   GitHub Actions ::error/::warning annotations on standard output\n"
+	"  --vars FILE, -D NAME=VALUE   check with a stage's parameter values\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -143,6 +153,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->deny_warnings = true;
 		} else if (strcmp(a, "--deny=warnings") == 0) {
 			o->deny_warnings = true;
+		} else if (strcmp(a, "--format") == 0) {
+			if (++i == argc)
+				return usage_error("%s", "`--format` needs a format name");
+			o->format = argv[i];
+		} else if (strncmp(a, "--format=", 9) == 0) {
+			o->format = a + 9;
 		} else if (strcmp(a, "--vars") == 0) {
 			if (++i == argc)
 				return usage_error("%s", "`--vars` needs a file name");
@@ -366,28 +382,160 @@ static void report(struct compile *c, const struct options *o)
 	diag_render_text(stderr, &c->diags, &c->src, &ro);
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.sgl below `dir`, sorted, so output order never depends on readdir. */
+static bool collect_dir(const char *dir, char ***paths, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "sgc: cannot read `%s`: %s\n", dir, strerror(errno));
+		return false;
+	}
+	char **names = NULL;
+	size_t nn = 0, nc = 0;
+	bool ok = true;
+	for (struct dirent *e; ok && (e = readdir(d)) != NULL;) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (nn == nc) {
+			nc = nc ? nc * 2 : 16;
+			char **more = realloc(names, nc * sizeof *names);
+			if (!more) {
+				ok = false;
+				break;
+			}
+			names = more;
+		}
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		names[nn] = malloc(len);
+		if (!names[nn]) {
+			ok = false;
+			break;
+		}
+		snprintf(names[nn++], len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+	}
+	closedir(d);
+	qsort(names, nn, sizeof *names, by_name);
+	for (size_t i = 0; i < nn; i++) {
+		struct stat st;
+		size_t len = strlen(names[i]);
+		if (ok && stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			ok = collect_dir(names[i], paths, n, cap);
+		} else if (ok && len > 4 && strcmp(names[i] + len - 4, ".sgl") == 0) {
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 16;
+				char **more = realloc(*paths, *cap * sizeof **paths);
+				if (!more) {
+					ok = false;
+					free(names[i]);
+					continue;
+				}
+				*paths = more;
+			}
+			(*paths)[(*n)++] = names[i];
+			continue;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return ok;
+}
+
+static bool collect_inputs(const struct options *o, char ***paths, size_t *n)
+{
+	size_t cap = 0;
+	*paths = NULL;
+	*n = 0;
+	for (int i = 0; i < o->nfiles; i++) {
+		struct stat st;
+		if (strcmp(o->files[i], "-") != 0 && stat(o->files[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (!collect_dir(o->files[i], paths, n, &cap))
+				return false;
+			continue;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **more = realloc(*paths, cap * sizeof **paths);
+			if (!more)
+				return false;
+			*paths = more;
+		}
+		(*paths)[(*n)++] = strdup(o->files[i]);
+	}
+	return true;
+}
+
+enum check_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITHUB };
+
 static int cmd_check(const struct options *o)
 {
 	if (o->nfiles == 0)
-		return usage_error("%s", "`check` needs at least one file");
-	int status = EXIT_OK;
-	for (int i = 0; i < o->nfiles; i++) {
+		return usage_error("%s", "`check` needs at least one file or directory");
+	enum check_format fmt = FMT_TEXT;
+	if (o->format) {
+		if (strcmp(o->format, "json") == 0)
+			fmt = FMT_JSON;
+		else if (strcmp(o->format, "sarif") == 0)
+			fmt = FMT_SARIF;
+		else if (strcmp(o->format, "github") == 0)
+			fmt = FMT_GITHUB;
+		else if (strcmp(o->format, "text") != 0)
+			return usage_error("`check --format` takes text, json, sarif or github, not `%s`", o->format);
+	}
+	char **paths;
+	size_t n;
+	if (!collect_inputs(o, &paths, &n)) {
+		free(paths);
+		return EXIT_USAGE;
+	}
+	/* Machine formats render every file's diagnostics at once, at the end. */
+	struct compile *cs = calloc(n + 1, sizeof *cs);
+	const struct diag_sink **sinks = calloc(n + 1, sizeof *sinks);
+	const struct src_map **maps = calloc(n + 1, sizeof *maps);
+	int status = cs && sinks && maps ? EXIT_OK : EXIT_USAGE;
+	size_t done = 0;
+	for (size_t i = 0; status != EXIT_USAGE && i < n; i++) {
 		size_t len;
-		char *text = read_input(o->files[i], &len);
+		char *text = read_input(paths[i], &len);
 		if (!text) {
 			status = EXIT_USAGE;
 			continue;
 		}
-		struct compile c;
-		compile_init(&c);
-		const char *name = strcmp(o->files[i], "-") == 0 ? "<stdin>" : o->files[i];
-		compile_text(&c, name, text, len, COMPILE_CHECK);
+		struct compile *c = &cs[done++];
+		compile_init(c);
+		const char *name = strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i];
+		if (load_vars(c, o) && !diag_has_errors(&c->diags))
+			compile_text(c, name, text, len, COMPILE_CHECK);
 		free(text);
-		report(&c, o);
-		if (diag_has_errors(&c.diags) && status == EXIT_OK)
+		if (o->deny_warnings)
+			diag_deny_warnings(&c->diags);
+		if (fmt == FMT_TEXT) {
+			struct diag_render_opts ro = { .color = use_color(o->color), .cap = 50 };
+			diag_render_text(stderr, &c->diags, &c->src, &ro);
+		}
+		if (diag_has_errors(&c->diags) && status == EXIT_OK)
 			status = EXIT_DIAGNOSTICS;
-		compile_free(&c);
+		sinks[done - 1] = &c->diags;
+		maps[done - 1] = &c->src;
 	}
+	if (fmt == FMT_JSON)
+		diag_render_json(stdout, sinks, maps, done);
+	else if (fmt == FMT_SARIF)
+		diag_render_sarif(stdout, sinks, maps, done, SGC_VERSION);
+	else if (fmt == FMT_GITHUB)
+		diag_render_github(stdout, sinks, maps, done);
+	for (size_t i = 0; i < done; i++)
+		compile_free(&cs[i]);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(cs);
+	free(sinks);
+	free(maps);
 	return status;
 }
 

@@ -126,5 +126,13 @@ expect define-wrong-type 1 "$sgc" build --color=never "$nb" -D instance_type=m5.
 ok define-wrong-type-located grep -q '<command line>:1:18: error\[E0514\]' "$dir/err"
 expect vars-missing-file 2 "$sgc" build "$nb" --vars "$dir/none.yaml" -o "$dir/v7.json"
 
+# check over a directory, and machine formats on standard output
+expect check-directory 0 "$sgc" check --color=never examples/
+ok check-directory-covers-all grep -q 'studio-public.sgl:34:10: warning\[W0606\]' "$dir/err"
+expect check-format-bad 2 "$sgc" check --format xml "$good"
+expect check-format-json 1 "$sgc" check --format json "$dir/bad.sgl"
+ok check-format-json-stdout grep -q '"code":"E0302"' "$dir/out"
+ok check-format-json-stderr-quiet test ! -s "$dir/err"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
