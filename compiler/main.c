@@ -82,10 +82,12 @@ static const char usage_text[] =
 	"The language is documented in docs/language.md.\n";
 
 static const char build_help[] =
-	"usage: sgc build FILE [-o OUT] [--color=WHEN] [--deny warnings]\n"
+	"usage: sgc build FILE [-o OUT] [--format json|yaml] [--vars FILE] [-D NAME=VALUE]\n"
+	"                 [--color=WHEN] [--deny warnings]\n"
 	"\n"
 	"Check FILE and, if it has no errors, write its CloudFormation template\n"
-	"(JSON) to OUT, or to standard output without -o. OUT is written through a\n"
+	"to OUT, or to standard output without -o: JSON, or YAML with --format yaml\n"
+	"or an OUT ending in .yaml or .yml. OUT is written through a\n"
 	"temporary file and renamed into place: on any error nothing is written.\n"
 	"Diagnostics go to standard error.\n"
 	"\n"
@@ -539,10 +541,22 @@ static int cmd_check(const struct options *o)
 	return status;
 }
 
+/* --format yaml, or an output named *.yaml / *.yml without --format. */
+static bool wants_yaml(const struct options *o)
+{
+	if (o->format)
+		return strcmp(o->format, "yaml") == 0;
+	size_t n = o->output ? strlen(o->output) : 0;
+	return (n > 5 && strcmp(o->output + n - 5, ".yaml") == 0) ||
+	       (n > 4 && strcmp(o->output + n - 4, ".yml") == 0);
+}
+
 static int cmd_build(const struct options *o)
 {
 	if (o->nfiles != 1)
 		return usage_error("%s", "`build` takes exactly one file");
+	if (o->format && strcmp(o->format, "json") != 0 && strcmp(o->format, "yaml") != 0)
+		return usage_error("`build --format` takes json or yaml, not `%s`", o->format);
 	size_t len;
 	char *text = read_input(o->files[0], &len);
 	if (!text)
@@ -563,8 +577,10 @@ static int cmd_build(const struct options *o)
 	if (diag_has_errors(&c.diags) || !c.tmpl) {
 		status = EXIT_DIAGNOSTICS;
 	} else {
+		bool yaml = wants_yaml(o);
 		size_t n = c.json_len;
-		const char *json = c.json;
+		char *yaml_text = yaml ? emit_yaml(c.tmpl, &n) : NULL;
+		const char *json = yaml ? yaml_text : c.json;
 		if (!json) {
 			fprintf(stderr, "sgc: out of memory while writing the template\n");
 			status = EXIT_USAGE;
@@ -575,6 +591,7 @@ static int cmd_build(const struct options *o)
 			fprintf(stderr, "sgc: cannot write the template: %s\n", strerror(errno));
 			status = EXIT_USAGE;
 		}
+		free(yaml_text);
 	}
 	compile_free(&c);
 	return status;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Golden tests: every examples/NAME.sgl builds, byte for byte, to the
-# directory tests/golden/NAME/ (stack.json plus the lifecycle/ and remote/
+# directory tests/golden/NAME/ (stack.json, stack.yaml, plus the lifecycle/ and remote/
 # files written beside it, and stderr when it prints warnings), twice in a
 # row with identical output. UPDATE=1 rewrites the expected files.
 set -u
@@ -14,7 +14,9 @@ for src in examples/*.sgl; do
 	mkdir -p "$dir/$name" "$dir/again/$name"
 	"$sgc" build --color=never "$src" -o "$dir/$name/stack.json" 2>"$dir/$name.stderr"
 	status=$?
+	"$sgc" build --color=never "$src" -o "$dir/$name/stack.yaml" 2>/dev/null
 	"$sgc" build --color=never "$src" -o "$dir/again/$name/stack.json" 2>"$dir/again/$name.stderr"
+	"$sgc" build --color=never "$src" -o "$dir/again/$name/stack.yaml" 2>/dev/null
 	[ -s "$dir/$name.stderr" ] && cp "$dir/$name.stderr" "$dir/$name/stderr"
 	[ -s "$dir/again/$name.stderr" ] && cp "$dir/again/$name.stderr" "$dir/again/$name/stderr"
 	if [ "${UPDATE:-}" = 1 ] && [ "$status" -eq 0 ]; then
