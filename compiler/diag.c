@@ -135,11 +135,26 @@ bool diag_exists_at(const struct diag_sink *s, struct span span)
 	return false;
 }
 
+/* Where the line's comment starts (`#` or `//` outside a string), or len. */
+static uint32_t comment_start(const char *line, uint32_t len)
+{
+	bool in_string = false;
+	for (uint32_t i = 0; i < len; i++) {
+		if (in_string && line[i] == '\\')
+			i++;
+		else if (line[i] == '"')
+			in_string = !in_string;
+		else if (!in_string && (line[i] == '#' || (line[i] == '/' && i + 1 < len && line[i + 1] == '/')))
+			return i;
+	}
+	return len;
+}
+
 static bool line_allows(const char *line, uint32_t len, const char *code)
 {
 	static const char marker[] = "sgc: allow";
 	size_t ml = sizeof marker - 1, cl = strlen(code);
-	for (uint32_t i = 0; i + ml <= len; i++) {
+	for (uint32_t i = comment_start(line, len); i + ml <= len; i++) {
 		if (memcmp(line + i, marker, ml) != 0)
 			continue;
 		for (uint32_t k = i + (uint32_t)ml; k + cl <= len; k++)

@@ -134,5 +134,25 @@ expect check-format-json 1 "$sgc" check --format json "$dir/bad.sgl"
 ok check-format-json-stdout grep -q '"code":"E0302"' "$dir/out"
 ok check-format-json-stderr-quiet test ! -s "$dir/err"
 
+# fmt: the examples are formatted; a messy file is rewritten once, then stable
+expect fmt-check-examples 0 "$sgc" fmt --check examples/
+printf 'environment  e   {\n region="us-east-1" ; tags={ a:"b" }\n\n\n  network n { cidr = 10.0.0.0/16\n isolation=isolated\n subnet a {cidr=10.0.1.0/24 zone=a}}}\n' > "$dir/messy.sgl"
+cp "$dir/messy.sgl" "$dir/messy.orig"
+cp "$dir/messy.sgl" "$dir/messy.orig.sgl"
+expect fmt-check-messy 1 "$sgc" fmt --check "$dir/messy.sgl"
+ok fmt-check-lists-file grep -q 'messy.sgl' "$dir/out"
+ok fmt-check-writes-nothing cmp -s "$dir/messy.sgl" "$dir/messy.orig"
+expect fmt-rewrite 0 "$sgc" fmt "$dir/messy.sgl"
+ok fmt-changed-file sh -c "! cmp -s '$dir/messy.sgl' '$dir/messy.orig'"
+cp "$dir/messy.sgl" "$dir/messy.once"
+expect fmt-idempotent 0 "$sgc" fmt "$dir/messy.sgl"
+ok fmt-second-pass-same cmp -s "$dir/messy.sgl" "$dir/messy.once"
+expect fmt-same-template-a 0 "$sgc" build "$dir/messy.orig.sgl" -o "$dir/m1.json"
+expect fmt-same-template-b 0 "$sgc" build "$dir/messy.sgl" -o "$dir/m2.json"
+ok fmt-keeps-meaning cmp -s "$dir/m1.json" "$dir/m2.json"
+ok fmt-stdin sh -c "\"$sgc\" fmt - < '$dir/messy.orig' | cmp -s - '$dir/messy.once'"
+printf 'environment e {\n' > "$dir/broken.sgl"
+expect fmt-unparsable 1 "$sgc" fmt "$dir/broken.sgl"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
