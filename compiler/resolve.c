@@ -141,6 +141,19 @@ static struct symbol *std_namespace(struct resolver *r, struct span first_import
 	return std;
 }
 
+/* E0203 for `std.<mod>`, suggesting `endpoints`, not `endpoints.sgl`. */
+static void unknown_module(struct resolver *r, struct span at, const char *mod)
+{
+	const char *names[64];
+	unsigned n = stdlib_module_names(names, 64);
+	for (unsigned i = 0; i < n; i++)
+		names[i] = arena_strndup(r->arena, names[i], strlen(names[i]) - 4);
+	struct diag *d = diag_add(r->diags, DIAG_E0203, at, "no standard library module `std.%s`", mod);
+	const char *best = suggest_best(mod, names, n);
+	if (best)
+		diag_help(r->diags, d, "did you mean `std.%s`?", best);
+}
+
 static void import_module(struct resolver *r, const struct ast_item *it)
 {
 	const struct ast_name *path = it->path;
@@ -156,16 +169,7 @@ static void import_module(struct resolver *r, const struct ast_item *it)
 	const char *mod = path->parts[1];
 	const struct stdlib_file *sf = stdlib_module(mod);
 	if (!sf) {
-		const char *names[64];
-		unsigned n = stdlib_module_names(names, 64);
-		/* Suggest `endpoints`, not `endpoints.sgl`. */
-		for (unsigned i = 0; i < n; i++)
-			names[i] = arena_strndup(r->arena, names[i], strlen(names[i]) - 4);
-		struct diag *d = diag_add(r->diags, DIAG_E0203, path->spans[1],
-					  "no standard library module `%s`", full);
-		const char *best = suggest_best(mod, names, n);
-		if (best)
-			diag_help(r->diags, d, "did you mean `std.%s`?", best);
+		unknown_module(r, path->spans[1], mod);
 		return;
 	}
 	struct symbol *std = std_namespace(r, it->span);
@@ -223,15 +227,7 @@ static bool std_not_imported(struct resolver *r, const struct ast_name *name)
 		diag_help(r->diags, d, "add `import std.%s` at the top of the file", mod);
 		return true;
 	}
-	const char *names[64];
-	unsigned n = stdlib_module_names(names, 64);
-	for (unsigned i = 0; i < n; i++)
-		names[i] = arena_strndup(r->arena, names[i], strlen(names[i]) - 4);
-	struct diag *d = diag_add(r->diags, DIAG_E0203, name->spans[1],
-				  "no standard library module `std.%s`", mod);
-	const char *best = suggest_best(mod, names, n);
-	if (best)
-		diag_help(r->diags, d, "did you mean `std.%s`?", best);
+	unknown_module(r, name->spans[1], mod);
 	return true;
 }
 
