@@ -1007,19 +1007,26 @@ static void put(struct printer *p, int i, bool space)
 		p->pending = k->trail;
 }
 
+/* Token i's own-line comments, once, each on a line at `indent`. */
+static void flush_leads(struct printer *p, int i, int indent)
+{
+	struct tok *k = &p->t[i];
+	if (k->leads_done)
+		return;
+	k->leads_done = true;
+	for (int c = 0; c < k->nlead; c++) {
+		if (k->lead[c].blank)
+			blank_line(p);
+		newline(p, indent);
+		comment_text(p, &k->lead[c]);
+	}
+}
+
 /* Start a line at `indent` for token i, after its own-line comments. */
 static void begin_line(struct printer *p, int i, int indent)
 {
 	struct tok *k = &p->t[i];
-	if (!k->leads_done) {
-		k->leads_done = true;
-		for (int c = 0; c < k->nlead; c++) {
-			if (k->lead[c].blank)
-				blank_line(p);
-			newline(p, indent);
-			comment_text(p, &k->lead[c]);
-		}
-	}
+	flush_leads(p, i, indent);
 	if (k->blank)
 		blank_line(p);
 	newline(p, indent);
@@ -1029,15 +1036,7 @@ static void begin_line(struct printer *p, int i, int indent)
 static void close_line(struct printer *p, int i, int inner, int outer)
 {
 	struct tok *k = &p->t[i];
-	if (!k->leads_done) {
-		k->leads_done = true;
-		for (int c = 0; c < k->nlead; c++) {
-			if (k->lead[c].blank)
-				blank_line(p);
-			newline(p, inner);
-			comment_text(p, &k->lead[c]);
-		}
-	}
+	flush_leads(p, i, inner);
 	if (k->kind == K_EOF)
 		return;
 	newline(p, outer);

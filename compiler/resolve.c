@@ -281,8 +281,12 @@ static struct symbol *kind_qualified(const struct scope *from, const struct ast_
 	return NULL;
 }
 
-struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
-			      const struct ast_name *name)
+/*
+ * Bind `name` from `from`: the first part outward (or a kind-qualified
+ * name), the rest through members. Reports only when `r` is given.
+ */
+static struct symbol *walk(struct resolver *r, const struct scope *from,
+			   const struct ast_name *name)
 {
 	struct symbol *sym = NULL;
 	int first = 1;
@@ -291,7 +295,8 @@ struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
 	if (!sym && (sym = kind_qualified(from, name)) != NULL)
 		first = 2;
 	if (!sym) {
-		unknown_first(r, from, name);
+		if (r)
+			unknown_first(r, from, name);
 		return NULL;
 	}
 	for (int i = first; i < name->n; i++) {
@@ -305,7 +310,8 @@ struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
 			}
 		}
 		if (!next) {
-			unknown_member(r, name, i, sym);
+			if (r)
+				unknown_member(r, name, i, sym);
 			return NULL;
 		}
 		sym = next;
@@ -313,15 +319,13 @@ struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
 	return sym;
 }
 
+struct symbol *resolve_lookup(struct resolver *r, const struct scope *from,
+			      const struct ast_name *name)
+{
+	return walk(r, from, name);
+}
+
 struct symbol *resolve_find(const struct scope *from, const struct ast_name *name)
 {
-	struct symbol *sym = NULL;
-	int first = 1;
-	for (const struct scope *s = from; s && !sym; s = s->parent)
-		sym = scope_find(s, name->parts[0]);
-	if (!sym && (sym = kind_qualified(from, name)) != NULL)
-		first = 2;
-	for (int i = first; sym && i < name->n; i++)
-		sym = sym->members ? scope_find(sym->members, name->parts[i]) : NULL;
-	return sym;
+	return walk(NULL, from, name);
 }
