@@ -158,3 +158,30 @@ const char *cfn_base64(struct arena *a, const char *data, size_t n)
 	out[k] = '\0';
 	return out;
 }
+
+static struct cv *member(struct arena *a, struct cv *obj, const char *key, enum cv_kind kind)
+{
+	struct cv *v = cv_get(obj, key);
+	if (!v) {
+		v = kind == CV_OBJ ? cv_obj(a) : cv_arr(a);
+		cv_set(a, obj, key, v);
+	}
+	return v;
+}
+
+void cfn_suppress(struct cfn_template *t, struct cfn_resource *r, const char *tool,
+		  const char *rule, const char *reason)
+{
+	struct arena *a = t->arena;
+	if (!r->metadata)
+		r->metadata = cv_obj(a);
+	if (strcmp(tool, "cfn-lint") == 0) {
+		struct cv *config = member(a, member(a, r->metadata, "cfn-lint", CV_OBJ), "config", CV_OBJ);
+		cv_push(a, member(a, config, "ignore_checks", CV_ARR), cv_str(a, rule));
+	}
+	struct cv *entry = cv_obj(a);
+	cv_set(a, entry, "tool", cv_str(a, tool));
+	cv_set(a, entry, "rule", cv_str(a, rule));
+	cv_set(a, entry, "reason", cv_str(a, reason));
+	cv_push(a, member(a, member(a, r->metadata, "sgc", CV_OBJ), "suppressions", CV_ARR), entry);
+}

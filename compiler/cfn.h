@@ -44,6 +44,7 @@ struct cfn_resource {
 	struct ptrvec depends_on; /* const char * logical IDs */
 	const char *deletion_policy;
 	const char *update_replace_policy;
+	struct cv *metadata;      /* CV_OBJ, or NULL: none */
 	struct cv *props;         /* CV_OBJ */
 };
 
@@ -64,6 +65,7 @@ struct cfn_template {
 	struct ptrvec resources;  /* struct cfn_resource * */
 	struct cv *outputs;       /* CV_OBJ */
 	struct ptrvec param_values; /* struct cv_member *: key -> CV_STR, for the parameter file */
+	struct strmap made_from;  /* "<model object>/<part>" -> logical ID: lower_id() */
 };
 
 struct cfn_template *cfn_new(struct arena *a);
@@ -86,6 +88,14 @@ struct cv *cv_sub(struct arena *a, const char *text);
 struct cfn_resource *cfn_add(struct cfn_template *t, const char *id,
 			     const char *type);
 void cfn_depends(struct cfn_template *t, struct cfn_resource *r, const char *id);
+
+/*
+ * Silence one linter rule on one resource, with the reason: the rule goes
+ * where the tool reads it (cfn-lint: Metadata.cfn-lint.config.ignore_checks),
+ * and the rule with its reason under Metadata.sgc.suppressions, for review.
+ */
+void cfn_suppress(struct cfn_template *t, struct cfn_resource *r, const char *tool,
+		  const char *rule, const char *reason);
 void cfn_add_file(struct cfn_template *t, const char *path, const char *text,
 		  size_t len, bool executable);
 

@@ -462,6 +462,39 @@ static void check_bucket(struct checker *ck, const struct ast_item *b)
 	ptrvec_push(ck->arena, &ck->env->buckets, bk);
 }
 
+/* ECR tag filters: 1 to 5, each 1 to 128 of [0-9A-Za-z._-] or `*` (a wildcard). */
+static void check_mutable_tags(struct checker *ck, const struct scope *sc,
+			       const struct ast_item *attr, struct m_ecr *r)
+{
+	if (!attr)
+		return;
+	get_strings(ck, sc, attr, &r->mutable_tags);
+	struct span at = attr->value->span;
+	if (!r->immutable) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, at,
+					  "`mutable_tags` needs immutable tags");
+		diag_help(ck->diags, d, "remove `immutable_tags = false`, or remove `mutable_tags`");
+		return;
+	}
+	if (r->mutable_tags.n < 1 || r->mutable_tags.n > 5) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, at,
+					  "`mutable_tags` lists %zu tag filters", r->mutable_tags.n);
+		diag_note(ck->diags, d, "ECR takes 1 to 5 exclusion filters");
+		return;
+	}
+	for (size_t i = 0; i < r->mutable_tags.n; i++) {
+		const char *t = r->mutable_tags.items[i];
+		bool ok = *t && strlen(t) <= 128;
+		for (const char *p = t; *p; p++)
+			ok &= is_alnum(*p) || strchr("._-*", *p) != NULL;
+		if (!ok) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0210, at,
+						  "`%s` is not an image tag filter", t);
+			diag_note(ck->diags, d, "1 to 128 letters, digits, `.`, `_`, `-`, and `*` for any text");
+		}
+	}
+}
+
 static void check_ecr(struct checker *ck, const struct ast_item *b)
 {
 	struct slots sl;
@@ -487,6 +520,8 @@ static void check_ecr(struct checker *ck, const struct ast_item *b)
 	r->scan_on_push = ck_get_bool(ck, b->scope, sl.at[3], true);
 	r->immutable = ck_get_bool(ck, b->scope, sl.at[4], true);
 	r->kms = ref_obj(ck, b->scope, sl.at[5], "kms_key");
+	check_mutable_tags(ck, b->scope, sl.at[6], r);
+	r->retain = ck_get_bool(ck, b->scope, sl.at[7], true);
 	reg(ck, b, r);
 	ptrvec_push(ck->arena, &ck->env->ecrs, r);
 }
@@ -919,8 +954,6 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	if (!nb->platform)
 		nb->platform = "notebook-al2-v3";
 	check_uses(ck, sc, sl.at[NB_USES], schema_block("notebook")->attrs[NB_USES].ref_kind, &nb->grants);
-	if (nb->kms)
-		add_unique(ck, &nb->grants.kms, nb->kms);
 	check_managed(ck, sc, sl.at[NB_MANAGED], &nb->grants);
 	check_allows(ck, b, &nb->grants);
 	const char *stem = aws_name(ck, b->name);
@@ -1085,7 +1118,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	st->vpc_only = access ? strcmp(access, "vpc_only") == 0
 			      : !(st->net && st->net->isolation == ISO_PUBLIC);
 	st->docker = ck_get_bool(ck, sc, sl.at[ST_DOCKER], false);
-	st->efs_automount = ck_get_bool(ck, sc, sl.at[ST_EFS], true);
+	st->efs_automount = ck_get_bool(ck, sc, sl.at[ST_EFS], false);
 	st->ebs_default_gb = get_gb(ck, sc, sl.at[ST_EBS_DEFAULT], 5, 5, 16384);
 	st->ebs_max_gb = get_gb(ck, sc, sl.at[ST_EBS_MAX], 100, 5, 16384);
 	if (st->ebs_default_gb > st->ebs_max_gb) {
@@ -1099,8 +1132,6 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	st->idle_minutes = sl.at[ST_IDLE] ? get_minutes(ck, sc, sl.at[ST_IDLE], 0, 60, 525600) : 0;
 	st->kms = ref_obj(ck, sc, sl.at[ST_KMS], "kms_key");
 	check_uses(ck, sc, sl.at[ST_USES], schema->attrs[ST_USES].ref_kind, &st->grants);
-	if (st->kms)
-		add_unique(ck, &st->grants.kms, st->kms);
 	check_managed(ck, sc, sl.at[ST_MANAGED], &st->grants);
 	check_allows(ck, b, &st->grants);
 	check_apps(ck, b, st);

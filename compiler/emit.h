@@ -14,6 +14,9 @@
 /* The template as JSON, 2-space indent, trailing newline; malloc'd, caller frees. */
 char *emit_json(const struct cfn_template *t, size_t *len);
 
+/* Any value tree as JSON, like the template; malloc'd, caller frees. */
+char *emit_value_json(const struct cv *v, size_t *len);
+
 /*
  * The parameter file: `[{"ParameterKey": ..., "ParameterValue": ...}]`,
  * which both `aws cloudformation deploy --parameter-overrides file://` and

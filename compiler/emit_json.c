@@ -51,6 +51,8 @@ static json_t *resource_json(const struct cfn_resource *r)
 	if (r->update_replace_policy)
 		json_object_set_new(o, "UpdateReplacePolicy",
 				    json_string(r->update_replace_policy));
+	if (r->metadata)
+		json_object_set_new(o, "Metadata", to_json(r->metadata));
 	if (r->props->u.items.n)
 		json_object_set_new(o, "Properties", to_json(r->props));
 	return o;
@@ -72,6 +74,11 @@ static char *dump_with_newline(json_t *root, size_t *len)
 	out[n + 1] = '\0';
 	*len = n + 1;
 	return out;
+}
+
+char *emit_value_json(const struct cv *v, size_t *len)
+{
+	return dump_with_newline(to_json(v), len);
 }
 
 char *emit_params_json(const struct cfn_template *t, size_t *len)

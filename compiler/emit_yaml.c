@@ -247,6 +247,10 @@ static void resource_yaml(struct ye *y, const struct cfn_resource *r)
 		put_str(y, "UpdateReplacePolicy");
 		put_str(y, r->update_replace_policy);
 	}
+	if (r->metadata) {
+		put_str(y, "Metadata");
+		to_yaml(y, r->metadata);
+	}
 	if (r->props->u.items.n) {
 		put_str(y, "Properties");
 		to_yaml(y, r->props);

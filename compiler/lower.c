@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *lower_pascal(struct arena *a, const char *name)
@@ -33,6 +34,13 @@ const char *lower_pascal(struct arena *a, const char *name)
 	}
 	out[k] = '\0';
 	return out;
+}
+
+const char *lower_id(const struct cfn_template *t, const void *obj, const char *part)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%p/%s", obj, part);
+	return strmap_get(&t->made_from, key);
 }
 
 static bool id_taken(const struct lowerer *lw, const char *id)

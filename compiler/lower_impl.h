@@ -14,7 +14,6 @@ struct lowerer {
 	const struct m_env *env;
 	struct strmap ids;  /* logical IDs handed out so far */
 	struct ptrvec nets; /* struct netl *, one per network */
-	struct ptrvec obj_ids;  /* struct idmap *: model object -> logical ID */
 };
 
 /* A network's resources, for the workloads that live in it. */

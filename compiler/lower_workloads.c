@@ -48,28 +48,25 @@ static const char *env_aws_name(struct lowerer *lw, const char *name)
 	return s;
 }
 
-/* Model object -> logical ID, for references between resources. */
-struct idmap {
-	const void *obj;
-	const char *id;
-};
+/* Model object -> logical ID, for references between resources (lower_id). */
+static const char *obj_key(struct lowerer *lw, const void *obj, const char *part)
+{
+	return arena_printf(lw->a, "%p/%s", obj, part);
+}
+
+static void map_part(struct lowerer *lw, const void *obj, const char *part, const char *id)
+{
+	strmap_put(lw->a, &lw->t->made_from, obj_key(lw, obj, part), (void *)id);
+}
 
 static void map_id(struct lowerer *lw, const void *obj, const char *id)
 {
-	struct idmap *m = arena_alloc(lw->a, sizeof *m);
-	m->obj = obj;
-	m->id = id;
-	ptrvec_push(lw->a, &lw->obj_ids, m);
+	map_part(lw, obj, "resource", id);
 }
 
-static const char *id_of(const struct lowerer *lw, const void *obj)
+static const char *id_of(struct lowerer *lw, const void *obj)
 {
-	for (size_t i = 0; i < lw->obj_ids.n; i++) {
-		const struct idmap *m = lw->obj_ids.items[i];
-		if (m->obj == obj)
-			return m->id;
-	}
-	return NULL;
+	return lower_id(lw->t, obj, "resource");
 }
 
 static struct cv *arn_of(struct lowerer *lw, const void *obj)
@@ -94,6 +91,24 @@ static struct cv *statement(struct lowerer *lw, const char *sid, const char *eff
 	cv_set(lw->a, st, "Effect", cv_str(lw->a, effect));
 	cv_set(lw->a, st, "Action", actions);
 	cv_set(lw->a, st, "Resource", resources);
+	return st;
+}
+
+/* Adds `"Condition": {op: {key: value}}` to a statement, merging operators. */
+static struct cv *when(struct lowerer *lw, struct cv *st, const char *op, const char *key,
+		       struct cv *value)
+{
+	struct cv *c = cv_get(st, "Condition");
+	if (!c) {
+		c = cv_obj(lw->a);
+		cv_set(lw->a, st, "Condition", c);
+	}
+	struct cv *inner = cv_get(c, op);
+	if (!inner) {
+		inner = cv_obj(lw->a);
+		cv_set(lw->a, c, op, inner);
+	}
+	cv_set(lw->a, inner, key, value);
 	return st;
 }
 
@@ -278,7 +293,24 @@ static void lower_ecr(struct lowerer *lw, const struct m_ecr *e)
 	struct cv *scan = cv_obj(a);
 	cv_set(a, scan, "ScanOnPush", cv_bool(a, e->scan_on_push));
 	cv_set(a, r->props, "ImageScanningConfiguration", scan);
-	cv_set(a, r->props, "ImageTagMutability", cv_str(a, e->immutable ? "IMMUTABLE" : "MUTABLE"));
+	if (e->retain) {
+		r->deletion_policy = "Retain";
+		r->update_replace_policy = "Retain";
+	} else {
+		cv_set(a, r->props, "EmptyOnDelete", cv_bool(a, true));
+	}
+	cv_set(a, r->props, "ImageTagMutability", cv_str(a, !e->immutable ? "MUTABLE"
+		: e->mutable_tags.n ? "IMMUTABLE_WITH_EXCLUSION" : "IMMUTABLE"));
+	if (e->immutable && e->mutable_tags.n) {
+		struct cv *filters = cv_arr(a);
+		for (size_t i = 0; i < e->mutable_tags.n; i++) {
+			struct cv *f = cv_obj(a);
+			cv_set(a, f, "ImageTagMutabilityExclusionFilterType", cv_str(a, "WILDCARD"));
+			cv_set(a, f, "ImageTagMutabilityExclusionFilterValue", cv_str(a, e->mutable_tags.items[i]));
+			cv_push(a, filters, f);
+		}
+		cv_set(a, r->props, "ImageTagMutabilityExclusionFilters", filters);
+	}
 	struct cv *enc = cv_obj(a);
 	cv_set(a, enc, "EncryptionType", cv_str(a, e->kms ? "KMS" : "AES256"));
 	if (e->kms)
@@ -343,7 +375,7 @@ static void add_kms_use(struct lowerer *lw, struct ptrvec *keys, const struct m_
  * where AWS offers one.
  */
 static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
-				   bool is_notebook)
+				   bool push_images)
 {
 	struct arena *a = lw->a;
 	struct cv *sts = cv_arr(a);
@@ -375,6 +407,12 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 			add_kms_use(lw, &keys, ((const struct m_ecr *)g->ecrs.items[i])->kms);
 		}
 		cv_push(a, sts, statement(lw, "EcrPull", "Allow", strs(lw, pull, 3), res));
+		if (push_images) {
+			/* Docker in Studio builds images; pushing them needs these too. */
+			static const char *const push[] = { "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+							    "ecr:CompleteLayerUpload", "ecr:PutImage" };
+			cv_push(a, sts, statement(lw, "EcrPush", "Allow", strs(lw, push, 4), res));
+		}
 		static const char *const auth[] = { "ecr:GetAuthorizationToken" };
 		cv_push(a, sts, statement(lw, "EcrLoginHasNoResourceScope", "Allow", strs(lw, auth, 1),
 			one(lw, cv_str(a, "*"))));
@@ -425,12 +463,6 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 			cv_push(a, res, arn_of(lw, keys.items[i]));
 		cv_push(a, sts, statement(lw, "KmsUse", "Allow", strs(lw, use, 3), res));
 	}
-	if (is_notebook && g->stop_notebook) {
-		/* The instance's own ARN would make a cycle (role -> notebook -> role). */
-		static const char *const stop[] = { "sagemaker:StopNotebookInstance" };
-		cv_push(a, sts, statement(lw, "IdleStop", "Allow", strs(lw, stop, 1),
-			one(lw, sub_arn(lw, "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/*"))));
-	}
 	for (size_t i = 0; i < g->allows.n; i++) {
 		const struct m_allow *al = g->allows.items[i];
 		struct cv *res = cv_arr(a);
@@ -444,8 +476,29 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 	return sts;
 }
 
+/*
+ * A Studio domain encrypted with a customer key: whoever starts an app (the
+ * execution role from Studio, a developer from a local IDE) needs
+ * kms:CreateGrant and kms:DescribeKey on it, checked at CreateApp
+ * (SageMaker developer guide, execution roles, CreateDomain). The grants
+ * are the ones SageMaker makes for the app's volumes, so CreateGrant is
+ * allowed only for AWS resources (kms:GrantIsForAWSResource, KMS guide).
+ */
+static void domain_key_statements(struct lowerer *lw, struct cv *sts, const struct m_kms *key)
+{
+	struct arena *a = lw->a;
+	static const char *const grant[] = { "kms:CreateGrant" };
+	static const char *const describe[] = { "kms:DescribeKey" };
+	struct cv *st = statement(lw, "DomainKeyGrantsForApps", "Allow", strs(lw, grant, 1),
+				  one(lw, arn_of(lw, key)));
+	cv_push(a, sts, when(lw, st, "Bool", "kms:GrantIsForAWSResource", cv_str(a, "true")));
+	cv_push(a, sts, statement(lw, "DomainKeyDescribe", "Allow", strs(lw, describe, 1),
+				  one(lw, arn_of(lw, key))));
+}
+
 static const char *lower_role(struct lowerer *lw, const char *id, const char *what,
-			      const struct m_grants *g, bool is_notebook)
+			      const struct m_grants *g, bool push_images,
+			      const struct m_kms *domain_key)
 {
 	struct arena *a = lw->a;
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::IAM::Role");
@@ -466,9 +519,13 @@ static const char *lower_role(struct lowerer *lw, const char *id, const char *wh
 	}
 	struct cv *pol = cv_obj(a);
 	cv_set(a, pol, "PolicyName", cv_str(a, "derived-from-sgl"));
-	cv_set(a, pol, "PolicyDocument", policy_doc(lw, grant_statements(lw, g, is_notebook)));
+	struct cv *sts = grant_statements(lw, g, push_images);
+	if (domain_key)
+		domain_key_statements(lw, sts, domain_key);
+	cv_set(a, pol, "PolicyDocument", policy_doc(lw, sts));
 	cv_set(a, r->props, "Policies", one(lw, pol));
 	cv_set(a, r->props, "Tags", lw_tags(lw, what));
+	map_part(lw, g, "role", id);
 	return id;
 }
 
@@ -531,13 +588,36 @@ static const char *notebook_sg(struct lowerer *lw, const struct m_notebook *nb,
 	return id;
 }
 
+/*
+ * idle_stop stops the instance it runs on, and only that one. Its ARN
+ * (the notebook's Ref) names the role's own user, so the statement lives
+ * in a policy attached after the instance exists: the role cannot wait
+ * for it. Stopping is needed only after minutes of idleness, never while
+ * the instance is being created.
+ */
+static void idle_stop_policy(struct lowerer *lw, const struct m_notebook *nb,
+			     const char *notebook, const char *role)
+{
+	struct arena *a = lw->a;
+	struct cfn_resource *r = cfn_add(lw->t, logical_id(lw, "%sNotebookIdleStopPolicy",
+							 pascal(lw, nb->name)),
+					 "AWS::IAM::ManagedPolicy");
+	cv_set(a, r->props, "Description", cv_strf(a, "notebook %s: idle_stop may stop this instance only",
+						  nb->name));
+	cv_set(a, r->props, "Roles", one(lw, cv_ref(a, role)));
+	static const char *const stop[] = { "sagemaker:StopNotebookInstance" };
+	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, one(lw,
+		statement(lw, "StopThisNotebookWhenIdle", "Allow", strs(lw, stop, 1),
+			  one(lw, cv_ref(a, notebook))))));
+}
+
 static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 {
 	struct arena *a = lw->a;
 	const char *stem = pascal(lw, nb->name);
 	const struct netl *nl = nb->subnet ? lw_net(lw, nb->subnet->net) : NULL;
 	const char *role = lower_role(lw, logical_id(lw, "%sNotebookRole", stem),
-				      arena_printf(a, "notebook %s", nb->name), &nb->grants, true);
+				      arena_printf(a, "notebook %s", nb->name), &nb->grants, false, NULL);
 	const char *lc = NULL;
 	if (nb->on_create || nb->on_start) {
 		lc = logical_id(lw, "%sNotebookLifecycleConfig", stem);
@@ -586,6 +666,9 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 	cv_set(a, imds, "MinimumInstanceMetadataServiceVersion", cv_str(a, "2"));
 	cv_set(a, r->props, "InstanceMetadataServiceConfiguration", imds);
 	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, nb->name)));
+	map_id(lw, nb, id);
+	if (nb->grants.stop_notebook)
+		idle_stop_policy(lw, nb, id, role);
 	lw_output(lw, logical_id(lw, "%sNotebookUrl", stem),
 		  arena_printf(a, "console page of notebook %s", nb->name),
 		  cv_sub(a, arena_printf(a,
@@ -640,10 +723,12 @@ static const char *studio_sg(struct lowerer *lw, const struct m_studio *st, cons
 	}
 	cv_set(a, r->props, "SecurityGroupEgress", out);
 	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, st->name)));
-	self_rule(lw, logical_id(lw, "%sStudioNfsIngress", stem), id, false, 2049, 2049,
-		  "NFS to the home EFS volume");
-	self_rule(lw, logical_id(lw, "%sStudioNfsEgress", stem), id, true, 2049, 2049,
-		  "NFS to the home EFS volume");
+	if (st->efs_automount) {
+		self_rule(lw, logical_id(lw, "%sStudioNfsIngress", stem), id, false, 2049, 2049,
+			  "NFS to the home EFS volume");
+		self_rule(lw, logical_id(lw, "%sStudioNfsEgress", stem), id, true, 2049, 2049,
+			  "NFS to the home EFS volume");
+	}
 	self_rule(lw, logical_id(lw, "%sStudioAppsIngress", stem), id, false, 8192, 65535,
 		  "traffic between Studio apps");
 	self_rule(lw, logical_id(lw, "%sStudioAppsEgress", stem), id, true, 8192, 65535,
@@ -711,10 +796,17 @@ static struct cv *storage_settings(struct lowerer *lw, const struct m_studio *st
 	return o;
 }
 
+/* `arn:<partition>:sagemaker:<region>:<account>:` as Fn::Sub text. */
+#define SM_ARN "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:"
+
 /*
  * What the developer's own IAM principal needs to reach one space from a
- * local IDE (docs/remote-access.md): the space-scoped calls on this space's
- * ARN, and the read-only listing calls, which AWS does not scope.
+ * local IDE (docs/remote-access.md): with the AWS Toolkit or the SSH
+ * connect script it reads the space, starts its app and opens a session,
+ * all on this space's ARN; the listing calls have no resource scope; the
+ * deep link from the Studio UI needs only a presigned URL for the owner's
+ * profile (the session is then the execution role's). CreateApp on a
+ * domain with a customer key needs that key's grant too.
  */
 static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
 				 const struct m_space *sp, const char *domain, const char *space)
@@ -722,6 +814,7 @@ static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
 	struct arena *a = lw->a;
 	const char *stem = pascal(lw, sp->name);
 	const char *id = logical_id(lw, "%sRemoteAccessPolicy", stem);
+	map_part(lw, sp, "access", id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::IAM::ManagedPolicy");
 	cv_set(a, r->props, "Description", cv_strf(a,
 		"attach to the IAM principal of whoever connects to space %s from a local IDE", sp->name));
@@ -730,21 +823,23 @@ static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
 						"sagemaker:UpdateSpace" };
 	cv_push(a, sts, statement(lw, "ThisSpace", "Allow", strs(lw, on_space, 3),
 		one(lw, cv_getatt(a, space, "SpaceArn"))));
+	const char *apps = arena_printf(a, SM_ARN "app/${%s.DomainId}/%s/*", domain, sp->space_name);
 	static const char *const on_app[] = { "sagemaker:CreateApp", "sagemaker:DescribeApp",
-					      "sagemaker:DeleteApp", "sagemaker:AddTags" };
-	cv_push(a, sts, statement(lw, "AppsOfThisSpace", "Allow", strs(lw, on_app, 4),
-		one(lw, cv_sub(a, arena_printf(a,
-			"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:app/${%s.DomainId}/%s/*",
-			domain, sp->space_name)))));
+					      "sagemaker:DeleteApp" };
+	cv_push(a, sts, statement(lw, "AppsOfThisSpace", "Allow", strs(lw, on_app, 3),
+		one(lw, cv_sub(a, apps))));
+	static const char *const tag[] = { "sagemaker:AddTags" };
+	cv_push(a, sts, when(lw, statement(lw, "TagAppsItCreates", "Allow", strs(lw, tag, 1),
+					   one(lw, cv_sub(a, apps))),
+			     "Null", "sagemaker:TaggingAction", cv_str(a, "false")));
 	static const char *const on_domain[] = { "sagemaker:DescribeDomain" };
 	cv_push(a, sts, statement(lw, "ItsDomain", "Allow", strs(lw, on_domain, 1),
 		one(lw, cv_getatt(a, domain, "DomainArn"))));
-	if (sp->owner) {
+	if (sp->owner && !st->sso) {
 		static const char *const deep[] = { "sagemaker:CreatePresignedDomainUrl" };
 		cv_push(a, sts, statement(lw, "DeepLinkAsOwner", "Allow", strs(lw, deep, 1),
-			one(lw, cv_sub(a, arena_printf(a,
-				"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:user-profile/${%s.DomainId}/%s",
-				domain, sp->owner->profile_name)))));
+			one(lw, cv_sub(a, arena_printf(a, SM_ARN "user-profile/${%s.DomainId}/%s",
+							domain, sp->owner->profile_name)))));
 	}
 	static const char *const list[] = { "sagemaker:ListSpaces", "sagemaker:ListApps" };
 	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 2),
@@ -753,11 +848,12 @@ static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
 	static const char *const stack[] = { "cloudformation:DescribeStacks" };
 	cv_push(a, sts, statement(lw, "ThisStacksOutputs", "Allow", strs(lw, stack, 1),
 		one(lw, cv_sub(a, "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"))));
+	if (st->kms)
+		domain_key_statements(lw, sts, st->kms);
 	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, sts));
 	lw_output(lw, logical_id(lw, "%sRemoteAccessPolicyArn", stem),
 		  arena_printf(a, "policy to attach to the principal that connects to space %s", sp->name),
 		  cv_ref(a, id));
-	(void)st;
 }
 
 /*
@@ -784,14 +880,35 @@ static void lower_remote_files(struct lowerer *lw, const struct m_studio *st,
 	size_t n;
 	const char *text = lc_render(a, script->text, script->len, names, values, 5, &n);
 	cfn_add_file(lw->t, connect, text, n, true);
-	/* ssh expands %d (the home directory) in ProxyCommand; `~` it does not. */
+	/*
+	 * ssh runs ProxyCommand through the user's shell, which expands `~`;
+	 * of the % tokens ssh itself expands there only %%, %h, %n, %p and %r.
+	 */
 	const char *home_path = arena_printf(a, ".ssh/sgc/%s-%s-connect.sh", lw->env->name,
 					     sp->space_name);
 	const char *cnames[] = { "HOST_ALIAS", "CONNECT_SCRIPT", "CONNECT_SOURCE", "CONNECT_HOME_PATH" };
 	const char *cvalues[] = { arena_printf(a, "sgc-%s-%s", lw->env->name, sp->space_name),
-				  arena_printf(a, "%%d/%s", home_path), connect, home_path };
+				  arena_printf(a, "~/%s", home_path), connect, home_path };
 	text = lc_render(a, config->text, config->len, cnames, cvalues, 4, &n);
 	cfn_add_file(lw->t, arena_printf(a, "remote/%s.ssh_config", sp->space_name), text, n, false);
+	/*
+	 * VS Code settings for the alias: the VS Code server and extensions are
+	 * downloaded on the local machine and copied over the SSH connection,
+	 * so a space without internet works; starting a stopped space takes
+	 * minutes, longer than Remote-SSH waits by default. The alias is
+	 * [a-z0-9-] (a checked environment and space name), safe in JSON.
+	 */
+	text = arena_printf(a,
+		"{\n"
+		"  \"remote.SSH.remotePlatform\": {\n"
+		"    \"%s\": \"linux\"\n"
+		"  },\n"
+		"  \"remote.SSH.connectTimeout\": 600,\n"
+		"  \"remote.SSH.localServerDownload\": \"always\",\n"
+		"  \"remote.downloadExtensionsLocally\": true\n"
+		"}\n", cvalues[0]);
+	cfn_add_file(lw->t, arena_printf(a, "remote/%s.vscode-settings.json", sp->space_name),
+		     text, strlen(text), false);
 }
 
 static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const char *domain)
@@ -810,6 +927,7 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 		const struct m_space *sp = st->spaces.items[i];
 		const char *stem = pascal(lw, sp->name);
 		const char *id = logical_id(lw, "%sSpace", stem);
+		map_id(lw, sp, id);
 		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Space");
 		cv_set(a, r->props, "DomainId", cv_getatt(a, domain, "DomainId"));
 		cv_set(a, r->props, "SpaceName", cv_str(a, sp->space_name));
@@ -849,16 +967,20 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 
 static struct cv *in_domain(struct lowerer *lw, const char *domain, const char *kind)
 {
-	return one(lw, cv_sub(lw->a, arena_printf(lw->a,
-		"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:%s/${%s.DomainId}/*",
-		kind, domain)));
+	return cv_sub(lw->a, arena_printf(lw->a, SM_ARN "%s/${%s.DomainId}/*", kind, domain));
 }
 
 /*
- * Studio runs its apps with the execution role, so the role needs the
- * calls that open spaces and start apps, scoped to this one domain. The
- * domain names the role, so these statements cannot live in the role
- * itself (a cycle): a managed policy attached to it holds them.
+ * Studio signs what a user does in it (open a space, start its app) with
+ * the execution role, and one role serves every user of the domain. So
+ * each statement on apps and spaces carries the condition keys SageMaker
+ * documents for private spaces ("give your users access to only their
+ * private spaces"): a user may act on spaces without an owner and on
+ * spaces the user's own profile owns, never on another user's private
+ * space. The policy variable ${sagemaker:UserProfileName} is the profile
+ * the request comes from; in Fn::Sub it is written ${!...}. The domain
+ * names the role, so these statements cannot live in the role itself (a
+ * cycle): a managed policy attached to it holds them.
  */
 static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
 			       const char *domain, const char *role)
@@ -866,32 +988,61 @@ static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
 	struct arena *a = lw->a;
 	struct cfn_resource *r = cfn_add(lw->t, logical_id(lw, "%sStudioAppsPolicy", pascal(lw, st->name)),
 					 "AWS::IAM::ManagedPolicy");
-	cv_set(a, r->props, "Description", cv_strf(a, "studio %s: start apps and open spaces in this domain only", st->name));
+	cv_set(a, r->props, "Description",
+	       cv_strf(a, "studio %s: each user starts apps and opens spaces of their own, in this domain only", st->name));
 	cv_set(a, r->props, "Roles", one(lw, cv_ref(a, role)));
+	struct cv *own = cv_sub(a, arena_printf(a, SM_ARN "user-profile/${%s.DomainId}/${!sagemaker:UserProfileName}",
+						domain));
 	struct cv *sts = cv_arr(a);
-	static const char *const apps[] = { "sagemaker:CreateApp", "sagemaker:DeleteApp",
-					    "sagemaker:DescribeApp", "sagemaker:AddTags" };
-	cv_push(a, sts, statement(lw, "AppsInThisDomain", "Allow", strs(lw, apps, 4), in_domain(lw, domain, "app")));
-	static const char *const spaces[] = { "sagemaker:CreateSpace", "sagemaker:DescribeSpace",
-					      "sagemaker:UpdateSpace", "sagemaker:AddTags" };
-	cv_push(a, sts, statement(lw, "SpacesInThisDomain", "Allow", strs(lw, spaces, 4), in_domain(lw, domain, "space")));
-	static const char *const profiles[] = { "sagemaker:DescribeUserProfile" };
-	cv_push(a, sts, statement(lw, "ProfilesInThisDomain", "Allow", strs(lw, profiles, 1),
-				  in_domain(lw, domain, "user-profile")));
+	static const char *const app_ops[] = { "sagemaker:CreateApp", "sagemaker:DeleteApp" };
+	static const char *const space_ops[] = { "sagemaker:CreateSpace", "sagemaker:UpdateSpace",
+						 "sagemaker:DeleteSpace" };
+	static const char *const private[] = { "Private" };
+	static const char *const any_sharing[] = { "Private", "Shared" };
+	cv_push(a, sts, when(lw, statement(lw, "AppsOfSpacesWithoutOwner", "Allow", strs(lw, app_ops, 2),
+					   one(lw, in_domain(lw, domain, "app"))),
+			     "Null", "sagemaker:OwnerUserProfileArn", cv_str(a, "true")));
+	struct cv *st_apps = statement(lw, "AppsOfOwnPrivateSpaces", "Allow", strs(lw, app_ops, 2),
+				       one(lw, in_domain(lw, domain, "app")));
+	when(lw, st_apps, "ArnLike", "sagemaker:OwnerUserProfileArn", own);
+	cv_push(a, sts, when(lw, st_apps, "StringEquals", "sagemaker:SpaceSharingType", strs(lw, private, 1)));
+	cv_push(a, sts, when(lw, statement(lw, "SpacesWithoutOwner", "Allow", strs(lw, space_ops, 3),
+					   one(lw, in_domain(lw, domain, "space"))),
+			     "Null", "sagemaker:OwnerUserProfileArn", cv_str(a, "true")));
+	struct cv *st_spaces = statement(lw, "OwnSpaces", "Allow", strs(lw, space_ops, 3),
+					 one(lw, in_domain(lw, domain, "space")));
+	when(lw, st_spaces, "ArnLike", "sagemaker:OwnerUserProfileArn", own);
+	cv_push(a, sts, when(lw, st_spaces, "StringEquals", "sagemaker:SpaceSharingType",
+			     strs(lw, any_sharing, 2)));
+	static const char *const tag[] = { "sagemaker:AddTags" };
+	struct cv *taggable = cv_arr(a);
+	cv_push(a, taggable, in_domain(lw, domain, "app"));
+	cv_push(a, taggable, in_domain(lw, domain, "space"));
+	cv_push(a, sts, when(lw, statement(lw, "TagWhatStudioCreates", "Allow", strs(lw, tag, 1), taggable),
+			     "Null", "sagemaker:TaggingAction", cv_str(a, "false")));
+	static const char *const read[] = { "sagemaker:DescribeApp", "sagemaker:DescribeSpace",
+					    "sagemaker:DescribeUserProfile" };
+	struct cv *readable = cv_arr(a);
+	cv_push(a, readable, in_domain(lw, domain, "app"));
+	cv_push(a, readable, in_domain(lw, domain, "space"));
+	cv_push(a, readable, in_domain(lw, domain, "user-profile"));
+	cv_push(a, sts, statement(lw, "ReadThisDomain", "Allow", strs(lw, read, 3), readable));
 	static const char *const dom[] = { "sagemaker:DescribeDomain" };
 	cv_push(a, sts, statement(lw, "ThisDomain", "Allow", strs(lw, dom, 1), one(lw, cv_getatt(a, domain, "DomainArn"))));
-	/* Opening a remote-access space from Studio ("deep link") starts its session with this role. */
+	/* "Open in VS Code" from Studio starts the session with this role. */
 	bool remote = false;
 	for (size_t i = 0; i < st->spaces.n; i++)
 		remote |= ((const struct m_space *)st->spaces.items[i])->remote_access;
 	if (remote) {
 		static const char *const session[] = { "sagemaker:StartSession" };
-		cv_push(a, sts, statement(lw, "RemoteAccessSessions", "Allow", strs(lw, session, 1),
-					  in_domain(lw, domain, "space")));
+		cv_push(a, sts, when(lw, statement(lw, "OwnSpacesFromLocalIde", "Allow", strs(lw, session, 1),
+						   one(lw, in_domain(lw, domain, "space"))),
+				     "ArnLike", "sagemaker:ResourceTag/sagemaker:user-profile-arn", own));
 	}
 	static const char *const list[] = { "sagemaker:ListApps", "sagemaker:ListSpaces",
-					    "sagemaker:ListUserProfiles", "sagemaker:ListTags" };
-	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 4),
+					    "sagemaker:ListUserProfiles", "sagemaker:ListDomains",
+					    "sagemaker:ListTags" };
+	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 5),
 				  one(lw, cv_str(a, "*"))));
 	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, sts));
 }
@@ -902,7 +1053,8 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 	const char *stem = pascal(lw, st->name);
 	const struct netl *nl = st->net ? lw_net(lw, st->net) : NULL;
 	const char *role = lower_role(lw, logical_id(lw, "%sExecutionRole", stem),
-				      arena_printf(a, "studio %s", st->name), &st->grants, false);
+				      arena_printf(a, "studio %s", st->name), &st->grants, st->docker,
+				      st->kms);
 	const char *sg = nl ? studio_sg(lw, st, nl) : NULL;
 	const char *lcc[2] = { NULL, NULL };
 	for (int app = 0; app < 2; app++)
@@ -910,6 +1062,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 			lcc[app] = studio_lcc(lw, st, (enum m_app)app);
 
 	const char *id = logical_id(lw, "%sDomain", stem);
+	map_id(lw, st, id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Domain");
 	for (size_t i = 0; nl && st->vpc_only && i < nl->endpoint_ids.n; i++)
 		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
@@ -925,6 +1078,17 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 	}
 	if (st->kms)
 		cv_set(a, r->props, "KmsKeyId", arn_of(lw, st->kms));
+	if (!st->efs_automount) {
+		/*
+		 * No home EFS: spaces keep their data on EBS, and stack deletes do
+		 * not fail on the EFS SageMaker leaves behind with its network
+		 * interfaces and security groups (cloudformation-coverage-roadmap#1085).
+		 */
+		cv_set(a, r->props, "HomeEfsFileSystemCreation", cv_str(a, "Disabled"));
+		cfn_suppress(lw->t, r, "cfn-lint", "E3002",
+			     "HomeEfsFileSystemCreation is in the official AWS::SageMaker::Domain "
+			     "schema; cfn-lint 1.51's bundled schema predates it");
+	}
 	struct cv *user = cv_obj(a);
 	cv_set(a, user, "ExecutionRole", cv_getatt(a, role, "Arn"));
 	if (sg)

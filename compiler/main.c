@@ -25,6 +25,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "fmt.h"
+#include "iam.h"
 #include "stdmod.h"
 #include "vars.h"
 
@@ -66,6 +67,7 @@ static const char usage_text[] =
 	"  check FILE...         check files and print diagnostics only\n"
 	"  explain CODE          explain a diagnostic code, e.g. `sgc explain E0305`\n"
 	"  fmt FILE|DIR...       rewrite files in the canonical layout (--check: list, don't write)\n"
+	"  iam FILE              what each IAM identity of FILE must and must not be allowed\n"
 	"  help [COMMAND]        show help for sgc or for one command\n"
 	"  version               print the version\n"
 	"\n"
@@ -602,6 +604,74 @@ static int cmd_build(const struct options *o)
 	return status;
 }
 
+static const char iam_help[] =
+	"usage: sgc iam FILE [--format text|json] [--vars FILE] [-D NAME=VALUE]\n"
+	"\n"
+	"List, for each IAM identity FILE's template creates (execution roles) or\n"
+	"asks a person to use (a remote-access developer's policy), every request\n"
+	"it must be allowed to make and the ones it must be refused: the action,\n"
+	"the resource, the request context, what in FILE asks for it, who makes\n"
+	"the call (a script sgc emits, AWS on its behalf, the user) and the AWS\n"
+	"documentation that says so. tests/deploy holds the emitted policies to\n"
+	"it. docs/iam.md describes the JSON.\n";
+
+static void print_request_text(const struct iam_request *q, const struct src_map *src)
+{
+	const struct cv *r = q->resource;
+	const char *res = r->kind == CV_STR ? r->u.s : cv_get(r, "Fn::Sub")->u.s;
+	const struct src_file *f = src_get(src, q->span.file);
+	printf("  %-36s %s\n", q->action, res);
+	printf("  %-36s line %u: %s (%s)%s%s\n", "", src_locate(f, q->span.lo).line, q->capability,
+	       q->why ? "refused" : "needed", q->why ? ": " : "", q->why ? q->why : "");
+}
+
+static int cmd_iam(const struct options *o)
+{
+	if (o->nfiles != 1)
+		return usage_error("%s", "`iam` takes exactly one file");
+	if (o->format && strcmp(o->format, "json") != 0 && strcmp(o->format, "text") != 0)
+		return usage_error("`iam --format` takes text or json, not `%s`", o->format);
+	size_t len;
+	char *text = read_input(o->files[0], &len);
+	if (!text)
+		return EXIT_USAGE;
+	struct compile c;
+	compile_init(&c);
+	const char *name = strcmp(o->files[0], "-") == 0 ? "<stdin>" : o->files[0];
+	if (load_vars(&c, o) && !diag_has_errors(&c.diags))
+		compile_text(&c, name, text, len, COMPILE_LOWER);
+	free(text);
+	report(&c, o);
+	int status = EXIT_OK;
+	if (diag_has_errors(&c.diags) || !c.tmpl) {
+		status = EXIT_DIAGNOSTICS;
+	} else {
+		struct iam_report *r = iam_report(c.arena, c.env, c.tmpl, &c.src);
+		if (o->format && strcmp(o->format, "json") == 0) {
+			size_t n;
+			char *json = emit_value_json(iam_report_value(c.arena, r, c.env, &c.src), &n);
+			if (!json || fwrite(json, 1, n, stdout) != n)
+				status = EXIT_USAGE;
+			free(json);
+		} else {
+			for (size_t i = 0; i < r->identities.n; i++) {
+				const struct iam_identity *id = r->identities.items[i];
+				printf("%s (%s, %s)\n", id->id, id->kind, id->what);
+				for (size_t k = 0; k < r->needs.n; k++)
+					if (strcmp(((const struct iam_request *)r->needs.items[k])->identity, id->id) == 0)
+						print_request_text(r->needs.items[k], &c.src);
+				for (size_t k = 0; k < r->refused.n; k++)
+					if (strcmp(((const struct iam_request *)r->refused.items[k])->identity, id->id) == 0)
+						print_request_text(r->refused.items[k], &c.src);
+			}
+		}
+		if (fflush(stdout) != 0)
+			status = EXIT_USAGE;
+	}
+	compile_free(&c);
+	return status;
+}
+
 /*
  * The section `## CODE: title` of docs/diagnostics.md, embedded at build
  * time, up to the next `## ` heading: the same text the docs show.
@@ -714,6 +784,8 @@ static int cmd_help(const struct options *o)
 		fputs(check_help, stdout);
 	else if (strcmp(topic, "fmt") == 0)
 		fputs(fmt_help, stdout);
+	else if (strcmp(topic, "iam") == 0)
+		fputs(iam_help, stdout);
 	else
 		return usage_error("no help for `%s`", topic);
 	return EXIT_OK;
@@ -748,6 +820,8 @@ int main(int argc, char **argv)
 			status = cmd_explain(&o);
 		else if (strcmp(o.command, "fmt") == 0)
 			status = cmd_fmt(&o);
+		else if (strcmp(o.command, "iam") == 0)
+			status = cmd_iam(&o);
 		else if (strcmp(o.command, "version") == 0)
 			printf("sgc %s\n", SGC_VERSION);
 		else

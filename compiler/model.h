@@ -154,7 +154,8 @@ struct m_ecr {
 	int keep_images;
 	const char *tag_prefix;
 	int expire_days;
-	bool scan_on_push, immutable;
+	bool scan_on_push, immutable, retain;
+	struct ptrvec mutable_tags; /* const char *: tag filters exempt from immutability */
 	struct m_kms *kms;
 };
 

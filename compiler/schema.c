@@ -112,6 +112,10 @@ static const struct attr_schema ecr_attrs[] = {
 	{ "scan_on_push", VT_BOOL, false, NULL, NULL, "basic scan on push (default true)" },
 	{ "immutable_tags", VT_BOOL, false, NULL, NULL, "tags cannot be overwritten (default true)" },
 	{ "kms_key", VT_REF, false, NULL, "kms_key", "KMS encryption (default AES256)" },
+	{ "mutable_tags", VT_STRINGS, false, NULL, NULL,
+	  "tags that may be pushed again although tags are immutable, such as \"latest\" (1 to 5; `*` matches any text)" },
+	{ "retain", VT_BOOL, false, NULL, NULL,
+	  "keep the repository and its images when the stack is deleted (default true); false deletes them" },
 };
 
 static const struct attr_schema secret_attrs[] = {
@@ -153,7 +157,8 @@ static const struct attr_schema studio_attrs[] = {
 	{ "access", VT_WORD, false, access_words, NULL,
 	  "vpc_only or public_internet (default: vpc_only unless the network is public)" },
 	{ "docker", VT_BOOL, false, NULL, NULL, "Docker access in spaces (default false)" },
-	{ "efs_automount", VT_BOOL, false, NULL, NULL, "mount the home EFS in apps (default true)" },
+	{ "efs_automount", VT_BOOL, false, NULL, NULL,
+	  "create the domain's home EFS and mount it in apps (default false: spaces keep data on their EBS volumes)" },
 	{ "ebs_default", VT_SIZE, false, NULL, NULL, "default space EBS size (default 5 GB)" },
 	{ "ebs_max", VT_SIZE, false, NULL, NULL, "largest space EBS size (default 100 GB)" },
 	{ "idle_timeout", VT_DURATION, false, NULL, NULL,

@@ -7,7 +7,9 @@
 # the limit; open browser tabs do not count. Then it calls
 # `aws sagemaker stop-notebook-instance` for its own name (from
 # /opt/ml/metadata/resource-metadata.json). Any doubt (Jupyter down, odd
-# answer) means no stop. Runs on every start and overwrites what it wrote.
+# answer) means no stop. The check runs as ec2-user, not root: it needs no
+# privilege, and the Python and AWS CLI it may use live in ec2-user's conda
+# tree. Runs on every start and overwrites what it wrote.
 sgc_idle_stop() {
 	local minutes=@@IDLE_MINUTES@@
 	if ! [[ $minutes =~ ^[1-9][0-9]{0,4}$ ]]; then
@@ -74,9 +76,12 @@ sys.exit(subprocess.call([aws or "aws", "sagemaker", "stop-notebook-instance", "
                           region, "--notebook-instance-name", meta["ResourceName"]]))
 EOF
 	chmod 0755 /usr/local/bin/sgc-idle-stop
+	local log=/var/log/sgc-idle-stop.log
+	touch "$log"
+	chown ec2-user:ec2-user "$log"
 	printf '%s\n%s\n' \
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin" \
-		"*/5 * * * * root $python /usr/local/bin/sgc-idle-stop $minutes >>/var/log/sgc-idle-stop.log 2>&1" \
+		"*/5 * * * * ec2-user $python /usr/local/bin/sgc-idle-stop $minutes >>$log 2>&1" \
 		>/etc/cron.d/sgc-idle-stop
 	chmod 0644 /etc/cron.d/sgc-idle-stop
 }

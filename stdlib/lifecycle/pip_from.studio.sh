@@ -2,11 +2,13 @@
 # Studio JupyterLab or Code Editor app, runs as sagemaker-user at every app start
 # (no root, no cron). Writes ~/.local/bin/sgc-codeartifact-refresh, which fetches
 # a CodeArtifact token (12 h lifetime) and writes the index URL for pip
-# (~/.config/pip/pip.conf), uv (~/.config/uv/uv.toml) and tools that read
-# PIP_INDEX_URL, UV_INDEX_URL or PDM_PYPI_URL (~/.config/sgc/codeartifact-env.sh,
-# sourced from ~/.bashrc), all mode 0600. sgc owns these three files and
-# overwrites them. The first refresh runs now, so a failure fails the app start
-# loudly; a nohup background loop repeats it, one loop per app.
+# (~/.config/pip/pip.conf), uv (~/.config/uv/uv.toml) and PDM
+# (~/.config/pdm/config.toml, unless the user keeps one of their own), all mode
+# 0600. The token lives only in those files, never in an environment variable,
+# which would outlive the token in long-running terminals and kernels and
+# override the refreshed files. The first refresh runs now, so a failure fails
+# the app start loudly; a nohup background loop repeats it, one loop per app,
+# and the user may run `sgc-codeartifact-refresh` by hand.
 # Account and region come from the app's ARN in /opt/ml/metadata.
 sgc_pip_from() {
 	local domain=@@DOMAIN@@
@@ -43,42 +45,62 @@ if [[ -r $meta ]]; then
 	IFS=: read -r _ _ _ region account _ <<<"$arn"
 fi
 region=${region:-${AWS_REGION:-${AWS_DEFAULT_REGION:-}}}
-if [[ -z $region ]]; then
+if ! [[ $region =~ ^[a-z0-9-]+$ ]]; then
 	echo "sgc-codeartifact-refresh: cannot tell the AWS Region" >&2
 	exit 1
 fi
 if [[ -z $account ]]; then
 	account=$(aws sts get-caller-identity --region "$region" --query Account --output text)
 fi
-ca=(aws codeartifact --region "$region" --domain "$domain" --domain-owner "$account")
-token=$("${ca[@]}" get-authorization-token --query authorizationToken --output text)
-endpoint=$("${ca[@]}" get-repository-endpoint --repository "$repository" --format pypi \
+# ca OPERATION ARGS...: the CLI reads the first word after the service as the operation.
+ca() {
+	local op=$1
+	shift
+	aws codeartifact "$op" --region "$region" --domain "$domain" --domain-owner "$account" "$@"
+}
+token=$(ca get-authorization-token --query authorizationToken --output text)
+endpoint=$(ca get-repository-endpoint --repository "$repository" --format pypi \
 	--query repositoryEndpoint --output text)
-if [[ -z $token || $token == None || $endpoint != https://* ]]; then
-	echo "sgc-codeartifact-refresh: CodeArtifact returned no token or endpoint" >&2
+# Only an AWS host, and a token that needs no quoting in a URL or a TOML string.
+if ! [[ $token =~ ^[A-Za-z0-9._~-]{16,8192}$ ]]; then
+	echo "sgc-codeartifact-refresh: CodeArtifact returned no usable token" >&2
+	exit 1
+fi
+if ! [[ $endpoint =~ ^https://[a-z0-9.-]+\.(amazonaws\.com|amazonaws\.com\.cn|on\.aws)/pypi/[A-Za-z0-9._-]+/?$ ]]; then
+	echo "sgc-codeartifact-refresh: unexpected repository endpoint '$endpoint'" >&2
 	exit 1
 fi
 url="https://aws:$token@${endpoint#https://}"
 url="${url%/}/simple/"
-put() { # put FILE TEXT: replace FILE atomically, mode 0600
+put() { # put FILE: replace FILE atomically with stdin, mode 0600
 	local tmp
 	mkdir -p "$(dirname "$1")"
 	tmp=$(mktemp "$1.XXXXXX")
-	printf '%s\n' "$2" >"$tmp"
+	cat >"$tmp"
 	mv -f "$tmp" "$1"
 }
-put "$home/.config/pip/pip.conf" "[global]
+put "$home/.config/pip/pip.conf" <<<"[global]
 index-url = $url"
-put "$home/.config/uv/uv.toml" "index-url = \"$url\""
-put "$home/.config/sgc/codeartifact-env.sh" "export PIP_INDEX_URL='$url' UV_INDEX_URL='$url' PDM_PYPI_URL='$url'"
+put "$home/.config/uv/uv.toml" <<<"index-url = \"$url\""
+pdm=$home/.config/pdm/config.toml
+if [[ -e $pdm ]] && ! grep -q '^# Written by sgc' "$pdm"; then
+	echo "sgc-codeartifact-refresh: $pdm is not ours; PDM keeps its own index" >&2
+else
+	put "$pdm" <<<"# Written by sgc (pip_from); replaced at every refresh.
+[pypi]
+url = \"$url\""
+fi
 echo "$(date -u +%FT%TZ) sgc: pip, uv and PDM use CodeArtifact $domain/$repository ($region)"
 EOF
 	chmod 0700 "$bin"
-	"$bin"
-	local line='[ -r ~/.config/sgc/codeartifact-env.sh ] && . ~/.config/sgc/codeartifact-env.sh # sgc pip_from'
-	if ! grep -qxF "$line" "$home/.bashrc" 2>/dev/null; then
-		printf '%s\n' "$line" >>"$home/.bashrc"
+	# Earlier versions exported the token from ~/.bashrc, which outlived it.
+	rm -f "$home/.config/sgc/codeartifact-env.sh"
+	if [[ -f $home/.bashrc ]] && grep -q '# sgc pip_from$' "$home/.bashrc"; then
+		local kept
+		kept=$(grep -v '# sgc pip_from$' "$home/.bashrc" || true)
+		printf '%s\n' "$kept" >"$home/.bashrc"
 	fi
+	"$bin"
 	local pid
 	pid=$(cat "$pidfile" 2>/dev/null || true)
 	if [[ -n $pid ]] && grep -qa sgc-codeartifact-refresh "/proc/$pid/cmdline" 2>/dev/null; then

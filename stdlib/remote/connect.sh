@@ -70,10 +70,12 @@ done
 
 # ---- prerequisites ------------------------------------------------------------
 command -v aws >/dev/null 2>&1 ||
-	die "the AWS CLI v2 is not installed: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
+	die "the AWS CLI is not installed: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
 aws_version=$(aws --version 2>&1 </dev/null || true)
-[[ $aws_version == aws-cli/2.* ]] ||
-	die "need the AWS CLI version 2 (found '${aws_version:-nothing}'): https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
+# Ask for the operation itself, not a version: some 1.x releases have it and
+# some 2.x releases do not. The skeleton is printed locally, without a call.
+aws sagemaker start-session --generate-cli-skeleton input >/dev/null 2>&1 </dev/null ||
+	die "this AWS CLI (${aws_version:-unknown version}) has no 'aws sagemaker start-session'; update it: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
 command -v session-manager-plugin >/dev/null 2>&1 ||
 	die "session-manager-plugin is not installed: https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html"
 plugin_version=$(session-manager-plugin --version 2>/dev/null </dev/null || true)
@@ -224,7 +226,7 @@ done
 # ---- connect --------------------------------------------------------------------
 session=$(awsr "$space_region" sagemaker start-session --resource-identifier "$space_arn" \
 	--query '{SessionId: SessionId, StreamUrl: StreamUrl, TokenValue: TokenValue}' --output json) ||
-	die "start-session failed (needs a recent AWS CLI v2, and sagemaker:StartSession on $space_arn)"
+	die "start-session failed (needs sagemaker:StartSession on $space_arn)"
 [[ $session == *SessionId* && $session != *': null'* ]] || die "start-session returned no session"
 if version_at_least "$plugin_version" 1.2.536.0; then
 	export AWS_SSM_START_SESSION_RESPONSE=$session

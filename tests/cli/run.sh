@@ -128,7 +128,7 @@ expect vars-missing-file 2 "$sgc" build "$nb" --vars "$dir/none.yaml" -o "$dir/v
 
 # check over a directory, and machine formats on standard output
 expect check-directory 0 "$sgc" check --color=never examples/
-ok check-directory-covers-all grep -q 'studio-public.sgl:34:10: warning\[W0606\]' "$dir/err"
+ok check-directory-covers-all grep -q 'studio-public.sgl:37:10: warning\[W0606\]' "$dir/err"
 expect check-format-bad 2 "$sgc" check --format xml "$good"
 expect check-format-json 1 "$sgc" check --format json "$dir/bad.sgl"
 ok check-format-json-stdout grep -q '"code":"E0302"' "$dir/out"
