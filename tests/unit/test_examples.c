@@ -143,6 +143,55 @@ static bool has_endpoint(const struct built *b, const char *service)
 	return false;
 }
 
+/* The statement with this Sid in any IAM policy of the template, or NULL. */
+static json_t *statement_with_sid(const struct built *b, const char *sid)
+{
+	const char *key;
+	json_t *r;
+	json_object_foreach(b->res, key, r) {
+		json_t *p = json_object_get(r, "Properties");
+		json_t *docs = json_array();
+		if (json_object_get(p, "PolicyDocument"))
+			json_array_append(docs, json_object_get(p, "PolicyDocument"));
+		size_t i;
+		json_t *pol;
+		json_array_foreach(json_object_get(p, "Policies"), i, pol)
+			json_array_append(docs, json_object_get(pol, "PolicyDocument"));
+		json_t *doc, *st, *found = NULL;
+		json_array_foreach(docs, i, doc) {
+			size_t k;
+			json_array_foreach(json_object_get(doc, "Statement"), k, st) {
+				json_t *x = json_object_get(st, "Sid");
+				if (!found && x && strcmp(json_string_value(x), sid) == 0)
+					found = st;
+			}
+		}
+		json_decref(docs);
+		if (found)
+			return found;
+	}
+	(void)key;
+	return NULL;
+}
+
+static const struct cfn_file *file_named(const struct built *b, const char *path)
+{
+	for (size_t k = 0; k < b->c.tmpl->files.n; k++) {
+		const struct cfn_file *f = b->c.tmpl->files.items[k];
+		if (strcmp(f->path, path) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static void assert_getatt_arn(json_t *v, const char *id)
+{
+	json_t *att = json_object_get(v, "Fn::GetAtt");
+	assert_non_null(att);
+	assert_string_equal(json_string_value(json_array_get(att, 0)), id);
+	assert_string_equal(json_string_value(json_array_get(att, 1)), "Arn");
+}
+
 static void test_private_notebook(void **state)
 {
 	(void)state;
@@ -175,6 +224,18 @@ static void test_private_notebook(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(up, "Fn::GetAtt"), 0)),
 			    "PypiStoreRepository");
 	assert_false(grants_everything(b.t));
+	/* idle_stop may stop this notebook (its Ref is its ARN) and no other. */
+	json_t *stop = statement_with_sid(&b, "StopThisNotebookWhenIdle");
+	assert_non_null(stop);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(stop, "Resource"), 0),
+							      "Ref")), "AnalystNotebook");
+	char *json = json_dumps(b.t, 0);
+	assert_null(strstr(json, "notebook-instance/*"));
+	free(json);
+	/* The operation comes first: the CLI reads the first word after the service as the operation. */
+	const struct cfn_file *script = file_named(&b, "lifecycle/analyst-on-start.sh");
+	assert_non_null(strstr(script->text, "aws codeartifact \"$op\" --region"));
+	assert_null(strstr(script->text, "profile.d/sgc-codeartifact.sh \""));
 	done(&b);
 }
 
@@ -187,6 +248,21 @@ static void test_studio_vpc_only(void **state)
 	json_t *dom = first_of(&b, "AWS::SageMaker::Domain");
 	assert_string_equal(json_string_value(json_object_get(dom, "AppNetworkAccessType")), "VpcOnly");
 	assert_false(grants_everything(b.t));
+	/* Whoever starts an app needs a grant on the domain's customer key. */
+	json_t *grant = statement_with_sid(&b, "DomainKeyGrantsForApps");
+	assert_non_null(grant);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(grant, "Action"), 0)),
+			    "kms:CreateGrant");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(grant,
+		"Condition"), "Bool"), "kms:GrantIsForAWSResource")), "true");
+	/* No home EFS, and cfn-lint's stale schema is silenced on that property only. */
+	assert_string_equal(json_string_value(json_object_get(dom, "HomeEfsFileSystemCreation")), "Disabled");
+	json_t *meta = json_object_get(json_object_get(b.res, "AnalyticsDomain"), "Metadata");
+	json_t *ignored = json_object_get(json_object_get(json_object_get(meta, "cfn-lint"), "config"),
+					  "ignore_checks");
+	assert_int_equal(json_array_size(ignored), 1);
+	assert_string_equal(json_string_value(json_array_get(ignored, 0)), "E3002");
+	assert_null(json_object_get(b.res, "AnalyticsStudioNfsIngress"));
 	done(&b);
 }
 
@@ -208,6 +284,23 @@ static void test_studio_public(void **state)
 	assert_int_equal(count_type(&b, "AWS::SecretsManager::Secret"), 1);
 	assert_null(json_object_get(first_of(&b, "AWS::SecretsManager::Secret"), "SecretString"));
 	assert_false(grants_everything(b.t));
+	/* Builds re-push `latest`; every other tag stays immutable. */
+	json_t *ecr = first_of(&b, "AWS::ECR::Repository");
+	assert_string_equal(json_string_value(json_object_get(ecr, "ImageTagMutability")),
+			    "IMMUTABLE_WITH_EXCLUSION");
+	json_t *filter = json_array_get(json_object_get(ecr, "ImageTagMutabilityExclusionFilters"), 0);
+	assert_string_equal(json_string_value(json_object_get(filter, "ImageTagMutabilityExclusionFilterValue")),
+			    "latest");
+	const char *lifecycle = json_string_value(json_object_get(json_object_get(ecr, "LifecyclePolicy"),
+								  "LifecyclePolicyText"));
+	assert_non_null(strstr(lifecycle, "\"tagPrefixList\":[\"latest\"],\"countType\":\"imageCountMoreThan\""));
+	assert_non_null(strstr(lifecycle, "\"tagStatus\":\"untagged\",\"countType\":\"sinceImagePushed\""));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(b.res, "ImagesEcrRepository"),
+							      "DeletionPolicy")), "Retain");
+	/* Docker in Studio: the role may push to the repository it uses. */
+	json_t *push = statement_with_sid(&b, "EcrPush");
+	assert_non_null(push);
+	assert_getatt_arn(json_array_get(json_object_get(push, "Resource"), 0), "ImagesEcrRepository");
 	done(&b);
 }
 
@@ -248,6 +341,15 @@ static void test_remote_access(void **state)
 	}
 	assert_true(connect);
 	assert_true(config);
+	/* ssh expands no %d in ProxyCommand; the shell expands ~. */
+	const struct cfn_file *f = file_named(&b, "remote/carol-remote.ssh_config");
+	assert_non_null(strstr(f->text, "    ProxyCommand ~/.ssh/sgc/devbox-carol-remote-connect.sh\n"));
+	assert_null(strstr(f->text, "%d"));
+	assert_non_null(file_named(&b, "remote/carol-remote.vscode-settings.json"));
+	/* The connect script asks the CLI for the operation, not for a version. */
+	f = file_named(&b, "remote/carol-remote-connect.sh");
+	assert_non_null(strstr(f->text, "aws sagemaker start-session --generate-cli-skeleton"));
+	assert_null(strstr(f->text, "aws-cli/2"));
 	done(&b);
 }
 
