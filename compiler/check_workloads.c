@@ -1055,7 +1055,55 @@ static void check_users(struct checker *ck, const struct ast_item *b, struct m_s
 	}
 }
 
-enum { SP_APP, SP_OWNER, SP_INSTANCE, SP_EBS, SP_REMOTE, SP_NAME };
+enum { SP_APP, SP_OWNER, SP_INSTANCE, SP_EBS, SP_REMOTE, SP_NAME, SP_IMAGE };
+
+/*
+ * arn:<partition>:sagemaker:<region>:<account>:image/<name> or
+ * ...:image-version/<name>/<version>, the two forms a space's
+ * DefaultResourceSpec takes (the CloudFormation schema has no version alias).
+ */
+static void check_image(struct checker *ck, const struct scope *sc, const struct ast_item *attr,
+			struct m_space *sp)
+{
+	if (!attr)
+		return;
+	const char *arn = ck_get_string(ck, sc, attr);
+	if (!arn)
+		return;
+	const char *p = arn;
+	bool ok = strncmp(p, "arn:aws", 7) == 0;
+	p += ok ? 7 : 0;
+	while (ok && (is_lower_alnum(*p) || *p == '-'))
+		p++;
+	ok = ok && strncmp(p, ":sagemaker:", 11) == 0;
+	p += ok ? 11 : 0;
+	while (ok && (is_lower_alnum(*p) || *p == '-'))
+		p++;
+	ok = ok && *p++ == ':';
+	for (int i = 0; ok && i < 12; i++)
+		ok = *p >= '0' && *p++ <= '9';
+	bool version = ok && strncmp(p, ":image-version/", 15) == 0;
+	ok = ok && (version || strncmp(p, ":image/", 7) == 0);
+	p += !ok ? 0 : version ? 15 : 7;
+	size_t name = 0;
+	while (ok && (is_alnum(*p) || *p == '-'))
+		p++, name++;
+	ok = ok && name > 0 && name <= 63;
+	if (ok && version) {
+		ok = *p++ == '/' && *p >= '1' && *p <= '9';
+		while (ok && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (!ok || *p) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0210, attr->value->span,
+					  "`%s` is not a SageMaker image ARN", arn);
+		diag_help(ck->diags, d, "write `arn:aws:sagemaker:REGION:ACCOUNT:image/NAME` or "
+			  "`...:image-version/NAME/VERSION`");
+		return;
+	}
+	sp->image = arn;
+	sp->image_version = version;
+}
 
 static void check_spaces(struct checker *ck, const struct ast_item *b, struct m_studio *st)
 {
@@ -1089,6 +1137,7 @@ static void check_spaces(struct checker *ck, const struct ast_item *b, struct m_
 		sp->remote_access = ck_get_bool(ck, sb->scope, sl.at[SP_REMOTE], false);
 		if (sl.at[SP_REMOTE])
 			sp->remote_span = sl.at[SP_REMOTE]->span;
+		check_image(ck, sb->scope, sl.at[SP_IMAGE], sp);
 		reg(ck, sb, sp);
 		ptrvec_push(ck->arena, &st->spaces, sp);
 	}

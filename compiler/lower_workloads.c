@@ -944,6 +944,9 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 		struct cv *settings = cv_obj(a), *spec = cv_obj(a), *app = cv_obj(a);
 		cv_set(a, settings, "AppType", cv_str(a, sp->app == APP_CODE_EDITOR ? "CodeEditor" : "JupyterLab"));
 		cv_set(a, spec, "InstanceType", value(lw, &sp->instance));
+		if (sp->image)
+			cv_set(a, spec, sp->image_version ? "SageMakerImageVersionArn" : "SageMakerImageArn",
+			       cv_str(a, sp->image));
 		cv_set(a, app, "DefaultResourceSpec", spec);
 		cv_set(a, settings, sp->app == APP_CODE_EDITOR ? "CodeEditorAppSettings" : "JupyterLabAppSettings", app);
 		if (sp->ebs_gb) {

@@ -252,6 +252,8 @@ struct m_space {
 	int ebs_gb;                 /* 0: the domain default */
 	bool remote_access;
 	struct span remote_span;
+	const char *image;          /* image or image-version ARN, or NULL */
+	bool image_version;         /* image is an image-version ARN */
 };
 
 struct m_studio {

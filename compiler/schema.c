@@ -189,6 +189,9 @@ static const struct attr_schema space_attrs[] = {
 	  "allow connecting from a local VS Code over SSH (default false)" },
 	{ "name", VT_STRING, false, NULL, NULL,
 	  "space name (default: the block name with `_` as `-`)" },
+	{ "image", VT_STRING, false, NULL, NULL,
+	  "SageMaker image or image-version ARN its app starts with (default: the domain's); "
+	  "remote access needs SageMaker Distribution 2.7 or later" },
 };
 
 static const struct block_schema blocks[] = {
