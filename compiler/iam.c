@@ -52,11 +52,11 @@ struct row {
 /* SageMaker writes lifecycle-script output to CloudWatch Logs as the role. */
 static const struct row logs_rows[] = {
 	{ "logs:CreateLogGroup", ARN("logs") "log-group:{log_group}", NULL, IAM_BY_SERVICE, SRC_SM_ROLES },
-	{ "logs:CreateLogStream", ARN("logs") "log-group:{log_group}:log-stream:{log_stream}", NULL,
+	{ "logs:CreateLogStream", ARN("logs") "log-group:{log_group}:*", NULL,
 	  IAM_BY_SERVICE, SRC_NB_LOGS },
-	{ "logs:PutLogEvents", ARN("logs") "log-group:{log_group}:log-stream:{log_stream}", NULL,
+	{ "logs:PutLogEvents", ARN("logs") "log-group:{log_group}:*", NULL,
 	  IAM_BY_SERVICE, SRC_NB_LOGS },
-	{ "logs:DescribeLogStreams", ARN("logs") "log-group:{log_group}:log-stream:{log_stream}", NULL,
+	{ "logs:DescribeLogStreams", ARN("logs") "log-group:{log_group}:*", NULL,
 	  IAM_BY_SERVICE, SRC_SM_ROLES },
 };
 
@@ -109,7 +109,8 @@ static const struct row key_rows[] = {
 
 /* A Studio domain's customer key, checked when anyone starts an app. */
 static const struct row domain_key_rows[] = {
-	{ "kms:CreateGrant", "{arn}", "kms:GrantIsForAWSResource=true", IAM_BY_SERVICE, SRC_SM_DOMAIN_KMS },
+	{ "kms:CreateGrant", "{arn}", "kms:GrantIsForAWSResource=true", IAM_BY_SERVICE,
+	  SRC_SM_DOMAIN_KMS " (condition: " SRC_KMS_GRANT ")" },
 	{ "kms:DescribeKey", "{arn}", NULL, IAM_BY_SERVICE, SRC_SM_DOMAIN_KMS },
 };
 
@@ -118,83 +119,111 @@ static const struct row idle_stop_rows[] = {
 };
 
 /*
- * A Studio user at work, signed with the execution role: the documented
- * private-space policy keys each request by the requesting profile
- * (sagemaker:UserProfileName) and the space's owner and sharing type.
+ * A Studio user at work, signed with the execution role. One role serves
+ * every user of the domain, so the documented private-space policy keys
+ * each request by the profile it comes from (sagemaker:UserProfileName)
+ * and by the space's owner and sharing type. These rows give the scope
+ * each kind of request may have; a context names the keys the scope is
+ * conditioned on.
  */
 #define PROFILE ARN("sagemaker") "user-profile/{domain_id}/"
-#define AS_USER "sagemaker:DomainId={domain_id};sagemaker:UserProfileName={user}"
-static const struct row studio_user_rows[] = {
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  AS_USER ";sagemaker:OwnerUserProfileArn=" PROFILE "{user};sagemaker:SpaceSharingType=Private",
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  AS_USER ";sagemaker:OwnerUserProfileArn=" PROFILE "{user};sagemaker:SpaceSharingType=Private",
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/{space}",
-	  AS_USER ";sagemaker:OwnerUserProfileArn=" PROFILE "{user};sagemaker:SpaceSharingType=Private",
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:CreateSpace", ARN("sagemaker") "space/{domain_id}/{user}-new-space",
-	  AS_USER ";sagemaker:OwnerUserProfileArn=" PROFILE "{user};sagemaker:SpaceSharingType=Private",
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:AddTags", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  AS_USER ";sagemaker:TaggingAction=CreateApp", IAM_BY_SERVICE, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  AS_USER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeSpace", ARN("sagemaker") "space/{domain_id}/{space}", AS_USER,
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeUserProfile", PROFILE "{user}", AS_USER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeDomain", ARN("sagemaker") "domain/{domain_id}", AS_USER, IAM_BY_USER,
+#define OWN "sagemaker:UserProfileName={user};sagemaker:OwnerUserProfileArn=" PROFILE "{user}"
+static const struct row studio_scope_rows[] = {
+	/* spaces no profile owns (shared ones) and their apps */
+	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:CreateSpace", ARN("sagemaker") "space/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DeleteSpace", ARN("sagemaker") "space/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	/* the user's own private spaces and their apps */
+	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/*",
+	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/*",
+	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:CreateSpace", ARN("sagemaker") "space/{domain_id}/*",
+	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/*",
+	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DeleteSpace", ARN("sagemaker") "space/{domain_id}/*",
+	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	/* Studio tags what it creates */
+	{ "sagemaker:AddTags", ARN("sagemaker") "app/{domain_id}/*", "sagemaker:TaggingAction=CreateApp",
+	  IAM_BY_SERVICE, SRC_PRIVATE_SPACES },
+	{ "sagemaker:AddTags", ARN("sagemaker") "space/{domain_id}/*", "sagemaker:TaggingAction=CreateSpace",
+	  IAM_BY_SERVICE, SRC_PRIVATE_SPACES },
+	/* reading the domain, and the listings, which have no resource scope */
+	{ "sagemaker:DescribeApp", ARN("sagemaker") "app/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DescribeSpace", ARN("sagemaker") "space/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DescribeUserProfile", PROFILE "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DescribeDomain", ARN("sagemaker") "domain/{domain_id}", NULL, IAM_BY_USER,
 	  SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListApps", "*", AS_USER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListSpaces", "*", AS_USER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListUserProfiles", "*", AS_USER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListDomains", "*", AS_USER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListTags", "*", AS_USER, IAM_BY_USER, SRC_SAR_SM },
+	{ "sagemaker:ListApps", "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:ListSpaces", "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:ListUserProfiles", "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:ListDomains", "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:ListTags", "*", NULL, IAM_BY_USER, SRC_SAR_SM },
 };
 
-/* Apps of a shared space, which no profile owns. */
+/* The owner at work in one declared private space. */
+static const struct row studio_owner_rows[] = {
+	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
+	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
+	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/{space}",
+	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DescribeApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default", NULL,
+	  IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DescribeSpace", ARN("sagemaker") "space/{domain_id}/{space}", NULL,
+	  IAM_BY_USER, SRC_PRIVATE_SPACES },
+};
+
+/* Any user at work in one declared shared space. */
 static const struct row studio_shared_rows[] = {
 	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  AS_USER ";sagemaker:SpaceSharingType=Shared", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	  "sagemaker:SpaceSharingType=Shared", IAM_BY_USER, SRC_PRIVATE_SPACES },
 	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  AS_USER ";sagemaker:SpaceSharingType=Shared", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/{space}",
-	  AS_USER ";sagemaker:SpaceSharingType=Shared", IAM_BY_USER, SRC_PRIVATE_SPACES },
+	  "sagemaker:SpaceSharingType=Shared", IAM_BY_USER, SRC_PRIVATE_SPACES },
 };
 
 /* What no user of a domain may do: act on another profile's private space. */
-#define OTHER "sagemaker:OwnerUserProfileArn=" PROFILE "{other};sagemaker:SpaceSharingType=Private"
+#define OTHER "sagemaker:UserProfileName={user};sagemaker:OwnerUserProfileArn=" PROFILE "{other}" \
+	";sagemaker:SpaceSharingType=Private"
 static const struct row studio_refused_rows[] = {
 	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{other}-space/{app_type}/default",
-	  AS_USER ";" OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	  OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
 	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{other}-space/{app_type}/default",
-	  AS_USER ";" OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/{other}-space",
-	  AS_USER ";" OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:CreateSpace", ARN("sagemaker") "space/{domain_id}/{other}-space",
-	  AS_USER ";" OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	  OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/{other}-space", OTHER,
+	  IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:DeleteSpace", ARN("sagemaker") "space/{domain_id}/{other}-space", OTHER,
+	  IAM_BY_USER, SRC_PRIVATE_SPACES },
+	{ "sagemaker:CreateSpace", ARN("sagemaker") "space/{domain_id}/{other}-space", OTHER,
+	  IAM_BY_USER, SRC_PRIVATE_SPACES },
 	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/{other}-space",
-	  AS_USER ";sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{other}",
+	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{other}",
 	  IAM_BY_USER, SRC_RA_SETUP },
 };
 
 /* "Open in VS Code" from the Studio UI: the session is the execution role's. */
 static const struct row deep_link_rows[] = {
 	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/{space}",
-	  AS_USER ";sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
+	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
+	  IAM_BY_USER, SRC_RA_SETUP },
+	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/*",
+	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
 	  IAM_BY_USER, SRC_RA_SETUP },
 };
 
 /* The developer's own principal, from a local IDE: the SSH connect script... */
 static const struct row remote_ssh_rows[] = {
 	{ "cloudformation:DescribeStacks",
-	  ARN("cloudformation") "stack/${AWS::StackName}/00000000-0000-0000-0000-000000000000", NULL,
+	  ARN("cloudformation") "stack/${AWS::StackName}/*", NULL,
 	  IAM_BY_SCRIPT, SRC_CFN },
 	{ "sagemaker:DescribeSpace", "{space_arn}", NULL, IAM_BY_SCRIPT, SRC_RA_SETUP },
-	{ "sagemaker:DescribeApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default", NULL,
+	{ "sagemaker:DescribeApp", ARN("sagemaker") "app/{domain_id}/{space}/*", NULL,
 	  IAM_BY_SCRIPT, SRC_RA_SETUP },
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default", NULL,
+	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/*", NULL,
 	  IAM_BY_SCRIPT, SRC_RA_SETUP },
 	{ "sagemaker:StartSession", "{space_arn}", NULL, IAM_BY_SCRIPT, SRC_RA_SETUP },
 };
@@ -205,9 +234,9 @@ static const struct row remote_toolkit_rows[] = {
 	{ "sagemaker:ListApps", "*", NULL, IAM_BY_USER, SRC_RA_SETUP },
 	{ "sagemaker:DescribeDomain", ARN("sagemaker") "domain/{domain_id}", NULL, IAM_BY_USER, SRC_RA_SETUP },
 	{ "sagemaker:UpdateSpace", "{space_arn}", NULL, IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default", NULL,
+	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/*", NULL,
 	  IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:AddTags", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
+	{ "sagemaker:AddTags", ARN("sagemaker") "app/{domain_id}/{space}/*",
 	  "sagemaker:TaggingAction=CreateApp", IAM_BY_USER, SRC_RA_SETUP },
 };
 
@@ -411,7 +440,7 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 		} else if (strcmp(u->kind, "bucket") == 0) {
 			const struct m_bucket *bk = u->obj;
 			fill(&f, "arn", att(b, bk, "Arn"));
-			fill(&f, "object", "data/example.csv");
+			fill(&f, "object", "*");
 			need(b, role, what, ROWS(bucket_rows), &f, u->span);
 			key_needs(b, role, bk->kms, &keys, u->span);
 		} else if (strcmp(u->kind, "ecr_repository") == 0) {
@@ -444,12 +473,10 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 	}
 }
 
-static void logs_needs(struct builder *b, const char *role, const char *group,
-		       const char *stream, struct span at)
+static void logs_needs(struct builder *b, const char *role, const char *group, struct span at)
 {
 	struct fills f = { 0 };
 	fill(&f, "log_group", group);
-	fill(&f, "log_stream", stream);
 	need(b, role, "lifecycle script logs", ROWS(logs_rows), &f, at);
 }
 
@@ -461,8 +488,7 @@ static void notebook_needs(struct builder *b, const struct m_notebook *nb)
 	add_script(b, id, nb->on_create);
 	add_script(b, id, nb->on_start);
 	id->managed = nb->grants.managed;
-	logs_needs(b, role, "/aws/sagemaker/NotebookInstances",
-		   arena_printf(b->a, "%s/LifecycleConfigOnStart", nb->name), nb->span);
+	logs_needs(b, role, "/aws/sagemaker/NotebookInstances", nb->span);
 	grant_needs(b, role, &nb->grants, false);
 	if (!nb->grants.stop_notebook)
 		return;
@@ -493,9 +519,13 @@ static void studio_needs(struct builder *b, const struct m_studio *st)
 	for (int app = 0; app < 2; app++)
 		add_script(b, id, st->apps[app].on_start);
 	id->managed = st->grants.managed;
-	logs_needs(b, role, "/aws/sagemaker/studio", "lifecycle-config/LifecycleConfigOnStart", st->span);
+	logs_needs(b, role, "/aws/sagemaker/studio", st->span);
 	grant_needs(b, role, &st->grants, st->docker);
 	const char *domain_id = att(b, st, "DomainId");
+	struct fills scope = { 0 };
+	fill(&scope, "domain_id", domain_id);
+	fill(&scope, "user", "any-user");
+	need(b, role, "a Studio user at work", ROWS(studio_scope_rows), &scope, st->span);
 	if (st->kms) {
 		struct fills f = { 0 };
 		fill(&f, "arn", att(b, st->kms, "Arn"));
@@ -508,7 +538,6 @@ static void studio_needs(struct builder *b, const struct m_studio *st)
 		fill(&f, "space", sp->space_name);
 		fill(&f, "app_type", app_type(sp->app));
 		if (!sp->owner) {
-			fill(&f, "user", "any-user");
 			need(b, role, arena_printf(a, "shared space %s", sp->name),
 			     ROWS(studio_shared_rows), &f, sp->span);
 			continue;
@@ -516,7 +545,7 @@ static void studio_needs(struct builder *b, const struct m_studio *st)
 		fill(&f, "user", sp->owner->profile_name);
 		fill(&f, "other", "someone-else");
 		const char *cap = arena_printf(a, "private space %s of user %s", sp->name, sp->owner->name);
-		need(b, role, cap, ROWS(studio_user_rows), &f, sp->span);
+		need(b, role, cap, ROWS(studio_owner_rows), &f, sp->span);
 		refuse(b, role, cap, ROWS(studio_refused_rows), &f, sp->span,
 		       "another user's private space");
 		if (sp->remote_access)

@@ -375,14 +375,20 @@ static void add_kms_use(struct lowerer *lw, struct ptrvec *keys, const struct m_
  * where AWS offers one.
  */
 static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
-				   bool push_images)
+				   const char *log_group, bool push_images)
 {
 	struct arena *a = lw->a;
 	struct cv *sts = cv_arr(a);
-	static const char *const log_actions[] = { "logs:CreateLogGroup", "logs:CreateLogStream",
-						   "logs:PutLogEvents", "logs:DescribeLogStreams" };
-	cv_push(a, sts, statement(lw, "SageMakerLogs", "Allow", strs(lw, log_actions, 4),
-		one(lw, sub_arn(lw, "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/sagemaker/*"))));
+	/* SageMaker writes the workload's lifecycle-script output to its log group. */
+	static const char *const group_actions[] = { "logs:CreateLogGroup" };
+	static const char *const stream_actions[] = { "logs:CreateLogStream", "logs:PutLogEvents",
+						      "logs:DescribeLogStreams" };
+	const char *group = arena_printf(a, "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:%s",
+					 log_group);
+	cv_push(a, sts, statement(lw, "SageMakerLogGroup", "Allow", strs(lw, group_actions, 1),
+				  one(lw, sub_arn(lw, group))));
+	cv_push(a, sts, statement(lw, "SageMakerLogStreams", "Allow", strs(lw, stream_actions, 3),
+				  one(lw, sub_arn(lw, arena_printf(a, "%s:*", group)))));
 	struct ptrvec keys = { 0 };
 	for (size_t i = 0; i < g->kms.n; i++)
 		add_kms_use(lw, &keys, g->kms.items[i]);
@@ -497,7 +503,7 @@ static void domain_key_statements(struct lowerer *lw, struct cv *sts, const stru
 }
 
 static const char *lower_role(struct lowerer *lw, const char *id, const char *what,
-			      const struct m_grants *g, bool push_images,
+			      const struct m_grants *g, const char *log_group, bool push_images,
 			      const struct m_kms *domain_key)
 {
 	struct arena *a = lw->a;
@@ -519,7 +525,7 @@ static const char *lower_role(struct lowerer *lw, const char *id, const char *wh
 	}
 	struct cv *pol = cv_obj(a);
 	cv_set(a, pol, "PolicyName", cv_str(a, "derived-from-sgl"));
-	struct cv *sts = grant_statements(lw, g, push_images);
+	struct cv *sts = grant_statements(lw, g, log_group, push_images);
 	if (domain_key)
 		domain_key_statements(lw, sts, domain_key);
 	cv_set(a, pol, "PolicyDocument", policy_doc(lw, sts));
@@ -617,7 +623,8 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 	const char *stem = pascal(lw, nb->name);
 	const struct netl *nl = nb->subnet ? lw_net(lw, nb->subnet->net) : NULL;
 	const char *role = lower_role(lw, logical_id(lw, "%sNotebookRole", stem),
-				      arena_printf(a, "notebook %s", nb->name), &nb->grants, false, NULL);
+				      arena_printf(a, "notebook %s", nb->name), &nb->grants,
+				      "/aws/sagemaker/NotebookInstances", false, NULL);
 	const char *lc = NULL;
 	if (nb->on_create || nb->on_start) {
 		lc = logical_id(lw, "%sNotebookLifecycleConfig", stem);
@@ -707,7 +714,8 @@ static const char *studio_sg(struct lowerer *lw, const struct m_studio *st, cons
 	const char *id = logical_id(lw, "%sStudioSecurityGroup", stem);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
 	cv_set(a, r->props, "GroupDescription",
-	       cv_strf(a, "studio %s: EFS and app traffic inside the group, HTTPS out", st->name));
+	       cv_strf(a, st->efs_automount ? "studio %s: EFS and app traffic inside the group, HTTPS out"
+					    : "studio %s: app traffic inside the group, HTTPS out", st->name));
 	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
 	struct cv *out = cv_arr(a);
 	if (nl->net->isolation == ISO_PUBLIC) {
@@ -1023,13 +1031,15 @@ static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
 	cv_push(a, taggable, in_domain(lw, domain, "space"));
 	cv_push(a, sts, when(lw, statement(lw, "TagWhatStudioCreates", "Allow", strs(lw, tag, 1), taggable),
 			     "Null", "sagemaker:TaggingAction", cv_str(a, "false")));
-	static const char *const read[] = { "sagemaker:DescribeApp", "sagemaker:DescribeSpace",
-					    "sagemaker:DescribeUserProfile" };
-	struct cv *readable = cv_arr(a);
-	cv_push(a, readable, in_domain(lw, domain, "app"));
-	cv_push(a, readable, in_domain(lw, domain, "space"));
-	cv_push(a, readable, in_domain(lw, domain, "user-profile"));
-	cv_push(a, sts, statement(lw, "ReadThisDomain", "Allow", strs(lw, read, 3), readable));
+	static const char *const read_apps[] = { "sagemaker:DescribeApp" };
+	static const char *const read_spaces[] = { "sagemaker:DescribeSpace" };
+	static const char *const read_profiles[] = { "sagemaker:DescribeUserProfile" };
+	cv_push(a, sts, statement(lw, "ReadAppsOfThisDomain", "Allow", strs(lw, read_apps, 1),
+				  one(lw, in_domain(lw, domain, "app"))));
+	cv_push(a, sts, statement(lw, "ReadSpacesOfThisDomain", "Allow", strs(lw, read_spaces, 1),
+				  one(lw, in_domain(lw, domain, "space"))));
+	cv_push(a, sts, statement(lw, "ReadProfilesOfThisDomain", "Allow", strs(lw, read_profiles, 1),
+				  one(lw, in_domain(lw, domain, "user-profile"))));
 	static const char *const dom[] = { "sagemaker:DescribeDomain" };
 	cv_push(a, sts, statement(lw, "ThisDomain", "Allow", strs(lw, dom, 1), one(lw, cv_getatt(a, domain, "DomainArn"))));
 	/* "Open in VS Code" from Studio starts the session with this role. */
@@ -1056,8 +1066,8 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 	const char *stem = pascal(lw, st->name);
 	const struct netl *nl = st->net ? lw_net(lw, st->net) : NULL;
 	const char *role = lower_role(lw, logical_id(lw, "%sExecutionRole", stem),
-				      arena_printf(a, "studio %s", st->name), &st->grants, st->docker,
-				      st->kms);
+				      arena_printf(a, "studio %s", st->name), &st->grants,
+				      "/aws/sagemaker/studio", st->docker, st->kms);
 	const char *sg = nl ? studio_sg(lw, st, nl) : NULL;
 	const char *lcc[2] = { NULL, NULL };
 	for (int app = 0; app < 2; app++)

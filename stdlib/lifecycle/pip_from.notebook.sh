@@ -2,7 +2,7 @@
 # Notebook instance, OnStart (root). Writes /usr/local/bin/sgc-codeartifact-refresh,
 # which fetches a CodeArtifact token (12 h lifetime) and writes the index URL for
 # pip (/etc/pip.conf, read by every conda env and user), uv (/etc/uv/uv.toml)
-# and PDM (ec2-user's ~/.config/pdm/config.toml: PDM has no site-wide file).
+# and PDM (ec2-user's ~/.config/pdm/config.toml, which every PDM version reads).
 # The token lives only in those files (root:ec2-user 0640; PDM's 0600), never in
 # an environment variable, which would outlive the token in long-running shells
 # and kernels and override the refreshed files.
@@ -80,7 +80,7 @@ put() { # put FILE OWNER:GROUP MODE: replace FILE atomically with stdin
 put /etc/pip.conf "root:$user" 0640 <<<"[global]
 index-url = $url"
 put /etc/uv/uv.toml "root:$user" 0640 <<<"index-url = \"$url\""
-# PDM reads only per-user files. Written as the user, so that root never
+# PDM: the user's own file, which every PDM version reads. Written as the user, so that root never
 # writes through a path the user controls; a config of the user's own is kept.
 pdm="# Written by sgc (pip_from); replaced at every refresh.
 [pypi]
