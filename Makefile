@@ -1,7 +1,8 @@
 # sgc - GNU make, no autotools.
 #
 #   make                 build build/release/sgc
-#   make check           unit, golden, diagnostic and CLI tests
+#   make check           unit, golden, diagnostic, CLI and deploy tests
+#   make deploy          run every emitted script against the real tools (tests/deploy)
 #   make asan            the same tests under AddressSanitizer + UBSan
 #   make fuzz            libFuzzer run (clang), FUZZ_SECONDS long
 #   make bench           throughput on a generated input
@@ -66,7 +67,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: all check unit golden errors good formats cli asan fuzz fuzz-build bench install \
+.PHONY: all check unit golden errors good formats cli deploy asan fuzz fuzz-build bench install \
         uninstall clean golden-update
 .DELETE_ON_ERROR:
 
@@ -101,7 +102,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors good formats cli
+check: unit golden errors good formats cli deploy
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -124,6 +125,17 @@ formats: $(SGC)
 
 cli: $(SGC)
 	@sh tests/cli/run.sh $(SGC)
+
+# The deploy tests run what the release build emits (scripts, templates), in
+# fake machines against the real AWS CLI and OpenSSH; other variants (asan)
+# would emit the same files, so they do not run them again.
+ifeq ($(VARIANT),release)
+deploy: $(SGC)
+	@bash tests/deploy/run.sh $(SGC)
+else
+deploy:
+	@echo "deploy: not run for VARIANT=$(VARIANT): it tests the release build's output (make deploy)"
+endif
 
 golden-update: $(SGC)
 	@UPDATE=1 sh tests/golden/run.sh $(SGC)
