@@ -205,12 +205,18 @@ static const struct row studio_refused_rows[] = {
 	  IAM_BY_USER, SRC_RA_SETUP },
 };
 
-/* "Open in VS Code" from the Studio UI: the session is the execution role's. */
-static const struct row deep_link_rows[] = {
-	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/{space}",
+/*
+ * "Open in VS Code" from the Studio UI: the session is the execution
+ * role's, for spaces the requesting profile created (SageMaker tags them
+ * with its ARN): the scope, and the owner of one declared space.
+ */
+static const struct row deep_link_scope_rows[] = {
+	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/*",
 	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
 	  IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/*",
+};
+static const struct row deep_link_rows[] = {
+	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/{space}",
 	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
 	  IAM_BY_USER, SRC_RA_SETUP },
 };
@@ -526,6 +532,14 @@ static void studio_needs(struct builder *b, const struct m_studio *st)
 	fill(&scope, "domain_id", domain_id);
 	fill(&scope, "user", "any-user");
 	need(b, role, "a Studio user at work", ROWS(studio_scope_rows), &scope, st->span);
+	for (size_t i = 0; i < st->spaces.n; i++) {
+		const struct m_space *sp = st->spaces.items[i];
+		if (sp->remote_access) {
+			need(b, role, "remote_access (deep link)", ROWS(deep_link_scope_rows), &scope,
+			     sp->remote_span);
+			break;
+		}
+	}
 	if (st->kms) {
 		struct fills f = { 0 };
 		fill(&f, "arn", att(b, st->kms, "Arn"));
