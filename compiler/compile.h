@@ -26,6 +26,8 @@ struct compile {
 	char *json;                 /* the template as JSON (malloc'd) */
 	size_t json_len;
 	struct ptrvec vars;         /* struct var * (vars.h), set before compiling */
+	const char *root;           /* --root: file() reads only below it; NULL: the
+				       .sgl file's directory (stdin: the working directory) */
 };
 
 /*
