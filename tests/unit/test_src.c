@@ -1,7 +1,9 @@
 /*
  * test_src.c - unit tests for compiler/src.c: loading source text, the
  * line map, byte offset to 1-based line:column (columns count UTF-8 code
- * points), line extraction for snippets, UTF-8 validation and span_join.
+ * points, through the stride marks on long lines), line extraction for
+ * snippets, UTF-8 validation, how a character is shown (src_visible_char)
+ * and span_join.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -179,6 +181,55 @@ static void test_locate_many_lines(void **state)
 	assert_pos(f, 3 * 5000, 5001, 1);
 }
 
+/*
+ * Long lines use the stride marks: every offset of lines that start before,
+ * on and after a mark, with multi-byte characters across marks, gives the
+ * column of a plain count from the line start.
+ */
+static void test_locate_long_lines_match_count(void **state)
+{
+	struct fixture *fx = *state;
+	enum { LEN = 5 * SRC_COLUMN_STRIDE + 77 };
+	char *text = arena_alloc(fx->arena, LEN + 1);
+	for (uint32_t i = 0; i < LEN;) {
+		/* "é€x" repeated, with a newline now and then at odd places */
+		static const char unit[] = "\xC3\xA9\xE2\x82\xACx";
+		for (uint32_t k = 0; k < sizeof unit - 1 && i < LEN; k++)
+			text[i++] = unit[k];
+		if (i % 601 < 6 && i < LEN)
+			text[i++] = '\n';
+	}
+	const struct src_file *f = load(state, text, LEN);
+	uint32_t line = 1, col = 1;
+	for (uint32_t off = 0; off <= LEN; off++) {
+		assert_pos(f, off, line, col);
+		if (off == LEN)
+			break;
+		if (text[off] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)text[off] & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+}
+
+/* A mark right at a line start, and a file ending on a mark. */
+static void test_locate_marks_at_edges(void **state)
+{
+	struct fixture *fx = *state;
+	enum { LEN = 2 * SRC_COLUMN_STRIDE };
+	char *text = arena_alloc(fx->arena, LEN + 1);
+	memset(text, 'a', LEN);
+	text[SRC_COLUMN_STRIDE - 1] = '\n';
+	const struct src_file *f = load(state, text, LEN);
+
+	assert_pos(f, SRC_COLUMN_STRIDE - 1, 1, SRC_COLUMN_STRIDE);
+	assert_pos(f, SRC_COLUMN_STRIDE, 2, 1);
+	assert_pos(f, SRC_COLUMN_STRIDE + 1, 2, 2);
+	assert_pos(f, LEN, 2, SRC_COLUMN_STRIDE + 1);
+}
+
 /* ---- src_line ---- */
 
 static void test_line_text(void **state)
@@ -299,6 +350,85 @@ static void test_utf8_first_of_many(void **state)
 	assert_int_equal(BAD("\xC3\xA9 \x80 \xFF"), 3);
 }
 
+/* ---- src_visible_char ---- */
+
+/* What `bytes` shows as, and how many bytes that takes. */
+static void assert_visible(const char *bytes, uint32_t n, const char *want, uint32_t want_len)
+{
+	char esc[SRC_ESCAPE_MAX];
+	memset(esc, 'Z', sizeof esc);
+	uint32_t k = src_visible_char(bytes, n, esc);
+	if (k != want_len || strcmp(esc, want) != 0)
+		fail_msg("got `%s` over %u bytes, want `%s` over %u", esc, k, want, want_len);
+}
+
+#define VIS(s, want, len) assert_visible(s, sizeof(s) - 1, want, len)
+
+static void test_visible_printable(void **state)
+{
+	(void)state;
+	VIS("a", "", 1);
+	VIS(" ", "", 1);
+	VIS("~", "", 1);
+	VIS("\xC3\xA9", "", 2);          /* é */
+	VIS("\xE2\x80\xA6", "", 3);      /* … */
+	VIS("\xF0\x9F\x98\x80", "", 4);  /* U+1F600 */
+	VIS("\xC2\xA0", "", 2);          /* no-break space: visible enough */
+}
+
+/* C0 controls and DEL: the common ones by name, the others in hex. */
+static void test_visible_c0_and_del(void **state)
+{
+	(void)state;
+	VIS("\n", "\\n", 1);
+	VIS("\r", "\\r", 1);
+	VIS("\t", "\\t", 1);
+	VIS("\x1b]0;x", "\\x1b", 1);
+	VIS("\x07", "\\x07", 1);
+	VIS("\x01", "\\x01", 1);
+	VIS("\x7f", "\\x7f", 1);
+	assert_visible("\0", 1, "\\x00", 1);
+}
+
+/* C1 controls, decoded: a terminal may take U+009B as CSI. */
+static void test_visible_c1(void **state)
+{
+	(void)state;
+	VIS("\xC2\x80", "\\u{80}", 2);
+	VIS("\xC2\x85", "\\u{85}", 2);
+	VIS("\xC2\x9B", "\\u{9b}", 2);
+	VIS("\xC2\x9F", "\\u{9f}", 2);
+}
+
+/* Bidi controls and invisible characters: they reorder or hide what is read. */
+static void test_visible_bidi_and_invisible(void **state)
+{
+	(void)state;
+	VIS("\xE2\x80\xAA", "\\u{202a}", 3); /* LRE */
+	VIS("\xE2\x80\xAE", "\\u{202e}", 3); /* RLO */
+	VIS("\xE2\x81\xA6", "\\u{2066}", 3); /* LRI */
+	VIS("\xE2\x81\xA9", "\\u{2069}", 3); /* PDI */
+	VIS("\xE2\x80\x8F", "\\u{200f}", 3); /* RLM */
+	VIS("\xE2\x80\x8B", "\\u{200b}", 3); /* zero-width space */
+	VIS("\xE2\x80\xA8", "\\u{2028}", 3); /* line separator */
+	VIS("\xE2\x80\xA9", "\\u{2029}", 3); /* paragraph separator */
+	VIS("\xD8\x9C", "\\u{61c}", 2);       /* Arabic letter mark */
+	VIS("\xEF\xBB\xBF", "\\u{feff}", 3); /* BOM */
+	VIS("\xC2\xAD", "\\u{ad}", 2);        /* soft hyphen */
+}
+
+/* A byte that is not UTF-8 is one `?`; the next byte is read afresh. */
+static void test_visible_not_utf8(void **state)
+{
+	(void)state;
+	VIS("\xFF", "?", 1);
+	VIS("\xE9t", "?", 1);
+	VIS("\xC0\xAF", "?", 1);          /* overlong */
+	VIS("\xED\xA0\x80", "?", 1);      /* surrogate */
+	VIS("\x80", "?", 1);               /* stray continuation */
+	assert_visible("\xE2\x80\xAE", 2, "?", 1); /* cut short by n */
+}
+
 /* ---- span_join ---- */
 
 static void test_span_join(void **state)
@@ -337,6 +467,8 @@ int main(void)
 		T(test_locate_clamps_past_end),
 		T(test_locate_utf8_columns),
 		T(test_locate_many_lines),
+		T(test_locate_long_lines_match_count),
+		T(test_locate_marks_at_edges),
 		T(test_line_text),
 		T(test_line_strips_cr),
 		T(test_line_keeps_inner_cr),
@@ -347,6 +479,11 @@ int main(void)
 		T(test_utf8_truncated),
 		T(test_utf8_too_large_and_stray),
 		T(test_utf8_first_of_many),
+		T(test_visible_printable),
+		T(test_visible_c0_and_del),
+		T(test_visible_c1),
+		T(test_visible_bidi_and_invisible),
+		T(test_visible_not_utf8),
 		T(test_span_join),
 	};
 #undef T
