@@ -59,9 +59,39 @@ void diag_sink_init(struct diag_sink *s, struct arena *a)
 	s->arena = a;
 }
 
+_Static_assert((int)DIAG_SINK_MAX > (int)DIAG_MACHINE_CAP, "the renderers' cap must apply first");
+
+static bool discarded(const struct diag_sink *s, const struct diag *d)
+{
+	return d == &s->discard;
+}
+
+/* Counted, not kept: the caller still gets a diagnostic to fill, which is then dropped. */
+static struct diag *discard(struct diag_sink *s, enum diag_code code, struct span span)
+{
+	struct diag *d = &s->discard;
+	memset(d, 0, sizeof *d);
+	d->code = code;
+	d->level = diag_code_level(code);
+	d->span = span;
+	d->msg = "";
+	d->seq = s->count++;
+	if (s->unstored++ == 0)
+		s->first_unstored = span;
+	if (d->level == DIAG_ERROR) {
+		s->nerrors++;
+	} else {
+		s->nwarnings++;
+		s->unstored_warnings++;
+	}
+	return d;
+}
+
 struct diag *diag_add(struct diag_sink *s, enum diag_code code,
 		      struct span span, const char *fmt, ...)
 {
+	if (s->count - s->unstored >= DIAG_SINK_MAX)
+		return discard(s, code, span);
 	struct diag *d = arena_alloc(s->arena, sizeof *d);
 	d->code = code;
 	d->level = diag_code_level(code);
@@ -85,6 +115,8 @@ struct diag *diag_add(struct diag_sink *s, enum diag_code code,
 
 void diag_label(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 {
+	if (discarded(s, d))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	d->label = arena_vprintf(s->arena, fmt, ap);
@@ -94,7 +126,7 @@ void diag_label(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 void diag_secondary(struct diag_sink *s, struct diag *d, struct span span,
 		    const char *fmt, ...)
 {
-	if (d->nsecondary == DIAG_MAX_LABELS)
+	if (d->nsecondary == DIAG_MAX_LABELS || discarded(s, d))
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -106,7 +138,7 @@ void diag_secondary(struct diag_sink *s, struct diag *d, struct span span,
 
 void diag_note(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 {
-	if (d->nnotes == DIAG_MAX_NOTES)
+	if (d->nnotes == DIAG_MAX_NOTES || discarded(s, d))
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -116,6 +148,8 @@ void diag_note(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 
 void diag_help(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 {
+	if (discarded(s, d))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	d->help = arena_vprintf(s->arena, fmt, ap);
@@ -150,31 +184,86 @@ static uint32_t comment_start(const char *line, uint32_t len)
 	return len;
 }
 
-static bool line_allows(const char *line, uint32_t len, const char *code)
+static bool is_digit(char c)
 {
-	static const char marker[] = "sgc: allow";
-	size_t ml = sizeof marker - 1, cl = strlen(code);
-	for (uint32_t i = comment_start(line, len); i + ml <= len; i++) {
-		if (memcmp(line + i, marker, ml) != 0)
-			continue;
-		for (uint32_t k = i + (uint32_t)ml; k + cl <= len; k++)
-			if (memcmp(line + k, code, cl) == 0 &&
-			    (k + cl == len || line[k + cl] == ' ' || line[k + cl] == ',' ||
-			     line[k + cl] == '\t' || line[k + cl] == '\r'))
-				return true;
-	}
-	return false;
+	return c >= '0' && c <= '9';
 }
 
+/* A code ends at the line's end, a blank or a comma. */
+static bool ends_code(const char *line, uint32_t len, uint32_t at)
+{
+	return at == len || line[at] == ' ' || line[at] == ',' || line[at] == '\t' ||
+	       line[at] == '\r';
+}
+
+/*
+ * Which codes the line allows: every code written after the first
+ * `sgc: allow` of its comment. One pass over the line, so a long line
+ * with many warnings is read once, not once per warning.
+ */
+static void line_allowed_codes(const char *line, uint32_t len, bool allowed[DIAG_CODE_COUNT])
+{
+	static const char marker[] = "sgc: allow";
+	const uint32_t ml = sizeof marker - 1, cl = 5; /* every code is a letter and 4 digits */
+	memset(allowed, 0, DIAG_CODE_COUNT * sizeof *allowed);
+	uint32_t i = comment_start(line, len);
+	while (i + ml <= len && memcmp(line + i, marker, ml) != 0)
+		i++;
+	for (uint32_t k = i + ml; k + cl <= len; k++) {
+		if ((line[k] != 'E' && line[k] != 'W') || !is_digit(line[k + 1]) ||
+		    !is_digit(line[k + 2]) || !is_digit(line[k + 3]) || !is_digit(line[k + 4]) ||
+		    !ends_code(line, len, k + cl))
+			continue;
+		char name[6];
+		memcpy(name, line + k, cl);
+		name[cl] = '\0';
+		enum diag_code code;
+		if (diag_code_parse(name, &code))
+			allowed[code] = true;
+	}
+}
+
+static int by_file_offset(const void *pa, const void *pb)
+{
+	const struct diag *a = *(const struct diag *const *)pa;
+	const struct diag *b = *(const struct diag *const *)pb;
+	if (a->span.file != b->span.file)
+		return a->span.file < b->span.file ? -1 : 1;
+	if (a->span.lo != b->span.lo)
+		return a->span.lo < b->span.lo ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/*
+ * Warnings in source order, so that each line's allow list is read once
+ * for all the warnings on it.
+ */
 void diag_apply_allow_comments(struct diag_sink *s, const struct src_map *m)
 {
-	for (struct diag *d = s->head; d; d = d->next) {
-		if (d->level != DIAG_WARNING || d->suppressed)
-			continue;
+	size_t n = 0;
+	for (struct diag *d = s->head; d; d = d->next)
+		n += d->level == DIAG_WARNING && !d->suppressed;
+	struct diag **warnings = arena_calloc(s->arena, n + 1, sizeof *warnings);
+	n = 0;
+	for (struct diag *d = s->head; d; d = d->next)
+		if (d->level == DIAG_WARNING && !d->suppressed)
+			warnings[n++] = d;
+	qsort(warnings, n, sizeof *warnings, by_file_offset);
+
+	bool allowed[DIAG_CODE_COUNT];
+	uint32_t file = UINT32_MAX, line = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct diag *d = warnings[i];
 		const struct src_file *f = src_get(m, d->span.file);
-		uint32_t len;
-		const char *line = src_line(f, src_locate(f, d->span.lo).line, &len);
-		if (line_allows(line, len, diag_code_name(d->code))) {
+		uint32_t at = src_locate(f, d->span.lo).line;
+		if (d->span.file != file || at != line) {
+			file = d->span.file;
+			line = at;
+			uint32_t len;
+			const char *text = src_line(f, line, &len);
+			line_allowed_codes(text, len, allowed);
+		}
+		if (allowed[d->code]) {
 			d->suppressed = true;
 			s->nwarnings--;
 		}
@@ -190,6 +279,9 @@ void diag_deny_warnings(struct diag_sink *s)
 			s->nerrors++;
 		}
 	}
+	s->nwarnings -= s->unstored_warnings;
+	s->nerrors += s->unstored_warnings;
+	s->unstored_warnings = 0;
 }
 
 static int by_position(const void *pa, const void *pb)
@@ -229,13 +321,20 @@ const struct diag **diag_sorted(const struct diag_sink *s, size_t cap,
 			continue;
 		all[kept++] = all[i];
 	}
-	*dropped = 0;
+	all[kept] = NULL;
+	*dropped = s->unstored;
 	if (cap && kept > cap) {
-		*dropped = kept - cap;
+		*dropped += kept - cap;
 		kept = cap;
 	}
 	*n = kept;
 	return all;
+}
+
+struct span diag_omitted_at(const struct diag_sink *s, const struct diag *const *all,
+			    size_t n)
+{
+	return all[n] ? all[n]->span : s->first_unstored;
 }
 
 /* ---- text rendering ---------------------------------------------------- */
@@ -248,6 +347,78 @@ static const struct style plain = { "", "", "", "", "", "" };
 static const struct style ansi = { "\033[1m", "\033[1;31m", "\033[1;33m",
 				   "\033[1;34m", "\033[1;36m", "\033[0m" };
 
+/*
+ * A diagnostic is rendered into one buffer and written with one fwrite:
+ * standard error is unbuffered, and a write per character made a long
+ * line cost a system call per byte. Text taken from the input goes through
+ * put_visible, so a string value cannot reach the terminal or a CI log as
+ * control characters.
+ */
+struct text_out {
+	struct arena *arena;
+	struct strbuf buf;
+	const struct style *st;
+};
+
+static void put(struct text_out *o, const char *s)
+{
+	strbuf_puts(o->arena, &o->buf, s);
+}
+
+static void putf(struct text_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void putf(struct text_out *o, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		strbuf_add(o->arena, &o->buf, small, (size_t)n);
+		return;
+	}
+	va_start(ap, fmt);
+	char *big = arena_vprintf(o->arena, fmt, ap);
+	va_end(ap);
+	strbuf_add(o->arena, &o->buf, big, (size_t)n);
+}
+
+/* `n` spaces (the gutter, the caret's indentation). */
+static void put_blanks(struct text_out *o, uint32_t n)
+{
+	static const char blanks[] = "                                ";
+	while (n > 0) {
+		uint32_t k = n < sizeof blanks - 1 ? n : (uint32_t)(sizeof blanks - 1);
+		strbuf_add(o->arena, &o->buf, blanks, k);
+		n -= k;
+	}
+}
+
+/* Text from the input (a message, a label, a path) with every control character escaped. */
+static void put_visible(struct text_out *o, const char *s)
+{
+	uint32_t n = (uint32_t)strlen(s);
+	for (uint32_t i = 0; i < n;) {
+		char esc[SRC_ESCAPE_MAX];
+		uint32_t k = src_visible_char(s + i, n - i, esc);
+		if (esc[0])
+			put(o, esc);
+		else
+			strbuf_add(o->arena, &o->buf, s + i, k);
+		i += k;
+	}
+}
+
+static void flush(struct text_out *o, FILE *out)
+{
+	if (o->buf.n)
+		fwrite(o->buf.s, 1, o->buf.n, out);
+	o->buf.n = 0;
+}
+
 static unsigned digits(uint32_t n)
 {
 	unsigned d = 1;
@@ -258,46 +429,115 @@ static unsigned digits(uint32_t n)
 	return d;
 }
 
-enum { TAB_WIDTH = 4 };
+/*
+ * An echoed source line is at most SNIPPET_WIDTH columns of the line,
+ * with `…` where it is cut, and SNIPPET_CONTEXT columns before the span
+ * when the line is longer: each diagnostic costs the same on a line of a
+ * megabyte as on a line of forty characters.
+ */
+enum { TAB_WIDTH = 4, SNIPPET_WIDTH = 120, SNIPPET_CONTEXT = 40 };
 
-/* Display width of line[0..n): code points, tabs as TAB_WIDTH. */
-static uint32_t display_width(const char *line, uint32_t n)
+static const char ellipsis[] = "\xE2\x80\xA6"; /* U+2026, one column */
+
+/* One character of a source line as it is echoed: bytes, columns, what to print instead. */
+struct shown {
+	uint32_t len, width;
+	char esc[SRC_ESCAPE_MAX];
+};
+
+/* The character at line[i], read no further than line[end]. */
+static struct shown shown_char(const char *line, uint32_t i, uint32_t end)
+{
+	struct shown c;
+	if (line[i] == '\t') {
+		c.len = 1;
+		c.width = TAB_WIDTH;
+		memcpy(c.esc, "    ", TAB_WIDTH + 1);
+		return c;
+	}
+	c.len = src_visible_char(line + i, end - i, c.esc);
+	c.width = c.esc[0] ? (uint32_t)strlen(c.esc) : 1;
+	return c;
+}
+
+static uint32_t shown_width(const char *line, uint32_t from, uint32_t to)
 {
 	uint32_t w = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)line[i];
-		if (c == '\t')
-			w += TAB_WIDTH;
-		else if ((c & 0xC0) != 0x80)
-			w++;
+	for (uint32_t i = from; i < to;) {
+		struct shown c = shown_char(line, i, to);
+		w += c.width;
+		i += c.len;
 	}
 	return w;
 }
 
-/* The line as text: tabs widened, control bytes blanked, bytes that are not UTF-8 as `?`. */
-static void print_source_line(FILE *out, const char *line, uint32_t n)
+static void put_shown(struct text_out *o, const char *line, uint32_t from, uint32_t to)
 {
-	for (uint32_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)line[i];
-		uint32_t k = c >= 0x80 ? src_utf8_length(line + i, n - i) : 1;
-		if (c == '\t') {
-			fputs("    ", out);
-		} else if (c < 0x20 || c == 0x7f) {
-			fputc(' ', out);
-		} else if (k == 0) {
-			fputc('?', out);
-		} else {
-			fwrite(line + i, 1, k, out);
-			i += k - 1;
-		}
+	for (uint32_t i = from; i < to;) {
+		struct shown c = shown_char(line, i, to);
+		if (c.esc[0])
+			put(o, c.esc);
+		else
+			strbuf_add(o->arena, &o->buf, line + i, c.len);
+		i += c.len;
 	}
 }
 
-/* Source line, then a row of `mark` under the span's part on that line. */
-static void print_snippet(FILE *out, const struct src_file *f, struct span sp,
-			  char mark, const char *text, const char *mark_color,
-			  unsigned gutter, const struct style *st)
+/*
+ * The first character boundary from which line[..pos) is at most
+ * `budget` columns wide. A character takes at least one column and at
+ * most four bytes, so only the 4 * budget bytes before pos are read.
+ */
+static uint32_t back_from(const char *line, uint32_t pos, uint32_t budget)
 {
+	uint32_t reach = 4 * budget + 4;
+	uint32_t p = pos > reach ? pos - reach : 0;
+	while (p > 0 && p < pos && ((unsigned char)line[p] & 0xC0) == 0x80)
+		p++;
+	uint32_t w = shown_width(line, p, pos);
+	while (w > budget && p < pos) {
+		struct shown c = shown_char(line, p, pos);
+		w -= c.width;
+		p += c.len;
+	}
+	return p;
+}
+
+/* The last character boundary up to which line[from..) is at most `budget` columns wide. */
+static uint32_t forward_from(const char *line, uint32_t from, uint32_t end, uint32_t budget)
+{
+	uint32_t w = 0, i = from;
+	while (i < end) {
+		struct shown c = shown_char(line, i, end);
+		if (w + c.width > budget)
+			break;
+		w += c.width;
+		i += c.len;
+	}
+	return i;
+}
+
+/* The part [*lo, *hi) of a line of `len` bytes shown for a span starting at `start`. */
+static void snippet_window(const char *line, uint32_t len, uint32_t start,
+			   uint32_t *lo, uint32_t *hi)
+{
+	*lo = back_from(line, start, SNIPPET_CONTEXT);
+	*hi = forward_from(line, *lo, len, SNIPPET_WIDTH);
+	if (*hi == len && *lo > 0) {
+		/* The span is near the end: give the room left to the context before it. */
+		uint32_t tail = shown_width(line, start, len);
+		*lo = back_from(line, start, tail < SNIPPET_WIDTH ? SNIPPET_WIDTH - tail : 0);
+	}
+	if (*hi < start)
+		*hi = start;
+}
+
+/* Source line, then a row of `mark` under the span's part on that line. */
+static void print_snippet(struct text_out *o, const struct src_file *f, struct span sp,
+			  char mark, const char *text, const char *mark_color,
+			  unsigned gutter)
+{
+	const struct style *st = o->st;
 	struct src_pos pos = src_locate(f, sp.lo);
 	uint32_t len;
 	const char *line = src_line(f, pos.line, &len);
@@ -308,26 +548,42 @@ static void print_snippet(FILE *out, const struct src_file *f, struct span sp,
 		start = len;
 	if (end < start)
 		end = start;
-	uint32_t pad = display_width(line, start);
-	uint32_t width = display_width(line + start, end - start);
+	uint32_t lo, hi;
+	snippet_window(line, len, start, &lo, &hi);
+
+	putf(o, "%s%*u |%s ", st->blue, (int)gutter, pos.line, st->reset);
+	uint32_t pad = 0;
+	if (lo > 0) {
+		put(o, ellipsis);
+		pad = 1;
+	}
+	put_shown(o, line, lo, start);
+	put_shown(o, line, start, hi);
+	if (hi < len)
+		put(o, ellipsis);
+	put(o, "\n");
+
+	pad += shown_width(line, lo, start);
+	uint32_t width = shown_width(line, start, end < hi ? end : hi);
+	if (end > hi)
+		width++; /* under the `…`: the span goes on */
 	if (width == 0)
 		width = 1;
-
-	fprintf(out, "%s%*u |%s ", st->blue, (int)gutter, pos.line, st->reset);
-	print_source_line(out, line, len);
-	fputc('\n', out);
-	fprintf(out, "%s%*s |%s ", st->blue, (int)gutter, "", st->reset);
-	fprintf(out, "%*s%s", (int)pad, "", mark_color);
+	putf(o, "%s%*s |%s ", st->blue, (int)gutter, "", st->reset);
+	put_blanks(o, pad);
+	put(o, mark_color);
 	for (uint32_t i = 0; i < width; i++)
-		fputc(mark, out);
-	if (text && *text)
-		fprintf(out, " %s", text);
-	fprintf(out, "%s\n", st->reset);
+		strbuf_add(o->arena, &o->buf, &mark, 1);
+	if (text && *text) {
+		put(o, " ");
+		put_visible(o, text);
+	}
+	putf(o, "%s\n", st->reset);
 }
 
-static void render_one(FILE *out, const struct diag *d, const struct src_map *m,
-		       const struct style *st)
+static void render_one(struct text_out *o, const struct diag *d, const struct src_map *m)
 {
+	const struct style *st = o->st;
 	const struct src_file *f = src_get(m, d->span.file);
 	struct src_pos pos = src_locate(f, d->span.lo);
 	bool err = d->level == DIAG_ERROR;
@@ -342,56 +598,64 @@ static void render_one(FILE *out, const struct diag *d, const struct src_map *m,
 	}
 	unsigned gutter = digits(maxline);
 
-	fprintf(out, "%s%s:%u:%u:%s %s%s[%s]%s%s: %s%s\n", st->bold, f->path,
-		pos.line, pos.col, st->reset, level_color,
-		err ? "error" : "warning", diag_code_name(d->code), st->reset,
-		st->bold, d->msg, st->reset);
-	fprintf(out, "%s%*s |%s\n", st->blue, (int)gutter, "", st->reset);
-	print_snippet(out, f, d->span, '^', d->label, level_color, gutter, st);
+	put(o, st->bold);
+	put_visible(o, f->path);
+	putf(o, ":%u:%u:%s %s%s[%s]%s%s: ", pos.line, pos.col, st->reset, level_color,
+	     err ? "error" : "warning", diag_code_name(d->code), st->reset, st->bold);
+	put_visible(o, d->msg);
+	putf(o, "%s\n", st->reset);
+	putf(o, "%s%*s |%s\n", st->blue, (int)gutter, "", st->reset);
+	print_snippet(o, f, d->span, '^', d->label, level_color, gutter);
 
 	for (int i = 0; i < d->nsecondary; i++) {
 		const struct diag_label *l = &d->secondary[i];
 		const struct src_file *sf = src_get(m, l->span.file);
 		if (l->span.file != d->span.file) {
 			struct src_pos sp = src_locate(sf, l->span.lo);
-			fprintf(out, "%s%*s::: %s%s:%u:%u\n", st->blue,
-				(int)gutter, "", st->reset, sf->path, sp.line,
-				sp.col);
+			putf(o, "%s%*s::: %s", st->blue, (int)gutter, "", st->reset);
+			put_visible(o, sf->path);
+			putf(o, ":%u:%u\n", sp.line, sp.col);
 		} else {
-			fprintf(out, "%s%*s |%s\n", st->blue, (int)gutter, "",
-				st->reset);
+			putf(o, "%s%*s |%s\n", st->blue, (int)gutter, "", st->reset);
 		}
-		print_snippet(out, sf, l->span, '-', l->text, st->blue, gutter,
-			      st);
+		print_snippet(o, sf, l->span, '-', l->text, st->blue, gutter);
 	}
-	for (int i = 0; i < d->nnotes; i++)
-		fprintf(out, "%s%*s =%s %snote%s: %s\n", st->blue, (int)gutter,
-			"", st->reset, st->bold, st->reset, d->notes[i]);
-	if (d->help)
-		fprintf(out, "%s%*s =%s %shelp%s: %s\n", st->blue, (int)gutter,
-			"", st->reset, st->cyan, st->reset, d->help);
-	fputc('\n', out);
+	for (int i = 0; i < d->nnotes; i++) {
+		putf(o, "%s%*s =%s %snote%s: ", st->blue, (int)gutter, "", st->reset,
+		     st->bold, st->reset);
+		put_visible(o, d->notes[i]);
+		put(o, "\n");
+	}
+	if (d->help) {
+		putf(o, "%s%*s =%s %shelp%s: ", st->blue, (int)gutter, "", st->reset,
+		     st->cyan, st->reset);
+		put_visible(o, d->help);
+		put(o, "\n");
+	}
+	put(o, "\n");
 }
 
 void diag_render_text(FILE *out, const struct diag_sink *s,
-		      const struct src_map *m, const struct diag_render_opts *o)
+		      const struct src_map *m, const struct diag_render_opts *opts)
 {
-	const struct style *st = o->color ? &ansi : &plain;
+	struct text_out o = { s->arena, { 0 }, opts->color ? &ansi : &plain };
 	size_t n, dropped;
-	const struct diag **all = diag_sorted(s, o->cap, &n, &dropped);
+	const struct diag **all = diag_sorted(s, opts->cap, &n, &dropped);
 	unsigned errors = 0, warnings = 0;
 	for (size_t i = 0; i < n; i++) {
-		render_one(out, all[i], m, st);
+		render_one(&o, all[i], m);
+		flush(&o, out);
 		if (all[i]->level == DIAG_ERROR)
 			errors++;
 		else
 			warnings++;
 	}
 	if (dropped)
-		fprintf(out, "note: %zu more diagnostics not shown\n", dropped);
+		putf(&o, "note: %zu more diagnostics not shown\n", dropped);
 	if (errors || warnings) {
-		fprintf(out, "%s%u error%s, %u warning%s%s\n", st->bold,
-			errors, errors == 1 ? "" : "s",
-			warnings, warnings == 1 ? "" : "s", st->reset);
+		putf(&o, "%s%u error%s, %u warning%s%s\n", o.st->bold,
+		     errors, errors == 1 ? "" : "s",
+		     warnings, warnings == 1 ? "" : "s", o.st->reset);
 	}
+	flush(&o, out);
 }

@@ -51,11 +51,22 @@ struct diag {
 	struct diag *next;
 };
 
+/*
+ * A sink keeps at most DIAG_SINK_MAX diagnostics (the first added); later
+ * ones are only counted, so a megabyte of stray characters costs a few
+ * megabytes, not a quarter of a gigabyte. It is more than any renderer
+ * shows (DIAG_MACHINE_CAP), so the renderers' caps apply first.
+ */
+enum { DIAG_SINK_MAX = 100000 };
+
 struct diag_sink {
 	struct arena *arena;
 	struct diag *head, *tail;
-	unsigned nerrors, nwarnings;
-	unsigned count;
+	unsigned nerrors, nwarnings; /* unstored ones included */
+	unsigned count;              /* every diag_add */
+	unsigned unstored, unstored_warnings;
+	struct span first_unstored;
+	struct diag discard;         /* what diag_add returns once the sink is full */
 };
 
 void diag_sink_init(struct diag_sink *s, struct arena *a);
@@ -92,10 +103,21 @@ void diag_deny_warnings(struct diag_sink *s);
 
 /*
  * Diagnostics in source order, duplicates (same code and span) dropped,
- * at most `cap` of them (0 = no cap). The array lives in the sink's arena.
+ * at most `cap` of them (0 = no cap). The array lives in the sink's arena;
+ * the `*dropped` left out over the cap follow the `*n` kept, in order, so
+ * all[*n] is the first one not shown (NULL when only diagnostics the
+ * sink did not keep are left out: they count in `*dropped` too).
  */
 const struct diag **diag_sorted(const struct diag_sink *s, size_t cap,
 				size_t *n, size_t *dropped);
+
+/*
+ * Where a notice of the `dropped` left out by diag_sorted points: at the
+ * first left out (all[n]), or, when the cap left none out, at the first
+ * diagnostic the full sink did not keep.
+ */
+struct span diag_omitted_at(const struct diag_sink *s, const struct diag *const *all,
+			    size_t n);
 
 struct diag_render_opts {
 	bool color;
@@ -109,15 +131,25 @@ void diag_render_text(FILE *out, const struct diag_sink *s,
 /*
  * Machine-readable forms (diag_formats.c). Each takes every file's sink, so
  * one call covers `sgc check a.sgl b.sgl`: sinks[i] goes with maps[i].
+ * Each reports at most DIAG_MACHINE_CAP diagnostics per sink, then a
+ * notice (severity `note`) of how many more there are, at the first one
+ * left out; output is written as it is made, so memory does not grow with
+ * the number of diagnostics.
  *
  * json:   an array of objects {code, severity, message, file, line, column,
- *         end_line, end_column, label, notes[], help, related[]}.
+ *         end_line, end_column, label, notes[], help, related[]}; the
+ *         notice has code null, severity "note" and `omitted`, the count.
  * sarif:  a SARIF 2.1.0 log, one run, a rule per code used (with its help
  *         text), results with physical locations, as GitHub code scanning
- *         ingests it.
+ *         ingests it; notices are toolExecutionNotifications of the run's
+ *         invocation.
  * github: one `::error file=..,line=..,col=..,endLine=..,endColumn=..,title=..::msg`
- *         (or ::warning) workflow command per diagnostic.
+ *         (or ::warning) workflow command per diagnostic; a notice is a
+ *         `::notice`. Control characters in values are shown escaped
+ *         (src_visible_char), CR and LF as %0D and %0A.
  */
+enum { DIAG_MACHINE_CAP = 10000 };
+
 void diag_render_json(FILE *out, const struct diag_sink *const *sinks,
 		      const struct src_map *const *maps, size_t n);
 void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,

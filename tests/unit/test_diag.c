@@ -1,9 +1,12 @@
 /*
  * test_diag.c - unit tests for compiler/diag.c: diagnostics as values
  * (levels from the code letter, code names and titles), ordering and
- * de-duplication for output, --deny warnings, and the rustc-style text
- * rendering compared byte for byte.
+ * de-duplication for output, --deny warnings, `sgc: allow` comments, the
+ * bound on what a sink keeps, and the rustc-style text rendering compared
+ * byte for byte: control characters escaped, long lines shown as a window,
+ * one write per diagnostic.
  */
+#define _GNU_SOURCE /* fopencookie, to count writes */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -552,6 +555,353 @@ static void test_render_color(void **state)
 	free(color);
 }
 
+/* ---- hostile text: nothing reaches the terminal or a CI log raw ---- */
+
+/* Every byte is printable ASCII, a newline, or part of a UTF-8 character that is not a control. */
+static void assert_no_control_bytes(const char *out)
+{
+	for (const unsigned char *p = (const unsigned char *)out; *p; p++) {
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			fail_msg("control byte 0x%02x at %zu in:\n%s", *p, (size_t)(p - (const unsigned char *)out), out);
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			fail_msg("C1 control at %zu", (size_t)(p - (const unsigned char *)out));
+		if (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE)
+			fail_msg("bidi override at %zu", (size_t)(p - (const unsigned char *)out));
+		if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+			fail_msg("bidi isolate at %zu", (size_t)(p - (const unsigned char *)out));
+	}
+}
+
+/*
+ * A string value holding a newline and `::error ...::` would start a
+ * GitHub workflow command on a line of its own; ESC sequences would retitle
+ * or clear the terminal; U+202E would reverse what follows. Message, label,
+ * secondary label, note, help and path show them escaped.
+ */
+static void test_render_escapes_hostile_text(void **state)
+{
+	struct fixture *fx = *state;
+	const char text[] = "region = \"x\"\n";
+	uint32_t f = src_add(&fx->map, "dir/\x1b[31mred\n::error file=y::z.sgl", text, strlen(text));
+	struct diag *d = diag_add(&fx->sink, DIAG_E0309, sp(f, 9, 12),
+				  "unknown AWS Region `%s`",
+				  "us-east-1\n::error file=x::pwned\x1b]0;title\x07\xE2\x80\xAE");
+	diag_label(&fx->sink, d, "label\r\x1b[2J");
+	diag_secondary(&fx->sink, d, sp(f, 0, 6), "first\xC2\x9B""1m");
+	diag_note(&fx->sink, d, "note\x07\x7f");
+	diag_help(&fx->sink, d, "help\t\xE2\x81\xA6\xFF");
+
+	assert_rendered(fx,
+		"dir/\\x1b[31mred\\n::error file=y::z.sgl:1:10: error[E0309]: unknown AWS Region "
+		"`us-east-1\\n::error file=x::pwned\\x1b]0;title\\x07\\u{202e}`\n"
+		"  |\n"
+		"1 | region = \"x\"\n"
+		"  |          ^^^ label\\r\\x1b[2J\n"
+		"  |\n"
+		"1 | region = \"x\"\n"
+		"  | ------ first\\u{9b}1m\n"
+		"  = note: note\\x07\\x7f\n"
+		"  = help: help\\t\\u{2066}?\n"
+		"\n"
+		"1 error, 0 warnings\n");
+	char *colored = render(fx, true, 0);
+	/* With colour on, the only ESC bytes are sgc's own styles. */
+	for (char *p = colored; (p = strchr(p, '\033')); p++)
+		assert_true(p[1] == '[' && (p[2] == '0' || p[2] == '1') && (p[3] == 'm' || p[3] == ';'));
+	free(colored);
+	char *plain = render(fx, false, 0);
+	assert_no_control_bytes(plain);
+	free(plain);
+}
+
+/* The echoed source line escapes its control characters too, and the caret follows the escapes. */
+static void test_render_source_line_escapes_aligned(void **state)
+{
+	struct fixture *fx = *state;
+	/* bytes: `a = "` 0-4, ESC 5, `[2J` 6-8, U+202E 9-11, `"` 12, ` ` 13, `b` 14 */
+	const char text[] = "a = \"\x1b[2J\xE2\x80\xAE\" b\x07\n";
+	uint32_t f = src_add(&fx->map, "t.sgl", text, strlen(text));
+	diag_add(&fx->sink, DIAG_E0103, sp(f, 14, 15), "after");
+	diag_add(&fx->sink, DIAG_E0102, sp(f, 5, 12), "over");
+
+	assert_rendered(fx,
+		"t.sgl:1:6: error[E0102]: over\n"
+		"  |\n"
+		"1 | a = \"\\x1b[2J\\u{202e}\" b\\x07\n"
+		"  |      ^^^^^^^^^^^^^^^\n"
+		"\n"
+		"t.sgl:1:13: error[E0103]: after\n"
+		"  |\n"
+		"1 | a = \"\\x1b[2J\\u{202e}\" b\\x07\n"
+		"  |                       ^\n"
+		"\n"
+		"2 errors, 0 warnings\n");
+}
+
+/* ---- long lines: a window around the span ---- */
+
+enum { LONG = 1000 };
+
+/* "0123456789" repeated: LONG characters on line 1. */
+static uint32_t add_long_line(struct fixture *fx)
+{
+	char *text = arena_alloc(fx->arena, LONG + 2);
+	for (int i = 0; i < LONG; i++)
+		text[i] = (char)('0' + i % 10);
+	text[LONG] = '\n';
+	text[LONG + 1] = '\0';
+	return src_add(&fx->map, "t.sgl", text, LONG + 1);
+}
+
+/* The snippet of a diagnostic at [lo, hi) of the long line, rendered alone. */
+static void assert_window(struct fixture *fx, uint32_t lo, uint32_t hi, const char *want_line,
+			  const char *want_marks)
+{
+	uint32_t f = add_long_line(fx);
+	diag_add(&fx->sink, DIAG_E0103, sp(f, lo, hi), "m");
+	char *got = render(fx, false, 0);
+	char want[4096];
+	snprintf(want, sizeof want,
+		 "t.sgl:1:%u: error[E0103]: m\n  |\n1 | %s\n  | %s\n\n1 error, 0 warnings\n",
+		 lo + 1, want_line, want_marks);
+	if (strcmp(got, want) != 0) {
+		print_error("--- want\n%s--- got\n%s---\n", want, got);
+		free(got);
+		fail();
+	}
+	free(got);
+}
+
+/* Text of the long line from `from` for `n` characters; `pre`/`post` around it. */
+static const char *slice(char *buf, const char *pre, uint32_t from, uint32_t n, const char *post)
+{
+	size_t k = (size_t)sprintf(buf, "%s", pre);
+	for (uint32_t i = 0; i < n; i++)
+		buf[k++] = (char)('0' + (from + i) % 10);
+	sprintf(buf + k, "%s", post);
+	return buf;
+}
+
+static const char *marks(char *buf, uint32_t pad, uint32_t n)
+{
+	memset(buf, ' ', pad);
+	memset(buf + pad, '^', n);
+	buf[pad + n] = '\0';
+	return buf;
+}
+
+#define ELLIPSIS "\xE2\x80\xA6"
+
+/* In the middle: 40 columns before the span, 120 in all, `…` at both cuts. */
+static void test_render_long_line_middle(void **state)
+{
+	char line[512], m[512];
+	assert_window(*state, 500, 505, slice(line, ELLIPSIS, 460, 120, ELLIPSIS),
+		      marks(m, 1 + 40, 5));
+}
+
+/* Near the start: no cut on the left. */
+static void test_render_long_line_start(void **state)
+{
+	char line[512], m[512];
+	assert_window(*state, 10, 11, slice(line, "", 0, 120, ELLIPSIS), marks(m, 10, 1));
+}
+
+/* Near the end: the room goes to the context before the span. */
+static void test_render_long_line_end(void **state)
+{
+	char line[512], m[512];
+	assert_window(*state, 990, 1000, slice(line, ELLIPSIS, 880, 120, ""),
+		      marks(m, 1 + 110, 10));
+}
+
+/* A span running past the window is underlined up to and under the `…`. */
+static void test_render_long_line_span_past_window(void **state)
+{
+	char line[512], m[512];
+	assert_window(*state, 590, 1000, slice(line, ELLIPSIS, 550, 120, ELLIPSIS),
+		      marks(m, 1 + 40, 80 + 1));
+}
+
+/* Output grows with the number of diagnostics, not with diagnostics times line length. */
+static void test_render_many_on_one_long_line(void **state)
+{
+	struct fixture *fx = *state;
+	enum { N = 2000 };
+	char *text = arena_alloc(fx->arena, N + 2);
+	memset(text, '@', N);
+	text[N] = '\n';
+	uint32_t f = src_add(&fx->map, "t.sgl", text, N + 1);
+	for (uint32_t i = 0; i < N; i++)
+		diag_add(&fx->sink, DIAG_E0103, sp(f, i, i + 1), "unexpected character `@`");
+	char *out = render(fx, false, 0);
+	size_t len = strlen(out);
+	/* a header of about 50 bytes, a window of at most 120 columns and its caret line */
+	if (len > (size_t)N * 400)
+		fail_msg("%zu bytes for %d diagnostics", len, N);
+	assert_non_null(strstr(out, "t.sgl:1:2000: error[E0103]"));
+	free(out);
+}
+
+#ifdef __GLIBC__
+struct counted {
+	size_t writes, bytes;
+};
+
+static ssize_t count_write(void *cookie, const char *buf, size_t n)
+{
+	struct counted *c = cookie;
+	(void)buf;
+	c->writes++;
+	c->bytes += n;
+	return (ssize_t)n;
+}
+
+/*
+ * Standard error is unbuffered: each diagnostic is written whole, with one
+ * write, and the summary with one more.
+ */
+static void test_render_one_write_per_diagnostic(void **state)
+{
+	struct fixture *fx = *state;
+	uint32_t f = src_add(&fx->map, "t.sgl", net_src, strlen(net_src));
+	struct diag *d = diag_add(&fx->sink, DIAG_E0305, sp(f, 23, 34), "outside");
+	diag_label(&fx->sink, d, "not inside");
+	diag_secondary(&fx->sink, d, sp(f, 8, 11), "declared here");
+	diag_note(&fx->sink, d, "note");
+	diag_help(&fx->sink, d, "help");
+	diag_add(&fx->sink, DIAG_W0310, sp(f, 8, 11), "public range");
+	diag_add(&fx->sink, DIAG_E0101, sp(f, 0, 7), "first");
+
+	struct counted c = { 0, 0 };
+	cookie_io_functions_t io = { .write = count_write };
+	FILE *out = fopencookie(&c, "w", io);
+	assert_non_null(out);
+	setvbuf(out, NULL, _IONBF, 0);
+	struct diag_render_opts o = { .color = true, .cap = 0 };
+	diag_render_text(out, &fx->sink, &fx->map, &o);
+	fclose(out);
+	assert_int_equal(c.writes, 3 + 1);
+	assert_true(c.bytes > 300);
+}
+#endif
+
+/* ---- `sgc: allow` comments ---- */
+
+/* Which of the warnings added at `offsets` of `text` survive the allow comments. */
+static void check_allowed(struct fixture *fx, const char *text, const uint32_t *offsets,
+			  const enum diag_code *codes, size_t n, const bool *want_suppressed)
+{
+	uint32_t f = src_add(&fx->map, "t.sgl", text, strlen(text));
+	struct diag *ds[16];
+	for (size_t i = 0; i < n; i++)
+		ds[i] = diag_add(&fx->sink, codes[i], sp(f, offsets[i], offsets[i] + 1), "w%zu", i);
+	unsigned before = fx->sink.nwarnings;
+	diag_apply_allow_comments(&fx->sink, &fx->map);
+	unsigned dropped = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ds[i]->suppressed != want_suppressed[i])
+			fail_msg("diagnostic %zu (%s at %u): suppressed %d, want %d", i,
+				 diag_code_name(codes[i]), offsets[i], ds[i]->suppressed,
+				 want_suppressed[i]);
+		dropped += ds[i]->suppressed;
+	}
+	assert_int_equal(fx->sink.nwarnings, before - dropped);
+}
+
+static void test_allow_codes_after_marker(void **state)
+{
+	const char text[] =
+		"a  # sgc: allow W0405, W0702\n"     /* 0: both listed */
+		"b  # W0405 sgc: allow W0702\n"      /* 29: W0405 is before the marker */
+		"c  // sgc: allow W0405\tW0310\r\n"  /* 57: `//`, a tab, a CR */
+		"d = \"# sgc: allow W0405\"\n"       /* 87: inside a string */
+		"e  # sgc: allow W04051 W0702x\n"    /* 112: not codes */
+		"f  # sgc: allow E0103\n";           /* 142: errors stay */
+	const uint32_t at[] = { 0, 0, 29, 29, 57, 57, 87, 112, 112, 142 };
+	const enum diag_code codes[] = { DIAG_W0405, DIAG_W0702, DIAG_W0405, DIAG_W0702,
+					 DIAG_W0405, DIAG_W0310, DIAG_W0405, DIAG_W0405,
+					 DIAG_W0702, DIAG_E0103 };
+	const bool want[] = { true, true, false, true, true, true, false, false, false, false };
+	check_allowed(*state, text, at, codes, sizeof at / sizeof at[0], want);
+}
+
+/* Warnings are matched to their own line, in whatever order they were added. */
+static void test_allow_own_line_only(void **state)
+{
+	const char text[] = "x\ny  # sgc: allow W0405\nz\n"; /* lines at 0, 2, 24 */
+	const uint32_t at[] = { 24, 0, 25, 2 };
+	const enum diag_code codes[] = { DIAG_W0405, DIAG_W0405, DIAG_W0405, DIAG_W0405 };
+	const bool want[] = { false, false, false, true };
+	check_allowed(*state, text, at, codes, 4, want);
+}
+
+/* Thousands of warnings on one long line with an allow comment: all go. */
+static void test_allow_many_on_one_line(void **state)
+{
+	struct fixture *fx = *state;
+	enum { N = 5000 };
+	static const char tail[] = "  # sgc: allow W0405";
+	char *text = arena_alloc(fx->arena, N + sizeof tail + 1);
+	memset(text, 'x', N);
+	memcpy(text + N, tail, sizeof tail);
+	uint32_t f = src_add(&fx->map, "t.sgl", text, strlen(text));
+	for (uint32_t i = N; i-- > 0;)
+		diag_add(&fx->sink, DIAG_W0405, sp(f, i, i + 1), "w");
+	diag_add(&fx->sink, DIAG_W0702, sp(f, 7, 8), "not listed");
+	diag_apply_allow_comments(&fx->sink, &fx->map);
+	assert_int_equal(fx->sink.nwarnings, 1);
+}
+
+/* ---- what a sink keeps ---- */
+
+/*
+ * Past DIAG_SINK_MAX, diagnostics are counted but not kept; the caller's
+ * labels on them go nowhere; the renderers say how many were left out.
+ */
+static void test_sink_keeps_at_most_max(void **state)
+{
+	struct fixture *fx = *state;
+	const char text[] = "abcdefghij\n";
+	uint32_t f = src_add(&fx->map, "t.sgl", text, strlen(text));
+	for (uint32_t i = 0; i < DIAG_SINK_MAX; i++)
+		diag_add(&fx->sink, DIAG_E0103, sp(f, i % 10, i % 10 + 1), "e%u", i);
+	struct diag *late = diag_add(&fx->sink, DIAG_E0101, sp(f, 3, 4), "late");
+	diag_label(&fx->sink, late, "l");
+	diag_secondary(&fx->sink, late, sp(f, 0, 1), "s");
+	diag_note(&fx->sink, late, "n");
+	diag_help(&fx->sink, late, "h");
+	diag_add(&fx->sink, DIAG_W0405, sp(f, 5, 6), "late warning");
+	diag_add(&fx->sink, DIAG_W0405, sp(f, 6, 7), "late warning");
+
+	assert_int_equal(fx->sink.nerrors, DIAG_SINK_MAX + 1);
+	assert_int_equal(fx->sink.nwarnings, 2);
+	size_t kept = 0;
+	for (const struct diag *d = fx->sink.head; d; d = d->next)
+		kept++;
+	assert_int_equal(kept, DIAG_SINK_MAX);
+
+	size_t n, dropped;
+	const struct diag **all = diag_sorted(&fx->sink, 0, &n, &dropped);
+	assert_int_equal(n, 10); /* the rest were duplicates */
+	assert_int_equal(dropped, 3);
+	struct span at = diag_omitted_at(&fx->sink, all, n);
+	assert_int_equal(at.lo, 3);
+	all = diag_sorted(&fx->sink, 4, &n, &dropped);
+	assert_int_equal(n, 4);
+	assert_int_equal(dropped, 6 + 3);
+	at = diag_omitted_at(&fx->sink, all, n);
+	assert_int_equal(at.lo, 4);
+
+	char *out = render(fx, false, 0);
+	assert_non_null(strstr(out, "note: 3 more diagnostics not shown\n"));
+	free(out);
+
+	diag_deny_warnings(&fx->sink);
+	assert_int_equal(fx->sink.nwarnings, 0);
+	assert_int_equal(fx->sink.nerrors, DIAG_SINK_MAX + 3);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -579,6 +929,20 @@ int main(void)
 		T(test_render_nothing),
 		T(test_render_cap_note),
 		T(test_render_color),
+		T(test_render_escapes_hostile_text),
+		T(test_render_source_line_escapes_aligned),
+		T(test_render_long_line_middle),
+		T(test_render_long_line_start),
+		T(test_render_long_line_end),
+		T(test_render_long_line_span_past_window),
+		T(test_render_many_on_one_long_line),
+#ifdef __GLIBC__
+		T(test_render_one_write_per_diagnostic),
+#endif
+		T(test_allow_codes_after_marker),
+		T(test_allow_own_line_only),
+		T(test_allow_many_on_one_line),
+		T(test_sink_keeps_at_most_max),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
