@@ -3,9 +3,12 @@
  * log for GitHub code scanning, and GitHub Actions workflow commands.
  *
  * All three walk the same diagnostics as the text renderer (diag_sorted:
- * source order, duplicates and allowed warnings dropped, no cap), file by
- * file. JSON and SARIF are built with jansson, never printed by hand, so
- * escaping is always right and keys keep the order they are set in.
+ * source order, duplicates and allowed warnings dropped), file by file, at
+ * most DIAG_MACHINE_CAP of each file. Every JSON value is built and
+ * escaped by jansson, never printed by hand, and keys keep the order they
+ * are set in; but one diagnostic is built and written at a time, between
+ * brackets printed here, so that a million diagnostics do not become one
+ * tree of gigabytes.
  */
 #include "diag.h"
 
@@ -68,12 +71,55 @@ static const char *level_name(enum diag_level level)
 	return level == DIAG_ERROR ? "error" : "warning";
 }
 
-/* Print and end with a newline; failures show in ferror(out) for the caller. */
-static void dump(FILE *out, json_t *root, size_t flags)
+/*
+ * Write text[0..n) that jansson dumped, nested `indent` columns deep (every
+ * line after the first moves right), with DEL, C1 controls and invisible
+ * format characters as `\u` escapes. jansson escapes C0 controls but
+ * writes those raw: valid JSON, yet U+009B is a CSI to some terminals and
+ * U+202E reverses the line it is read on. They can only occur inside JSON
+ * strings, where `\u` means the same character, so the values stay
+ * exact; and a raw newline in a dump is always a line break of the layout.
+ */
+static void put_json(FILE *out, const char *text, size_t n, int indent)
 {
-	json_dumpf(root, out, flags | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(root);
+	size_t run = 0; /* bytes of text[0..run) not yet written */
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		uint32_t k = src_utf8_decode(text + i, n - i < 4 ? (uint32_t)(n - i) : 4, &cp);
+		if (k == 0) /* jansson writes only UTF-8; pass anything else through */
+			k = 1, cp = 0;
+		bool newline = text[i] == '\n';
+		if (newline || (cp >= 0x7F && src_hidden(cp))) {
+			fwrite(text + run, 1, i - run + newline, out);
+			if (newline)
+				fprintf(out, "%*s", indent, "");
+			else /* every hidden code point is in the BMP: one \u is enough */
+				fprintf(out, "\\u%04X", (unsigned)cp);
+			run = i + k;
+		}
+		i += k;
+	}
+	fwrite(text + run, 1, n - run, out);
+}
+
+/* Print one value (nested `indent` deep) and free it; failures show in ferror(out) for the caller. */
+static void dump(FILE *out, json_t *value, size_t flags, int indent)
+{
+	char *text = json_dumps(value, flags | JSON_PRESERVE_ORDER);
+	json_decref(value);
+	if (text)
+		put_json(out, text, strlen(text), indent);
+	free(text);
+}
+
+enum { OMITTED_TEXT_SIZE = 96 };
+
+/* The message of the notice that stands for what the cap left out. */
+static const char *omitted_text(char buf[OMITTED_TEXT_SIZE], size_t dropped)
+{
+	snprintf(buf, OMITTED_TEXT_SIZE, "%zu more diagnostic%s not shown: at most %d are reported per file",
+		 dropped, dropped == 1 ? "" : "s", DIAG_MACHINE_CAP);
+	return buf;
 }
 
 /* ---- json ---------------------------------------------------------------- */
@@ -111,17 +157,44 @@ static json_t *json_diag(const struct diag *d, const struct src_map *m)
 	return o;
 }
 
+static json_t *json_omitted(struct span at, const struct src_map *m, size_t dropped)
+{
+	char text[OMITTED_TEXT_SIZE];
+	json_t *o = json_object();
+	json_object_set_new(o, "code", json_null());
+	json_object_set_new(o, "severity", json_string("note"));
+	json_object_set_new(o, "message", str(omitted_text(text, dropped)));
+	set_range(o, locate(m, at));
+	json_object_set_new(o, "label", json_null());
+	json_object_set_new(o, "notes", json_array());
+	json_object_set_new(o, "help", json_null());
+	json_object_set_new(o, "related", json_array());
+	json_object_set_new(o, "omitted", json_integer((json_int_t)dropped));
+	return o;
+}
+
+/* The array's brackets and commas are printed here, each element by jansson. */
 void diag_render_json(FILE *out, const struct diag_sink *const *sinks,
 		      const struct src_map *const *maps, size_t n)
 {
-	json_t *all = json_array();
+	bool first = true;
+	fputc('[', out);
 	for (size_t i = 0; i < n; i++) {
 		size_t count, dropped;
-		const struct diag **ds = diag_sorted(sinks[i], 0, &count, &dropped);
-		for (size_t k = 0; k < count; k++)
-			json_array_append_new(all, json_diag(ds[k], maps[i]));
+		const struct diag **ds = diag_sorted(sinks[i], DIAG_MACHINE_CAP, &count, &dropped);
+		for (size_t k = 0; k <= count; k++) {
+			if (k == count && !dropped)
+				break;
+			if (!first)
+				fputc(',', out);
+			first = false;
+			dump(out, k < count ? json_diag(ds[k], maps[i])
+					    : json_omitted(diag_omitted_at(sinks[i], ds, count),
+							   maps[i], dropped),
+			     JSON_COMPACT, 0);
+		}
 	}
-	dump(out, all, JSON_COMPACT);
+	fputs("]\n", out);
 }
 
 /* ---- sarif --------------------------------------------------------------- */
@@ -292,18 +365,22 @@ static json_t *sarif_result(const struct diag *d, const struct src_map *m,
 	return res;
 }
 
-void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
-		       const struct src_map *const *maps, size_t n,
-		       const char *tool_version)
+/* A file's diagnostics as reported: the first `count` of `ds`; `dropped` more from `omitted_at` on. */
+struct reported {
+	const struct diag **ds;
+	size_t count, dropped;
+	struct span omitted_at;
+};
+
+/* One rule per code reported, in code order; rule_index maps a code to its place. */
+static json_t *sarif_rules(const struct reported *files, size_t n,
+			   int rule_index[DIAG_CODE_COUNT])
 {
-	/* One rule per code used, in code order; results point at it by index. */
-	int rule_index[DIAG_CODE_COUNT];
 	for (int c = 0; c < DIAG_CODE_COUNT; c++)
 		rule_index[c] = -1;
 	for (size_t i = 0; i < n; i++)
-		for (const struct diag *d = sinks[i]->head; d; d = d->next)
-			if (!d->suppressed)
-				rule_index[d->code] = 0;
+		for (size_t k = 0; k < files[i].count; k++)
+			rule_index[files[i].ds[k]->code] = 0;
 	json_t *rules = json_array();
 	for (int c = 0; c < DIAG_CODE_COUNT; c++) {
 		if (rule_index[c] < 0)
@@ -311,16 +388,43 @@ void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
 		rule_index[c] = (int)json_array_size(rules);
 		json_array_append_new(rules, sarif_rule((enum diag_code)c));
 	}
+	return rules;
+}
 
-	json_t *results = json_array();
+/* What the cap left out, as notifications of the run's one invocation; NULL when nothing was. */
+static json_t *sarif_invocations(const struct reported *files,
+				 const struct src_map *const *maps, size_t n)
+{
+	json_t *notes = json_array();
 	for (size_t i = 0; i < n; i++) {
-		size_t count, dropped;
-		const struct diag **ds = diag_sorted(sinks[i], 0, &count, &dropped);
-		for (size_t k = 0; k < count; k++)
-			json_array_append_new(results, sarif_result(ds[k], maps[i],
-								    rule_index[ds[k]->code]));
+		if (!files[i].dropped)
+			continue;
+		char text[OMITTED_TEXT_SIZE];
+		json_t *note = json_object();
+		json_object_set_new(note, "level", json_string("note"));
+		json_object_set_new(note, "message",
+				    text_object(str(omitted_text(text, files[i].dropped))));
+		json_t *locations = json_array();
+		json_array_append_new(locations,
+				      sarif_location(-1, locate(maps[i], files[i].omitted_at), NULL));
+		json_object_set_new(note, "locations", locations);
+		json_array_append_new(notes, note);
 	}
+	if (json_array_size(notes) == 0) {
+		json_decref(notes);
+		return NULL;
+	}
+	json_t *invocation = json_object();
+	json_object_set_new(invocation, "executionSuccessful", json_true());
+	json_object_set_new(invocation, "toolExecutionNotifications", notes);
+	json_t *invocations = json_array();
+	json_array_append_new(invocations, invocation);
+	return invocations;
+}
 
+/* The log without its results: `"results": []` marks where they go. */
+static json_t *sarif_skeleton(json_t *rules, json_t *invocations, const char *tool_version)
+{
 	json_t *driver = json_object();
 	json_object_set_new(driver, "name", json_string("sgc"));
 	if (tool_version)
@@ -332,7 +436,9 @@ void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
 	json_object_set_new(run, "tool", tool);
 	/* src_locate counts code points, not SARIF's default UTF-16 units. */
 	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
-	json_object_set_new(run, "results", results);
+	if (invocations)
+		json_object_set_new(run, "invocations", invocations);
+	json_object_set_new(run, "results", json_array());
 	json_t *runs = json_array();
 	json_array_append_new(runs, run);
 	json_t *log = json_object();
@@ -340,37 +446,117 @@ void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
 			    json_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(log, "version", json_string("2.1.0"));
 	json_object_set_new(log, "runs", runs);
-	dump(out, log, JSON_INDENT(2));
+	return log;
+}
+
+/*
+ * Where `"results": []` starts in the dumped skeleton, and how deep it is
+ * indented: the match that only blanks separate from the start of its
+ * line, which no string value can fake (its newlines are `\n`).
+ */
+static char *results_key(char *skeleton, int *indent)
+{
+	static const char key[] = "\"results\": []";
+	for (char *at = skeleton; (at = strstr(at, key)); at++) {
+		int blanks = 0;
+		while (at - blanks > skeleton && at[-blanks - 1] == ' ')
+			blanks++;
+		if (at - blanks > skeleton && at[-blanks - 1] == '\n') {
+			*indent = blanks;
+			return at;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The skeleton is dumped whole and split at its empty results array; the
+ * results are dumped one by one in between, indented as jansson would
+ * have indented them, so the log reads the same as one json_dumpf.
+ */
+void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
+		       const struct src_map *const *maps, size_t n,
+		       const char *tool_version)
+{
+	struct reported *files = calloc(n + 1, sizeof *files);
+	if (!files)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		files[i].ds = diag_sorted(sinks[i], DIAG_MACHINE_CAP, &files[i].count,
+					  &files[i].dropped);
+		files[i].omitted_at = diag_omitted_at(sinks[i], files[i].ds, files[i].count);
+	}
+	int rule_index[DIAG_CODE_COUNT];
+	json_t *rules = sarif_rules(files, n, rule_index);
+	json_t *log = sarif_skeleton(rules, sarif_invocations(files, maps, n), tool_version);
+	char *skeleton = json_dumps(log, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(log);
+	int indent;
+	char *at = skeleton ? results_key(skeleton, &indent) : NULL;
+	if (!at) {
+		free(skeleton);
+		free(files);
+		return;
+	}
+	char *rest = strchr(at, ']');
+	put_json(out, skeleton, (size_t)(rest - skeleton), 0);
+
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < files[i].count; k++) {
+			const struct diag *d = files[i].ds[k];
+			fprintf(out, "%s\n%*s", first ? "" : ",", indent + 2, "");
+			dump(out, sarif_result(d, maps[i], rule_index[d->code]), JSON_INDENT(2),
+			     indent + 2);
+			first = false;
+		}
+	}
+	if (!first)
+		fprintf(out, "\n%*s", indent, "");
+	put_json(out, rest, strlen(rest), 0);
+	fputc('\n', out);
+	free(skeleton);
+	free(files);
 }
 
 /* ---- github -------------------------------------------------------------- */
 
 /*
  * GitHub's workflow-command escaping: `%`, CR and LF everywhere; in a
- * property value also `:` and `,`, which would end the value.
+ * property value also `:` and `,`, which would end the value. The runner
+ * undoes only those, so any other control character is shown as the text
+ * renderer shows it (`\x1b`, `\u{202e}`): an annotation or the log line
+ * carrying it cannot reach the terminal of whoever reads the log.
  */
 static void put_escaped(FILE *out, const char *s, bool property)
 {
-	for (; *s; s++) {
-		if (*s == '%')
+	uint32_t n = (uint32_t)strlen(s);
+	for (uint32_t i = 0; i < n;) {
+		char c = s[i];
+		char esc[SRC_ESCAPE_MAX];
+		uint32_t k = src_visible_char(s + i, n - i, esc);
+		if (c == '%')
 			fputs("%25", out);
-		else if (*s == '\r')
+		else if (c == '\r')
 			fputs("%0D", out);
-		else if (*s == '\n')
+		else if (c == '\n')
 			fputs("%0A", out);
-		else if (property && *s == ':')
+		else if (property && c == ':')
 			fputs("%3A", out);
-		else if (property && *s == ',')
+		else if (property && c == ',')
 			fputs("%2C", out);
+		else if (esc[0])
+			fputs(esc, out);
 		else
-			fputc(*s, out);
+			fwrite(s + i, 1, k, out);
+		i += k;
 	}
 }
 
-static void github_one(FILE *out, const struct diag *d, const struct src_map *m)
+/* file=..,line=..,col=..,endLine=..,endColumn=.. */
+static void github_position(FILE *out, struct range r)
 {
-	struct range r = locate(m, d->span);
-	fprintf(out, "::%s file=", level_name(d->level));
+	fputs("file=", out);
 	put_escaped(out, r.path, true);
 	fprintf(out, ",line=%u", r.start.line);
 	/* The runner drops columns (with a warning) when the lines differ. */
@@ -379,6 +565,12 @@ static void github_one(FILE *out, const struct diag *d, const struct src_map *m)
 	fprintf(out, ",endLine=%u", r.end.line);
 	if (r.end.line == r.start.line)
 		fprintf(out, ",endColumn=%u", r.end.col);
+}
+
+static void github_one(FILE *out, const struct diag *d, const struct src_map *m)
+{
+	fprintf(out, "::%s ", level_name(d->level));
+	github_position(out, locate(m, d->span));
 	fprintf(out, ",title=%s ", diag_code_name(d->code));
 	put_escaped(out, diag_code_title(d->code), true);
 	fputs("::", out);
@@ -395,8 +587,16 @@ void diag_render_github(FILE *out, const struct diag_sink *const *sinks,
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t count, dropped;
-		const struct diag **ds = diag_sorted(sinks[i], 0, &count, &dropped);
+		const struct diag **ds = diag_sorted(sinks[i], DIAG_MACHINE_CAP, &count, &dropped);
 		for (size_t k = 0; k < count; k++)
 			github_one(out, ds[k], maps[i]);
+		if (dropped) {
+			char text[OMITTED_TEXT_SIZE];
+			fputs("::notice ", out);
+			github_position(out, locate(maps[i], diag_omitted_at(sinks[i], ds, count)));
+			fputs("::", out);
+			put_escaped(out, omitted_text(text, dropped), false);
+			fputc('\n', out);
+		}
 	}
 }

@@ -5,7 +5,10 @@
  * Diagnostics come from compiling small sources with compile_text, or,
  * where the exact text matters (escaping), from diag_add on a sink over a
  * hand-made src_map. JSON and SARIF are parsed back with jansson and
- * checked field by field; GitHub lines are compared byte for byte.
+ * checked field by field; GitHub lines are compared byte for byte. Also:
+ * hostile values (control characters, bytes that are not UTF-8) keep the
+ * output valid and escaped, and each format stops at DIAG_MACHINE_CAP
+ * diagnostics per file with a notice of how many more there are.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -503,6 +506,193 @@ static void test_github_escaping(void **state)
 	free(got);
 }
 
+/* ---- hostile values ---- */
+
+/*
+ * Decoded string values with control characters, and bytes that are not
+ * UTF-8 (which jansson refuses) in every string field: the output still
+ * parses, control characters come back exactly, bad bytes as `?`.
+ */
+static const char hostile[] = "us-east-1\n::error file=x::pwned\x1b]0;title\x07\xE2\x80\xAE\r\t\x7f";
+
+static void add_hostile(struct fixture *fx)
+{
+	const char *text = "region = \"x\"\n";
+	src_add(&fx->map, "dir/\xFF" "evil\n\x1b.sgl", text, strlen(text));
+	struct diag *d = diag_add(&fx->sink, DIAG_E0309, sp(9, 12), "unknown AWS Region `%s`", hostile);
+	diag_label(&fx->sink, d, "bad \xC3 byte");
+	diag_secondary(&fx->sink, d, sp(0, 6), "%s", hostile);
+	diag_note(&fx->sink, d, "cut \xE2\x80");
+	diag_help(&fx->sink, d, "%s\xF5", hostile);
+}
+
+static void test_json_hostile_values(void **state)
+{
+	struct fixture *fx = *state;
+	add_hostile(fx);
+	char *text = render_own(fx, JSON);
+	/* jansson escapes C0; DEL and U+202E, valid JSON as they are, are escaped too */
+	assert_null(strchr(text, '\x1b'));
+	assert_null(strchr(text, '\x7f'));
+	assert_null(strstr(text, "\xE2\x80\xAE"));
+	assert_non_null(strstr(text, "pwned\\u001B]0;title\\u0007\\u202E\\r\\t\\u007F"));
+	json_t *all = parse(text);
+	json_t *e = json_array_get(all, 0);
+	char want[256];
+	snprintf(want, sizeof want, "unknown AWS Region `%s`", hostile);
+	assert_string_equal(get_str(e, "message"), want);
+	assert_string_equal(get_str(e, "file"), "dir/?evil\n\x1b.sgl");
+	assert_string_equal(get_str(e, "label"), "bad ? byte");
+	assert_string_equal(json_string_value(json_array_get(get(e, "notes"), 0)), "cut ??");
+	snprintf(want, sizeof want, "%s?", hostile);
+	assert_string_equal(get_str(e, "help"), want);
+	assert_string_equal(get_str(json_array_get(get(e, "related"), 0), "message"), hostile);
+	json_decref(all);
+}
+
+static void test_sarif_hostile_values(void **state)
+{
+	struct fixture *fx = *state;
+	add_hostile(fx);
+	char *text = render_own(fx, SARIF);
+	assert_null(strchr(text, '\x1b'));
+	assert_null(strchr(text, '\x7f'));
+	assert_null(strstr(text, "\xE2\x80\xAE"));
+	json_t *log = parse(text);
+	json_t *res = json_array_get(get(json_array_get(get(log, "runs"), 0), "results"), 0);
+	const char *msg = get_str(get(res, "message"), "text");
+	char want[256];
+	snprintf(want, sizeof want, "unknown AWS Region `%s` help: %s?", hostile, hostile);
+	assert_string_equal(msg, want);
+	json_t *loc = json_array_get(get(res, "locations"), 0);
+	assert_string_equal(get_str(get(get(loc, "physicalLocation"), "artifactLocation"), "uri"),
+			    "dir/%FFevil%0A%1B.sgl");
+	assert_string_equal(get_str(get(loc, "message"), "text"), "bad ? byte");
+	json_decref(log);
+}
+
+/*
+ * GitHub: `%`, CR and LF by the workflow-command rules; every other control
+ * character visible, as in the text form, so nothing reaches the log raw.
+ */
+static void test_github_escapes_control_characters(void **state)
+{
+	struct fixture *fx = *state;
+	add_hostile(fx);
+	char *got = render_own(fx, GITHUB);
+	assert_streq(got,
+		"::error file=dir/?evil%0A\\x1b.sgl,line=1,col=10,endLine=1,endColumn=13,"
+		"title=E0309 unknown region::unknown AWS Region `us-east-1%0A::error file=x::pwned"
+		"\\x1b]0;title\\x07\\u{202e}%0D\\t\\x7f`"
+		"%0Ahelp: us-east-1%0A::error file=x::pwned\\x1b]0;title\\x07\\u{202e}%0D\\t\\x7f?\n");
+	free(got);
+}
+
+/* ---- the cap ---- */
+
+/* DIAG_MACHINE_CAP + extra diagnostics, one per byte of a long line. */
+static void add_over_cap(struct fixture *fx, uint32_t extra)
+{
+	uint32_t n = DIAG_MACHINE_CAP + extra;
+	char *text = arena_alloc(fx->arena, n + 2);
+	memset(text, '@', n);
+	text[n] = '\n';
+	text[n + 1] = '\0';
+	src_add(&fx->map, "big.sgl", text, n + 1);
+	for (uint32_t i = n; i-- > 0;)
+		diag_add(&fx->sink, DIAG_E0103, sp(i, i + 1), "unexpected character `@`");
+}
+
+static void test_json_cap(void **state)
+{
+	struct fixture *fx = *state;
+	add_over_cap(fx, 7);
+	json_t *all = parse(render_own(fx, JSON));
+	assert_int_equal(json_array_size(all), DIAG_MACHINE_CAP + 1);
+	assert_json_range(json_array_get(all, DIAG_MACHINE_CAP - 1), "big.sgl", 1,
+			  DIAG_MACHINE_CAP, 1, DIAG_MACHINE_CAP + 1);
+	json_t *note = json_array_get(all, DIAG_MACHINE_CAP);
+	assert_true(json_is_null(get(note, "code")));
+	assert_string_equal(get_str(note, "severity"), "note");
+	assert_string_equal(get_str(note, "message"),
+			    "7 more diagnostics not shown: at most 10000 are reported per file");
+	assert_int_equal(get_int(note, "omitted"), 7);
+	/* at the first one left out */
+	assert_json_range(note, "big.sgl", 1, DIAG_MACHINE_CAP + 1, 1, DIAG_MACHINE_CAP + 2);
+	json_decref(all);
+}
+
+static void test_sarif_cap(void **state)
+{
+	struct fixture *fx = *state;
+	add_over_cap(fx, 1);
+	json_t *log = parse(render_own(fx, SARIF));
+	json_t *run = json_array_get(get(log, "runs"), 0);
+	assert_int_equal(json_array_size(get(run, "results")), DIAG_MACHINE_CAP);
+	json_t *inv = json_array_get(get(run, "invocations"), 0);
+	assert_true(json_is_true(get(inv, "executionSuccessful")));
+	json_t *note = json_array_get(get(inv, "toolExecutionNotifications"), 0);
+	assert_string_equal(get_str(note, "level"), "note");
+	assert_string_equal(get_str(get(note, "message"), "text"),
+			    "1 more diagnostic not shown: at most 10000 are reported per file");
+	assert_sarif_region(json_array_get(get(note, "locations"), 0), "big.sgl", 1,
+			    DIAG_MACHINE_CAP + 1, 1, DIAG_MACHINE_CAP + 2);
+	json_decref(log);
+}
+
+static void test_github_cap(void **state)
+{
+	struct fixture *fx = *state;
+	add_over_cap(fx, 3);
+	char *got = render_own(fx, GITHUB);
+	size_t lines = 0;
+	for (char *p = got; (p = strchr(p, '\n')); p++)
+		lines++;
+	assert_int_equal(lines, DIAG_MACHINE_CAP + 1);
+	char *last = got + strlen(got) - 1;
+	while (last > got && last[-1] != '\n')
+		last--;
+	assert_streq(last, "::notice file=big.sgl,line=1,col=10001,endLine=1,endColumn=10002::"
+			   "3 more diagnostics not shown: at most 10000 are reported per file\n");
+	free(got);
+}
+
+/* Under the cap, no notice: the output is exactly the diagnostics. */
+static void test_cap_exactly_reached(void **state)
+{
+	struct fixture *fx = *state;
+	add_over_cap(fx, 0);
+	json_t *all = parse(render_own(fx, JSON));
+	assert_int_equal(json_array_size(all), DIAG_MACHINE_CAP);
+	assert_string_equal(get_str(json_array_get(all, DIAG_MACHINE_CAP - 1), "code"), "E0103");
+	json_decref(all);
+	json_t *log = parse(render_own(fx, SARIF));
+	assert_null(json_object_get(json_array_get(get(log, "runs"), 0), "invocations"));
+	json_decref(log);
+}
+
+/* Each file has its own cap and its own notice. */
+static void test_cap_per_file(void **state)
+{
+	struct fixture *fx = *state;
+	add_over_cap(fx, 2);
+	struct arena *a = arena_new();
+	struct src_map map2;
+	struct diag_sink sink2;
+	src_map_init(&map2, a);
+	diag_sink_init(&sink2, a);
+	src_add(&map2, "small.sgl", "x\n", 2);
+	diag_add(&sink2, DIAG_E0103, sp(0, 1), "one");
+	const struct diag_sink *sinks[] = { &fx->sink, &sink2 };
+	const struct src_map *maps[] = { &fx->map, &map2 };
+	json_t *all = parse(render_sinks(JSON, sinks, maps, 2));
+	assert_int_equal(json_array_size(all), DIAG_MACHINE_CAP + 2);
+	assert_int_equal(get_int(json_array_get(all, DIAG_MACHINE_CAP), "omitted"), 2);
+	assert_string_equal(get_str(json_array_get(all, DIAG_MACHINE_CAP + 1), "file"), "small.sgl");
+	json_decref(all);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +707,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sarif_nothing_to_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_github_from_compile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_github_escaping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_hostile_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sarif_hostile_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_github_escapes_control_characters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sarif_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_github_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_exactly_reached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_per_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
