@@ -198,45 +198,87 @@ void ck_wrong_type(struct checker *ck, const struct ast_item *attr,
 }
 
 /*
+ * The definition `e` (a name) stands for, seen from `sc`. Parameters are
+ * deploy-time values and cannot stand where the checker needs the value;
+ * blocks are not values. Reports and returns NULL for those.
+ */
+static struct symbol *definition_named(struct checker *ck, const struct scope *sc,
+				       const struct ast_expr *e)
+{
+	struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+	if (!sym)
+		return NULL;
+	if (sym->kind == SYM_PARAM) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+					  "`%s` is a deploy-time parameter; this value must be known when compiling",
+					  ast_name_str(ck->arena, e->u.name));
+		diag_help(ck->diags, d, "write the value itself, or a top-level definition");
+		return NULL;
+	}
+	if (sym->kind != SYM_DEF) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
+					  "`%s` is a %s, not a value",
+					  ast_name_str(ck->arena, e->u.name),
+					  sym->kind == SYM_BLOCK ? sym->item->block_kind : "name");
+		diag_secondary(ck->diags, d, sym->span, "declared here");
+		return NULL;
+	}
+	return sym;
+}
+
+/* `use` leads into a loop of definitions that comes back to `again`. */
+static void value_loop(struct checker *ck, const struct ast_expr *use,
+		       const struct symbol *again, const struct symbol *closer)
+{
+	struct diag *d = diag_add(ck->diags, DIAG_E0214, use->span,
+				  "`%s` is defined in terms of itself", again->name);
+	diag_secondary(ck->diags, d, closer->span, "`%s` is part of the loop", closer->name);
+	diag_help(ck->diags, d, "give one of the definitions a value");
+}
+
+/*
  * A bare name in a value position may name a top-level definition
- * (`cidr = base_range`); follow it to its value. Parameters are
- * deploy-time values and cannot stand where the checker needs the value.
+ * (`cidr = base_range`); follow it to its value. The walk is a loop, not
+ * a recursion, and every definition it passes records the value found,
+ * so a chain of any length is followed once in all: a later use stops at
+ * the first definition already done. Only a real loop is an error.
  */
 const struct ast_expr *ck_deref(struct checker *ck, const struct scope *sc,
-				    const struct ast_expr *e)
+				const struct ast_expr *e)
 {
-	const struct ast_expr *start = e;
-	for (int hops = 0; e->kind == EX_NAME; hops++) {
-		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+	if (e->kind != EX_NAME)
+		return e;
+	struct symbol *sym = definition_named(ck, sc, e);
+	if (!sym)
+		return NULL;
+	struct ptrvec path = { 0 };   /* definitions made ACTIVE by this walk */
+	const struct ast_expr *value = NULL;
+	for (;;) {
+		if (sym->value_state == DEF_DONE) {
+			value = sym->value;
+			break;
+		}
+		if (sym->value_state == DEF_ACTIVE) {
+			value_loop(ck, e, sym, path.n ? path.items[path.n - 1] : sym);
+			break;
+		}
+		sym->value_state = DEF_ACTIVE;
+		ptrvec_push(ck->arena, &path, sym);
+		const struct ast_expr *v = sym->item->value;
+		if (v->kind != EX_NAME) {
+			value = v;
+			break;
+		}
+		sym = definition_named(ck, sym->home, v);
 		if (!sym)
-			return NULL;
-		if (hops > AST_MAX_DEPTH) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0214, start->span,
-						  "`%s` is defined in terms of itself",
-						  ast_name_str(ck->arena, start->u.name));
-			diag_secondary(ck->diags, d, sym->span, "`%s` is part of the loop", sym->name);
-			diag_help(ck->diags, d, "give one of the definitions a value");
-			return NULL;
-		}
-		if (sym->kind == SYM_PARAM) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
-						  "`%s` is a deploy-time parameter; this value must be known when compiling",
-						  ast_name_str(ck->arena, e->u.name));
-			diag_help(ck->diags, d, "write the value itself, or a top-level definition");
-			return NULL;
-		}
-		if (sym->kind != SYM_DEF) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
-						  "`%s` is a %s, not a value",
-						  ast_name_str(ck->arena, e->u.name),
-						  sym->kind == SYM_BLOCK ? sym->item->block_kind : "name");
-			diag_secondary(ck->diags, d, sym->span, "declared here");
-			return NULL;
-		}
-		sc = sym->home;
-		e = sym->item->value;
+			break;
 	}
-	return e;
+	for (size_t i = 0; i < path.n; i++) {
+		struct symbol *done = path.items[i];
+		done->value_state = DEF_DONE;
+		done->value = value;
+	}
+	return value;
 }
 
 const struct ast_expr *ck_value_of(struct checker *ck, const struct scope *sc,
@@ -473,6 +515,67 @@ static void list_services(struct checker *ck, const struct ast_expr *e,
 	}
 }
 
+/* The definitions an endpoint expression names, in order (not inside lists). */
+static void named_definitions(struct checker *ck, const struct scope *sc,
+			      const struct ast_expr *e, struct ptrvec *out)
+{
+	if (e->kind == EX_BINARY) {
+		named_definitions(ck, sc, e->u.bin.lhs, out);
+		named_definitions(ck, sc, e->u.bin.rhs, out);
+	} else if (e->kind == EX_NAME) {
+		struct symbol *sym = resolve_find(sc, e->u.name);
+		if (sym && sym->kind == SYM_DEF)
+			ptrvec_push(ck->arena, out, sym);
+	}
+}
+
+/* One definition on the stack of endpoint_definition. */
+struct set_frame {
+	struct symbol *sym;
+	struct ptrvec deps;  /* the definitions it names */
+	size_t next;         /* deps[0..next) are done or on the stack */
+};
+
+static void push_frame(struct checker *ck, struct ptrvec *stack, struct symbol *sym)
+{
+	struct set_frame *f = arena_calloc(ck->arena, 1, sizeof *f);
+	f->sym = sym;
+	sym->set_state = DEF_ACTIVE;
+	named_definitions(ck, sym->home, sym->item->value, &f->deps);
+	ptrvec_push(ck->arena, stack, f);
+}
+
+/*
+ * Evaluate the endpoint set `root` defines, once: the definitions it
+ * names are evaluated first, depth first, on an explicit stack, so a chain
+ * of any length takes no C stack; each definition's own expression is at
+ * most AST_MAX_DEPTH deep and is evaluated by the recursion in
+ * eval_endpoints, which then finds every definition it names done (or
+ * still ACTIVE: a loop). Work and memory are linear in the definitions.
+ */
+static void endpoint_definition(struct checker *ck, struct symbol *root)
+{
+	if (root->set_state != DEF_UNSEEN)
+		return;
+	struct ptrvec stack = { 0 };
+	push_frame(ck, &stack, root);
+	while (stack.n) {
+		struct set_frame *top = stack.items[stack.n - 1];
+		if (top->next < top->deps.n) {
+			struct symbol *dep = top->deps.items[top->next++];
+			if (dep->set_state == DEF_UNSEEN)
+				push_frame(ck, &stack, dep);
+			continue;
+		}
+		struct epset set;
+		epset_init(ck, &set);
+		top->sym->set_ok = eval_endpoints(ck, top->sym->home, top->sym->item->value, &set);
+		top->sym->set = set.on;
+		top->sym->set_state = DEF_DONE;
+		stack.n--;
+	}
+}
+
 /*
  * Evaluate `a + b - [c]`: lists are literal services, names are sets
  * defined at the top level or in an imported module.
@@ -516,24 +619,21 @@ static bool eval_endpoints(struct checker *ck, const struct scope *sc,
 					  ast_name_str(ck->arena, e->u.name));
 			return false;
 		}
-		if (sym->evaluating) {
+		if (sym->set_state == DEF_ACTIVE) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0214, e->span,
 						  "`%s` is defined in terms of itself",
 						  sym->name);
 			diag_secondary(ck->diags, d, sym->span, "defined here");
 			return false;
 		}
+		endpoint_definition(ck, sym);
 		/* A set's services point at the line that asked for the set. */
-		struct epset inner;
-		epset_init(ck, &inner);
-		sym->evaluating = true;
-		bool ok = eval_endpoints(ck, sym->home, sym->item->value, &inner);
-		sym->evaluating = false;
 		for (size_t i = 0; i < ep_count; i++)
-			if (inner.on[i])
-				inner.at[i] = e->span;
-		epset_add(out, &inner);
-		return ok;
+			if (sym->set[i] && !out->on[i]) {
+				out->on[i] = true;
+				out->at[i] = e->span;
+			}
+		return sym->set_ok;
 	}
 	case EX_INVALID:
 		return false;
