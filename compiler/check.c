@@ -718,22 +718,85 @@ static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env
 	return ok ? sn : NULL;
 }
 
-/* A /prefix block inside the network that no subnet uses, for help lines. */
-static const char *free_block(struct checker *ck, const struct m_network *net,
-			      uint8_t prefix)
+/*
+ * Help lines name a free range of the network: one for each subnet
+ * outside it and each overlap. A network may have thousands of subnets,
+ * so the subnets' ranges are sorted once and the answer for each prefix
+ * length is kept; the search itself is one sweep (first_free). Before,
+ * every help line copied all the ranges and searched them afresh: 16k
+ * overlapping subnets took 2 GB and minutes.
+ */
+struct free_ranges {
+	struct cidr within;      /* the network's range */
+	struct cidr *used;       /* every subnet's range, by first address */
+	size_t n;
+	bool searched[33];       /* by prefix length */
+	const char *found[33];   /* NULL when no block of that length is free */
+};
+
+static int by_first(const void *pa, const void *pb)
 {
-	struct cidr *used = arena_calloc(ck->arena, net->subnets.n + 1, sizeof *used);
-	for (size_t i = 0; i < net->subnets.n; i++)
-		used[i] = ((struct m_subnet *)net->subnets.items[i])->cidr;
-	struct cidr out;
-	if (prefix < net->cidr.prefix ||
-	    !cidr_first_free(net->cidr, prefix, used, net->subnets.n, &out))
+	uint32_t a = cidr_first(*(const struct cidr *)pa);
+	uint32_t b = cidr_first(*(const struct cidr *)pb);
+	return a < b ? -1 : a > b;
+}
+
+static void free_ranges_init(struct checker *ck, const struct m_network *net,
+			     struct free_ranges *fr)
+{
+	memset(fr, 0, sizeof *fr);
+	fr->within = net->cidr;
+	fr->n = net->subnets.n;
+	fr->used = arena_calloc(ck->arena, fr->n + 1, sizeof *fr->used);
+	for (size_t i = 0; i < fr->n; i++)
+		fr->used[i] = ((struct m_subnet *)net->subnets.items[i])->cidr;
+	qsort(fr->used, fr->n, sizeof *fr->used, by_first);
+}
+
+/*
+ * The lowest aligned /prefix block of `within` that meets none of
+ * used[0..n) (sorted by first address), in one pass: a candidate that
+ * meets a range moves past it, rounded up to the next aligned block, and
+ * the first range that starts after the candidate proves it free, since
+ * every later one starts later still. Same answer as cidr_first_free,
+ * which rescans every range for each candidate.
+ */
+static bool first_free(struct cidr within, uint8_t prefix, const struct cidr *used,
+		       size_t n, struct cidr *out)
+{
+	if (prefix > 32 || prefix < within.prefix)
+		return false;
+	uint64_t step = (uint64_t)1 << (32 - prefix);
+	uint64_t end = (uint64_t)cidr_last(within) + 1;
+	uint64_t cur = cidr_first(within);
+	for (size_t i = 0; i < n && cur + step <= end; i++) {
+		if (cidr_first(used[i]) > cur + step - 1)
+			break;
+		if (cidr_last(used[i]) >= cur)
+			cur = ((uint64_t)cidr_last(used[i]) + step) & ~(step - 1);
+	}
+	if (cur + step > end)
+		return false;
+	*out = (struct cidr){ .addr = (uint32_t)cur, .prefix = prefix };
+	return true;
+}
+
+/* A /prefix block inside the network that no subnet uses, for help lines. */
+static const char *free_block(struct checker *ck, struct free_ranges *fr, uint8_t prefix)
+{
+	if (prefix > 32)
 		return NULL;
-	return ck_fmt_cidr(ck, out);
+	if (!fr->searched[prefix]) {
+		struct cidr out;
+		fr->searched[prefix] = true;
+		if (first_free(fr->within, prefix, fr->used, fr->n, &out))
+			fr->found[prefix] = ck_fmt_cidr(ck, out);
+	}
+	return fr->found[prefix];
 }
 
 static void check_inside(struct checker *ck, const struct m_network *net,
-			 const struct m_subnet *sn)
+			 const struct m_subnet *sn, struct free_ranges *fr)
 {
 	if (cidr_contains(net->cidr, sn->cidr))
 		return;
@@ -743,7 +806,7 @@ static void check_inside(struct checker *ck, const struct m_network *net,
 	diag_label(ck->diags, d, "`%s` is not inside `%s`", ck_fmt_cidr(ck, sn->cidr),
 		   ck_fmt_cidr(ck, net->cidr));
 	diag_secondary(ck->diags, d, net->cidr_span, "network range declared here");
-	const char *alt = free_block(ck, net, sn->cidr.prefix);
+	const char *alt = free_block(ck, fr, sn->cidr.prefix);
 	if (alt)
 		diag_help(ck->diags, d, "pick a free range inside `%s`, e.g. `%s`",
 			  ck_fmt_cidr(ck, net->cidr), alt);
@@ -766,8 +829,8 @@ static int by_first_address(const void *pa, const void *pb)
  * earlier one exactly when it starts before the furthest end seen so far.
  * The later-declared subnet of a pair carries the error.
  */
-static void check_overlaps(struct checker *ck, const struct m_network *net,
-			   struct m_subnet **inside, size_t n)
+static void check_overlaps(struct checker *ck, struct m_subnet **inside, size_t n,
+			   struct free_ranges *fr)
 {
 	qsort(inside, n, sizeof *inside, by_first_address);
 	const struct m_subnet *reach = NULL;
@@ -786,7 +849,7 @@ static void check_overlaps(struct checker *ck, const struct m_network *net,
 				   ck_fmt_cidr(ck, second->cidr), ck_fmt_cidr(ck, first->cidr));
 			diag_secondary(ck->diags, d, first->cidr_span, "`%s` declared here",
 				       first->name);
-			const char *alt = free_block(ck, net, second->cidr.prefix);
+			const char *alt = free_block(ck, fr, second->cidr.prefix);
 			if (alt)
 				diag_help(ck->diags, d, "give `%s` a free range, e.g. `%s`",
 					  second->name, alt);
@@ -1151,13 +1214,15 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 	if (cidr_ok) {
 		struct m_subnet **inside = arena_calloc(ck->arena, net->subnets.n + 1, sizeof *inside);
 		size_t n = 0;
+		struct free_ranges fr;
+		free_ranges_init(ck, net, &fr);
 		for (size_t i = 0; i < net->subnets.n; i++) {
 			struct m_subnet *sn = net->subnets.items[i];
-			check_inside(ck, net, sn);
+			check_inside(ck, net, sn, &fr);
 			if (cidr_contains(net->cidr, sn->cidr))
 				inside[n++] = sn;
 		}
-		check_overlaps(ck, net, inside, n);
+		check_overlaps(ck, inside, n, &fr);
 	}
 	if (iso_known && !public_unknown)
 		check_structure(ck, b, net);
@@ -1200,7 +1265,22 @@ static void check_region(struct checker *ck, const struct ast_item *attr,
 		diag_help(ck->diags, d, "write a Region code such as `\"us-east-1\"`");
 }
 
-/* AWS tag rules: key 1-128 characters, value up to 256, no `aws:` prefix, 50 per resource. */
+/* Characters (Unicode code points) in the UTF-8 text s[0..n): what AWS counts. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}
+
+/*
+ * AWS tag rules: key 1-128 characters, value up to 256, no `aws:` prefix,
+ * 50 per resource. The lengths are in Unicode characters, not bytes
+ * ("Tagging AWS resources", tag naming limits: "128 Unicode characters in
+ * UTF-8"): `é` counts one, not two.
+ */
 static void check_tags(struct checker *ck, const struct scope *sc,
 		       const struct ast_item *attr, struct m_env *env)
 {
@@ -1225,18 +1305,22 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 			diag_help(ck->diags, d, "quote the value");
 			continue;
 		}
-		size_t klen = strlen(x->key);
+		size_t klen = utf8_chars(x->key, strlen(x->key));
+		size_t vlen = utf8_chars(v->u.str.s, v->u.str.len);
 		bool chars_ok = true;
 		for (const char *p = x->key; *p; p++)
 			if (!((unsigned char)*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
 			      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 			      strchr(" _.:/=+-@", *p)))
 				chars_ok = false;
-		const char *why = klen == 0 || klen > 128 ? "keys are 1 to 128 characters"
+		const char *why = klen == 0 || klen > 128
+				? arena_printf(ck->arena, "%zu characters; keys are 1 to 128", klen)
 				: !chars_ok ? "keys take letters, digits, spaces and _.:/=+-@"
 				: strncmp(x->key, "aws:", 4) == 0 ? "the `aws:` prefix is reserved for AWS"
 				: strcmp(x->key, "Name") == 0 ? "sgc sets `Name` on each resource itself"
-				: v->u.str.len > 256 ? "values are at most 256 characters" : NULL;
+				: vlen > 256
+				? arena_printf(ck->arena, "a value of %zu characters; values are at most 256", vlen)
+				: NULL;
 		if (why) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0210, x->key_span,
 						  "invalid tag `%s`", x->key);
