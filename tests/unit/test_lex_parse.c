@@ -1004,6 +1004,24 @@ static void test_c1_control_outside_string(void **state)
 	assert_string_equal(d->msg, "unexpected control character U+0085");
 }
 
+/* `\` then a multibyte character: the message holds the whole character. */
+static void test_bad_escape_multibyte(void **state)
+{
+	struct fixture *fx = parse(state, "a = \"x\\\xC3\xA9y\"\n");
+	const struct diag *d = assert_one_diag(fx, DIAG_E0102, 1, 7);
+	assert_string_equal(d->msg, "invalid escape `\\\xC3\xA9` in string");
+	assert_int_equal(d->span.hi - d->span.lo, 3);
+}
+
+/* `\` then a NUL: one error, the scanner's, not a second with a cut-off message. */
+static void test_escaped_nul_one_error(void **state)
+{
+	static const char text[] = "a = \"x\\\0y\"\n";
+	struct fixture *fx = parse_len(state, text, sizeof text - 1);
+	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 1, 8);
+	assert_string_equal(d->msg, "control character U+0000 (NUL) in a string");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1068,6 +1086,8 @@ int main(void)
 		T(test_bom_elsewhere_named),
 		T(test_invisible_character_named),
 		T(test_c1_control_outside_string),
+		T(test_bad_escape_multibyte),
+		T(test_escaped_nul_one_error),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
