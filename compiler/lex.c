@@ -166,7 +166,8 @@ static const char *control_name(uint32_t c)
 	return c < 32 ? c0[c] : c == 0x7F ? "DEL" : NULL;
 }
 
-bool lex_is_control(uint32_t c)
+/* U+0000 to U+001F, U+007F and U+0080 to U+009F. */
+static bool is_control(uint32_t c)
 {
 	return c < 0x20 || (c >= 0x7F && c <= 0x9F);
 }
@@ -184,7 +185,7 @@ void lex_bad_char(struct lex_state *ls, struct span span, const char *text)
 	else if (name)
 		diag_add(ls->diags, DIAG_E0103, span,
 			 "unexpected control character U+%04X (%s)", c, name);
-	else if (lex_is_control(c))
+	else if (is_control(c))
 		diag_add(ls->diags, DIAG_E0103, span,
 			 "unexpected control character U+%04X", c);
 	else
@@ -215,7 +216,7 @@ void lex_string(struct lex_state *ls, struct span span, const char *text, uint32
 		unsigned char b = (unsigned char)text[i];
 		uint32_t w = b == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] <= 0x9F ? 2 : 1;
 		uint32_t c = w == 2 ? (unsigned char)text[i + 1] : b;
-		if (!lex_is_control(c) || (w == 1 && c >= 0x80))
+		if (!is_control(c) || (w == 1 && c >= 0x80))
 			continue;
 		if (count++ == 0) {
 			first = i;

@@ -54,8 +54,6 @@ void lex_unterminated(struct lex_state *ls, struct span span);
 void lex_bom(struct lex_state *ls, struct span span);
 /* Check a string literal's raw text (quotes included) for control characters. */
 void lex_string(struct lex_state *ls, struct span span, const char *text, uint32_t len);
-/* U+0000 to U+001F, U+007F and U+0080 to U+009F. */
-bool lex_is_control(uint32_t c);
 
 /*
  * Length of the UTF-8 byte order mark `text` starts with (3), or 0. It is
