@@ -11,6 +11,10 @@
 #              an O(n) free-range search per overlap before)
 #   json-vars  a --vars JSON file with n keys (quadratic key search before)
 #   yaml-vars  the same as YAML
+#   params-vars n parameters and a YAML file setting each (every variable
+#              compared with every parameter before)
+#   tags       one `tags` map of n entries (every key compared with every
+#              earlier one before)
 #
 # Usage: sh bench/bounds-front.sh [path/to/sgc] [class...]
 # Prints one line per run: class, size, exit status, seconds, peak RSS (MB),
@@ -22,7 +26,7 @@
 set -u
 sgc=${1:-build/release/sgc}
 [ $# -gt 0 ] && shift
-classes=${*:-doubling set-chain value-chain overlap json-vars yaml-vars}
+classes=${*:-doubling set-chain value-chain overlap json-vars yaml-vars params-vars tags}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
@@ -59,6 +63,16 @@ gen_overlap() { # subnets
 	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
 		printf "    subnet s%d { cidr = 10.0.%d.0/24  zone = a }\n", i, i % 256 }' |
 		env_file 10.0.0.0/16 ''
+}
+
+gen_params() { # parameters
+	awk -v n="$1" 'BEGIN { printf "environment e {\n  region = \"us-east-1\"\n";
+		for (i = 0; i < n; i++) printf "  param p%d: string = \"x\"\n", i; printf "}\n" }'
+}
+
+gen_tags() { # entries
+	awk -v n="$1" 'BEGIN { printf "environment e {\n  region = \"us-east-1\"\n  tags = {\n";
+		for (i = 0; i < n; i++) printf "    key_%d: \"value\",\n", i; printf "  }\n}\n" }'
 }
 
 gen_json_vars() { # keys
@@ -121,6 +135,17 @@ for class in $classes; do
 			"gen_${ext}_vars" "$n" >"$dir/vars.$ext"
 			run "$class" "$n" "$sgc" build examples/isolated-network.sgl \
 				--vars "$dir/vars.$ext" -o "$dir/out.json"
+		done ;;
+	params-vars)
+		for n in 5000 10000 20000 40000; do
+			gen_params "$n" >"$dir/in.sgl"
+			awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "p%d: y\n", i }' >"$dir/vars.yaml"
+			run params-vars "$n" "$sgc" build "$dir/in.sgl" --vars "$dir/vars.yaml" -o "$dir/out.json"
+		done ;;
+	tags)
+		for n in 12500 25000 50000 100000; do
+			gen_tags "$n" >"$dir/in.sgl"
+			run tags "$n" "$sgc" check "$dir/in.sgl"
 		done ;;
 	*)
 		echo "unknown class $class" >&2

@@ -1294,7 +1294,11 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 					  e->u.map.n);
 		diag_help(ck->diags, d, "keep at most 49 tags");
 	}
+	struct strmap seen = { 0 };  /* key -> its first entry: a map may be huge */
 	for (const struct ast_entry *x = e->u.map.head; x; x = x->next) {
+		const struct ast_entry *first = strmap_get(&seen, x->key);
+		if (!first)
+			strmap_put(ck->arena, &seen, x->key, (void *)x);
 		const struct ast_expr *v = ck_deref(ck, sc, x->value);
 		if (!v)
 			continue;
@@ -1327,10 +1331,6 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 			diag_label(ck->diags, d, "%s", why);
 			continue;
 		}
-		const struct ast_entry *first = NULL;
-		for (const struct ast_entry *y = e->u.map.head; y != x && !first; y = y->next)
-			if (strcmp(y->key, x->key) == 0)
-				first = y;
 		if (first) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0207, x->key_span,
 						  "tag `%s` is set twice", x->key);
@@ -1443,18 +1443,19 @@ static const char *var_misfit(const struct var *v, const char *type)
  */
 static void apply_vars(struct checker *ck)
 {
+	/* By name, once: a variables file may hold thousands of names. */
+	struct strmap params = { 0 };
+	const char *names[64];       /* the first 64, for suggestions */
+	size_t n = 0;
+	for (size_t k = 0; k < ck->env->params.n; k++) {
+		struct m_param *q = ck->env->params.items[k];
+		strmap_put(ck->arena, &params, q->name, q);
+		if (n < 64)
+			names[n++] = q->name;
+	}
 	for (size_t i = 0; ck->vars && i < ck->vars->n; i++) {
 		const struct var *v = ck->vars->items[i];
-		struct m_param *p = NULL;
-		const char *names[64];
-		size_t n = 0;
-		for (size_t k = 0; k < ck->env->params.n; k++) {
-			struct m_param *q = ck->env->params.items[k];
-			if (strcmp(q->name, v->name) == 0)
-				p = q;
-			if (n < 64)
-				names[n++] = q->name;
-		}
+		struct m_param *p = strmap_get(&params, v->name);
 		if (!p) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0513, v->name_span,
 						  "`%s` matches no parameter of environment `%s`",

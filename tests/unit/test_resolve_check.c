@@ -1697,6 +1697,39 @@ static void test_bound_overlapping_subnets(void **state)
 	compile_bounded(gen_close(&g), overlaps_reported);
 }
 
+/* An entry whose value is wrong still counts as the first of its key. */
+static void test_duplicate_tag_after_invalid_value(void **state)
+{
+	struct fixture *fx = check(state,
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  tags = { Team: 3, Team: \"b\" }\n"
+		"}\n");
+	assert_int_equal(ndiags(fx), 2);
+	find_diag(fx, DIAG_E0209, 3, 18);
+	find_diag(fx, DIAG_E0207, 3, 21);
+}
+
+enum { MANY_TAGS = 100000 };
+
+static bool one_too_many_tags(struct fixture *fx)
+{
+	return !fx->ok && ndiags(fx) == 1 && count_code(fx, DIAG_E0210) == 1;
+}
+
+/* Each key was compared with every earlier one: 50k tags took 26 s. */
+static void test_bound_many_tags(void **state)
+{
+	(void)state;
+	struct gen g;
+	gen_open(&g);
+	fprintf(g.f, "environment e {\n  region = \"us-east-1\"\n  tags = {\n");
+	for (int i = 0; i < MANY_TAGS; i++)
+		fprintf(g.f, "    key_%d: \"value\",\n", i);
+	fprintf(g.f, "  }\n}\n");
+	compile_bounded(gen_close(&g), one_too_many_tags);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1788,6 +1821,8 @@ int main(void)
 		T(test_bound_endpoint_chain),
 		T(test_bound_value_chain),
 		T(test_bound_overlapping_subnets),
+		T(test_duplicate_tag_after_invalid_value),
+		T(test_bound_many_tags),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
