@@ -76,13 +76,24 @@ struct ast_expr *ast_string(struct ast_builder *b, struct token t)
 		case 't': out[n++] = '\t'; break;
 		case 'r': out[n++] = '\r'; break;
 		default: {
+			/* A control character: the scanner reported it (lex_string). */
+			if ((unsigned char)esc < 0x20 || esc == 0x7f) {
+				out[n++] = esc;
+				break;
+			}
+			/* The whole character, not its first byte: `\\é` is two bytes after the `\\`. */
+			uint32_t k = src_utf8_length(t.text + i, t.len - 1 - i);
+			if (k == 0)
+				k = 1;
 			struct diag *d = diag_add(b->diags, DIAG_E0102,
-						  sub_span(t.span, i - 1, 2),
-						  "invalid escape `\\%c` in string",
-						  esc);
+						  sub_span(t.span, i - 1, 1 + k),
+						  "invalid escape `\\%.*s` in string",
+						  (int)k, t.text + i);
 			diag_help(b->diags, d,
 				  "valid escapes are `\\\\`, `\\\"`, `\\n`, `\\t` and `\\r`");
-			out[n++] = esc;
+			memcpy(out + n, t.text + i, k);
+			n += k;
+			i += k - 1;
 		}
 		}
 	}

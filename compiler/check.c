@@ -198,45 +198,87 @@ void ck_wrong_type(struct checker *ck, const struct ast_item *attr,
 }
 
 /*
+ * The definition `e` (a name) stands for, seen from `sc`. Parameters are
+ * deploy-time values and cannot stand where the checker needs the value;
+ * blocks are not values. Reports and returns NULL for those.
+ */
+static struct symbol *definition_named(struct checker *ck, const struct scope *sc,
+				       const struct ast_expr *e)
+{
+	struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+	if (!sym)
+		return NULL;
+	if (sym->kind == SYM_PARAM) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
+					  "`%s` is a deploy-time parameter; this value must be known when compiling",
+					  ast_name_str(ck->arena, e->u.name));
+		diag_help(ck->diags, d, "write the value itself, or a top-level definition");
+		return NULL;
+	}
+	if (sym->kind != SYM_DEF) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
+					  "`%s` is a %s, not a value",
+					  ast_name_str(ck->arena, e->u.name),
+					  sym->kind == SYM_BLOCK ? sym->item->block_kind : "name");
+		diag_secondary(ck->diags, d, sym->span, "declared here");
+		return NULL;
+	}
+	return sym;
+}
+
+/* `use` leads into a loop of definitions that comes back to `again`. */
+static void value_loop(struct checker *ck, const struct ast_expr *use,
+		       const struct symbol *again, const struct symbol *closer)
+{
+	struct diag *d = diag_add(ck->diags, DIAG_E0214, use->span,
+				  "`%s` is defined in terms of itself", again->name);
+	diag_secondary(ck->diags, d, closer->span, "`%s` is part of the loop", closer->name);
+	diag_help(ck->diags, d, "give one of the definitions a value");
+}
+
+/*
  * A bare name in a value position may name a top-level definition
- * (`cidr = base_range`); follow it to its value. Parameters are
- * deploy-time values and cannot stand where the checker needs the value.
+ * (`cidr = base_range`); follow it to its value. The walk is a loop, not
+ * a recursion, and every definition it passes records the value found,
+ * so a chain of any length is followed once in all: a later use stops at
+ * the first definition already done. Only a real loop is an error.
  */
 const struct ast_expr *ck_deref(struct checker *ck, const struct scope *sc,
-				    const struct ast_expr *e)
+				const struct ast_expr *e)
 {
-	const struct ast_expr *start = e;
-	for (int hops = 0; e->kind == EX_NAME; hops++) {
-		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
+	if (e->kind != EX_NAME)
+		return e;
+	struct symbol *sym = definition_named(ck, sc, e);
+	if (!sym)
+		return NULL;
+	struct ptrvec path = { 0 };   /* definitions made ACTIVE by this walk */
+	const struct ast_expr *value = NULL;
+	for (;;) {
+		if (sym->value_state == DEF_DONE) {
+			value = sym->value;
+			break;
+		}
+		if (sym->value_state == DEF_ACTIVE) {
+			value_loop(ck, e, sym, path.n ? path.items[path.n - 1] : sym);
+			break;
+		}
+		sym->value_state = DEF_ACTIVE;
+		ptrvec_push(ck->arena, &path, sym);
+		const struct ast_expr *v = sym->item->value;
+		if (v->kind != EX_NAME) {
+			value = v;
+			break;
+		}
+		sym = definition_named(ck, sym->home, v);
 		if (!sym)
-			return NULL;
-		if (hops > AST_MAX_DEPTH) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0214, start->span,
-						  "`%s` is defined in terms of itself",
-						  ast_name_str(ck->arena, start->u.name));
-			diag_secondary(ck->diags, d, sym->span, "`%s` is part of the loop", sym->name);
-			diag_help(ck->diags, d, "give one of the definitions a value");
-			return NULL;
-		}
-		if (sym->kind == SYM_PARAM) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
-						  "`%s` is a deploy-time parameter; this value must be known when compiling",
-						  ast_name_str(ck->arena, e->u.name));
-			diag_help(ck->diags, d, "write the value itself, or a top-level definition");
-			return NULL;
-		}
-		if (sym->kind != SYM_DEF) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
-						  "`%s` is a %s, not a value",
-						  ast_name_str(ck->arena, e->u.name),
-						  sym->kind == SYM_BLOCK ? sym->item->block_kind : "name");
-			diag_secondary(ck->diags, d, sym->span, "declared here");
-			return NULL;
-		}
-		sc = sym->home;
-		e = sym->item->value;
+			break;
 	}
-	return e;
+	for (size_t i = 0; i < path.n; i++) {
+		struct symbol *done = path.items[i];
+		done->value_state = DEF_DONE;
+		done->value = value;
+	}
+	return value;
 }
 
 const struct ast_expr *ck_value_of(struct checker *ck, const struct scope *sc,
@@ -473,6 +515,67 @@ static void list_services(struct checker *ck, const struct ast_expr *e,
 	}
 }
 
+/* The definitions an endpoint expression names, in order (not inside lists). */
+static void named_definitions(struct checker *ck, const struct scope *sc,
+			      const struct ast_expr *e, struct ptrvec *out)
+{
+	if (e->kind == EX_BINARY) {
+		named_definitions(ck, sc, e->u.bin.lhs, out);
+		named_definitions(ck, sc, e->u.bin.rhs, out);
+	} else if (e->kind == EX_NAME) {
+		struct symbol *sym = resolve_find(sc, e->u.name);
+		if (sym && sym->kind == SYM_DEF)
+			ptrvec_push(ck->arena, out, sym);
+	}
+}
+
+/* One definition on the stack of endpoint_definition. */
+struct set_frame {
+	struct symbol *sym;
+	struct ptrvec deps;  /* the definitions it names */
+	size_t next;         /* deps[0..next) are done or on the stack */
+};
+
+static void push_frame(struct checker *ck, struct ptrvec *stack, struct symbol *sym)
+{
+	struct set_frame *f = arena_calloc(ck->arena, 1, sizeof *f);
+	f->sym = sym;
+	sym->set_state = DEF_ACTIVE;
+	named_definitions(ck, sym->home, sym->item->value, &f->deps);
+	ptrvec_push(ck->arena, stack, f);
+}
+
+/*
+ * Evaluate the endpoint set `root` defines, once: the definitions it
+ * names are evaluated first, depth first, on an explicit stack, so a chain
+ * of any length takes no C stack; each definition's own expression is at
+ * most AST_MAX_DEPTH deep and is evaluated by the recursion in
+ * eval_endpoints, which then finds every definition it names done (or
+ * still ACTIVE: a loop). Work and memory are linear in the definitions.
+ */
+static void endpoint_definition(struct checker *ck, struct symbol *root)
+{
+	if (root->set_state != DEF_UNSEEN)
+		return;
+	struct ptrvec stack = { 0 };
+	push_frame(ck, &stack, root);
+	while (stack.n) {
+		struct set_frame *top = stack.items[stack.n - 1];
+		if (top->next < top->deps.n) {
+			struct symbol *dep = top->deps.items[top->next++];
+			if (dep->set_state == DEF_UNSEEN)
+				push_frame(ck, &stack, dep);
+			continue;
+		}
+		struct epset set;
+		epset_init(ck, &set);
+		top->sym->set_ok = eval_endpoints(ck, top->sym->home, top->sym->item->value, &set);
+		top->sym->set = set.on;
+		top->sym->set_state = DEF_DONE;
+		stack.n--;
+	}
+}
+
 /*
  * Evaluate `a + b - [c]`: lists are literal services, names are sets
  * defined at the top level or in an imported module.
@@ -516,24 +619,21 @@ static bool eval_endpoints(struct checker *ck, const struct scope *sc,
 					  ast_name_str(ck->arena, e->u.name));
 			return false;
 		}
-		if (sym->evaluating) {
+		if (sym->set_state == DEF_ACTIVE) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0214, e->span,
 						  "`%s` is defined in terms of itself",
 						  sym->name);
 			diag_secondary(ck->diags, d, sym->span, "defined here");
 			return false;
 		}
+		endpoint_definition(ck, sym);
 		/* A set's services point at the line that asked for the set. */
-		struct epset inner;
-		epset_init(ck, &inner);
-		sym->evaluating = true;
-		bool ok = eval_endpoints(ck, sym->home, sym->item->value, &inner);
-		sym->evaluating = false;
 		for (size_t i = 0; i < ep_count; i++)
-			if (inner.on[i])
-				inner.at[i] = e->span;
-		epset_add(out, &inner);
-		return ok;
+			if (sym->set[i] && !out->on[i]) {
+				out->on[i] = true;
+				out->at[i] = e->span;
+			}
+		return sym->set_ok;
 	}
 	case EX_INVALID:
 		return false;
@@ -618,22 +718,85 @@ static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env
 	return ok ? sn : NULL;
 }
 
-/* A /prefix block inside the network that no subnet uses, for help lines. */
-static const char *free_block(struct checker *ck, const struct m_network *net,
-			      uint8_t prefix)
+/*
+ * Help lines name a free range of the network: one for each subnet
+ * outside it and each overlap. A network may have thousands of subnets,
+ * so the subnets' ranges are sorted once and the answer for each prefix
+ * length is kept; the search itself is one sweep (first_free). Before,
+ * every help line copied all the ranges and searched them afresh: 16k
+ * overlapping subnets took 2 GB and minutes.
+ */
+struct free_ranges {
+	struct cidr within;      /* the network's range */
+	struct cidr *used;       /* every subnet's range, by first address */
+	size_t n;
+	bool searched[33];       /* by prefix length */
+	const char *found[33];   /* NULL when no block of that length is free */
+};
+
+static int by_first(const void *pa, const void *pb)
 {
-	struct cidr *used = arena_calloc(ck->arena, net->subnets.n + 1, sizeof *used);
-	for (size_t i = 0; i < net->subnets.n; i++)
-		used[i] = ((struct m_subnet *)net->subnets.items[i])->cidr;
-	struct cidr out;
-	if (prefix < net->cidr.prefix ||
-	    !cidr_first_free(net->cidr, prefix, used, net->subnets.n, &out))
+	uint32_t a = cidr_first(*(const struct cidr *)pa);
+	uint32_t b = cidr_first(*(const struct cidr *)pb);
+	return a < b ? -1 : a > b;
+}
+
+static void free_ranges_init(struct checker *ck, const struct m_network *net,
+			     struct free_ranges *fr)
+{
+	memset(fr, 0, sizeof *fr);
+	fr->within = net->cidr;
+	fr->n = net->subnets.n;
+	fr->used = arena_calloc(ck->arena, fr->n + 1, sizeof *fr->used);
+	for (size_t i = 0; i < fr->n; i++)
+		fr->used[i] = ((struct m_subnet *)net->subnets.items[i])->cidr;
+	qsort(fr->used, fr->n, sizeof *fr->used, by_first);
+}
+
+/*
+ * The lowest aligned /prefix block of `within` that meets none of
+ * used[0..n) (sorted by first address), in one pass: a candidate that
+ * meets a range moves past it, rounded up to the next aligned block, and
+ * the first range that starts after the candidate proves it free, since
+ * every later one starts later still. Same answer as cidr_first_free,
+ * which rescans every range for each candidate.
+ */
+static bool first_free(struct cidr within, uint8_t prefix, const struct cidr *used,
+		       size_t n, struct cidr *out)
+{
+	if (prefix > 32 || prefix < within.prefix)
+		return false;
+	uint64_t step = (uint64_t)1 << (32 - prefix);
+	uint64_t end = (uint64_t)cidr_last(within) + 1;
+	uint64_t cur = cidr_first(within);
+	for (size_t i = 0; i < n && cur + step <= end; i++) {
+		if (cidr_first(used[i]) > cur + step - 1)
+			break;
+		if (cidr_last(used[i]) >= cur)
+			cur = ((uint64_t)cidr_last(used[i]) + step) & ~(step - 1);
+	}
+	if (cur + step > end)
+		return false;
+	*out = (struct cidr){ .addr = (uint32_t)cur, .prefix = prefix };
+	return true;
+}
+
+/* A /prefix block inside the network that no subnet uses, for help lines. */
+static const char *free_block(struct checker *ck, struct free_ranges *fr, uint8_t prefix)
+{
+	if (prefix > 32)
 		return NULL;
-	return ck_fmt_cidr(ck, out);
+	if (!fr->searched[prefix]) {
+		struct cidr out;
+		fr->searched[prefix] = true;
+		if (first_free(fr->within, prefix, fr->used, fr->n, &out))
+			fr->found[prefix] = ck_fmt_cidr(ck, out);
+	}
+	return fr->found[prefix];
 }
 
 static void check_inside(struct checker *ck, const struct m_network *net,
-			 const struct m_subnet *sn)
+			 const struct m_subnet *sn, struct free_ranges *fr)
 {
 	if (cidr_contains(net->cidr, sn->cidr))
 		return;
@@ -643,7 +806,7 @@ static void check_inside(struct checker *ck, const struct m_network *net,
 	diag_label(ck->diags, d, "`%s` is not inside `%s`", ck_fmt_cidr(ck, sn->cidr),
 		   ck_fmt_cidr(ck, net->cidr));
 	diag_secondary(ck->diags, d, net->cidr_span, "network range declared here");
-	const char *alt = free_block(ck, net, sn->cidr.prefix);
+	const char *alt = free_block(ck, fr, sn->cidr.prefix);
 	if (alt)
 		diag_help(ck->diags, d, "pick a free range inside `%s`, e.g. `%s`",
 			  ck_fmt_cidr(ck, net->cidr), alt);
@@ -666,8 +829,8 @@ static int by_first_address(const void *pa, const void *pb)
  * earlier one exactly when it starts before the furthest end seen so far.
  * The later-declared subnet of a pair carries the error.
  */
-static void check_overlaps(struct checker *ck, const struct m_network *net,
-			   struct m_subnet **inside, size_t n)
+static void check_overlaps(struct checker *ck, struct m_subnet **inside, size_t n,
+			   struct free_ranges *fr)
 {
 	qsort(inside, n, sizeof *inside, by_first_address);
 	const struct m_subnet *reach = NULL;
@@ -686,7 +849,7 @@ static void check_overlaps(struct checker *ck, const struct m_network *net,
 				   ck_fmt_cidr(ck, second->cidr), ck_fmt_cidr(ck, first->cidr));
 			diag_secondary(ck->diags, d, first->cidr_span, "`%s` declared here",
 				       first->name);
-			const char *alt = free_block(ck, net, second->cidr.prefix);
+			const char *alt = free_block(ck, fr, second->cidr.prefix);
 			if (alt)
 				diag_help(ck->diags, d, "give `%s` a free range, e.g. `%s`",
 					  second->name, alt);
@@ -1051,13 +1214,15 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 	if (cidr_ok) {
 		struct m_subnet **inside = arena_calloc(ck->arena, net->subnets.n + 1, sizeof *inside);
 		size_t n = 0;
+		struct free_ranges fr;
+		free_ranges_init(ck, net, &fr);
 		for (size_t i = 0; i < net->subnets.n; i++) {
 			struct m_subnet *sn = net->subnets.items[i];
-			check_inside(ck, net, sn);
+			check_inside(ck, net, sn, &fr);
 			if (cidr_contains(net->cidr, sn->cidr))
 				inside[n++] = sn;
 		}
-		check_overlaps(ck, net, inside, n);
+		check_overlaps(ck, inside, n, &fr);
 	}
 	if (iso_known && !public_unknown)
 		check_structure(ck, b, net);
@@ -1100,7 +1265,22 @@ static void check_region(struct checker *ck, const struct ast_item *attr,
 		diag_help(ck->diags, d, "write a Region code such as `\"us-east-1\"`");
 }
 
-/* AWS tag rules: key 1-128 characters, value up to 256, no `aws:` prefix, 50 per resource. */
+/* Characters (Unicode code points) in the UTF-8 text s[0..n): what AWS counts. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}
+
+/*
+ * AWS tag rules: key 1-128 characters, value up to 256, no `aws:` prefix,
+ * 50 per resource. The lengths are in Unicode characters, not bytes
+ * ("Tagging AWS resources", tag naming limits: "128 Unicode characters in
+ * UTF-8"): `é` counts one, not two.
+ */
 static void check_tags(struct checker *ck, const struct scope *sc,
 		       const struct ast_item *attr, struct m_env *env)
 {
@@ -1114,7 +1294,11 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 					  e->u.map.n);
 		diag_help(ck->diags, d, "keep at most 49 tags");
 	}
+	struct strmap seen = { 0 };  /* key -> its first entry: a map may be huge */
 	for (const struct ast_entry *x = e->u.map.head; x; x = x->next) {
+		const struct ast_entry *first = strmap_get(&seen, x->key);
+		if (!first)
+			strmap_put(ck->arena, &seen, x->key, (void *)x);
 		const struct ast_expr *v = ck_deref(ck, sc, x->value);
 		if (!v)
 			continue;
@@ -1125,28 +1309,28 @@ static void check_tags(struct checker *ck, const struct scope *sc,
 			diag_help(ck->diags, d, "quote the value");
 			continue;
 		}
-		size_t klen = strlen(x->key);
+		size_t klen = utf8_chars(x->key, strlen(x->key));
+		size_t vlen = utf8_chars(v->u.str.s, v->u.str.len);
 		bool chars_ok = true;
 		for (const char *p = x->key; *p; p++)
 			if (!((unsigned char)*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
 			      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 			      strchr(" _.:/=+-@", *p)))
 				chars_ok = false;
-		const char *why = klen == 0 || klen > 128 ? "keys are 1 to 128 characters"
+		const char *why = klen == 0 || klen > 128
+				? arena_printf(ck->arena, "%zu characters; keys are 1 to 128", klen)
 				: !chars_ok ? "keys take letters, digits, spaces and _.:/=+-@"
 				: strncmp(x->key, "aws:", 4) == 0 ? "the `aws:` prefix is reserved for AWS"
 				: strcmp(x->key, "Name") == 0 ? "sgc sets `Name` on each resource itself"
-				: v->u.str.len > 256 ? "values are at most 256 characters" : NULL;
+				: vlen > 256
+				? arena_printf(ck->arena, "a value of %zu characters; values are at most 256", vlen)
+				: NULL;
 		if (why) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0210, x->key_span,
 						  "invalid tag `%s`", x->key);
 			diag_label(ck->diags, d, "%s", why);
 			continue;
 		}
-		const struct ast_entry *first = NULL;
-		for (const struct ast_entry *y = e->u.map.head; y != x && !first; y = y->next)
-			if (strcmp(y->key, x->key) == 0)
-				first = y;
 		if (first) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0207, x->key_span,
 						  "tag `%s` is set twice", x->key);
@@ -1259,18 +1443,19 @@ static const char *var_misfit(const struct var *v, const char *type)
  */
 static void apply_vars(struct checker *ck)
 {
+	/* By name, once: a variables file may hold thousands of names. */
+	struct strmap params = { 0 };
+	const char *names[64];       /* the first 64, for suggestions */
+	size_t n = 0;
+	for (size_t k = 0; k < ck->env->params.n; k++) {
+		struct m_param *q = ck->env->params.items[k];
+		strmap_put(ck->arena, &params, q->name, q);
+		if (n < 64)
+			names[n++] = q->name;
+	}
 	for (size_t i = 0; ck->vars && i < ck->vars->n; i++) {
 		const struct var *v = ck->vars->items[i];
-		struct m_param *p = NULL;
-		const char *names[64];
-		size_t n = 0;
-		for (size_t k = 0; k < ck->env->params.n; k++) {
-			struct m_param *q = ck->env->params.items[k];
-			if (strcmp(q->name, v->name) == 0)
-				p = q;
-			if (n < 64)
-				names[n++] = q->name;
-		}
+		struct m_param *p = strmap_get(&params, v->name);
 		if (!p) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0513, v->name_span,
 						  "`%s` matches no parameter of environment `%s`",

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "emit.h"
+#include "lex.h"
 #include "lower.h"
 #include "parse.h"
 #include "resolve.h"
@@ -80,6 +81,12 @@ static void check_limits(struct compile *c)
 bool compile_text(struct compile *c, const char *path, const char *text,
 		  size_t len, enum compile_until until)
 {
+	/* Skipped before the source map sees it, so that columns and echoed lines stay right. */
+	size_t bom = text ? lex_bom_length(text, len) : 0;
+	if (bom) {
+		text += bom;
+		len -= bom;
+	}
 	uint32_t file = src_add(&c->src, path, text, len);
 	if (!check_encoding(c, file))
 		return false;

@@ -81,6 +81,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "lex.h"
 #include "parse.h"
 #include "src.h"
 
@@ -1461,6 +1462,12 @@ const char *fmt_source(struct arena *a, const char *text, size_t len, size_t *ou
 {
 	if (!a || (!text && len) || len >= UINT32_MAX / 2)
 		return NULL;
+	/* A leading byte order mark is not part of the canonical layout. */
+	size_t bom = text ? lex_bom_length(text, len) : 0;
+	if (bom) {
+		text += bom;
+		len -= bom;
+	}
 	struct src_map m;
 	src_map_init(&m, a);
 	uint32_t in_file = src_add(&m, "<input>", text ? text : "", len);

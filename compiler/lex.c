@@ -136,17 +136,110 @@ void lex_bad_literal(struct lex_state *ls, struct span span, const char *text)
 			  "numbers are plain digits; sizes take a unit (`50 GB`), durations a suffix (`12h`)");
 }
 
+/* The code point of the UTF-8 sequence at s[0..n), or UINT32_MAX if it is not one. */
+static uint32_t decode_utf8(const char *s, uint32_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t len = n ? src_utf8_length(s, n) : 0;
+	switch (len) {
+	case 1: return u[0];
+	case 2: return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+	case 3: return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+	case 4: return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+		       (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+	}
+	return UINT32_MAX;
+}
+
+/*
+ * A control character's name, for messages: the character itself would be
+ * invisible, or act on the terminal that prints the message.
+ */
+static const char *control_name(uint32_t c)
+{
+	static const char *const c0[32] = {
+		"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL",
+		"BS", "tab", "line feed", "VT", "FF", "carriage return", "SO", "SI",
+		"DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+		"CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US",
+	};
+	return c < 32 ? c0[c] : c == 0x7F ? "DEL" : NULL;
+}
+
+/* U+0000 to U+001F, U+007F and U+0080 to U+009F. */
+static bool is_control(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
+
 void lex_bad_char(struct lex_state *ls, struct span span, const char *text)
 {
-	unsigned char c = (unsigned char)text[0];
-	if (c >= 0x20 && c < 0x7f)
-		diag_add(ls->diags, DIAG_E0103, span, "unexpected character `%c`", c);
-	else if (c >= 0x80)
-		diag_add(ls->diags, DIAG_E0103, span, "unexpected character `%s`",
-			 text);
-	else
+	uint32_t n = span.hi - span.lo; /* the text may be a NUL byte */
+	uint32_t c = decode_utf8(text, n ? n : 1);
+	const char *name = control_name(c);
+	if (c == UINT32_MAX)
+		diag_add(ls->diags, DIAG_E0103, span, "unexpected byte 0x%02X",
+			 (unsigned char)text[0]);
+	else if (c >= 0x20 && c < 0x7f)
+		diag_add(ls->diags, DIAG_E0103, span, "unexpected character `%c`", (int)c);
+	else if (name)
+		diag_add(ls->diags, DIAG_E0103, span,
+			 "unexpected control character U+%04X (%s)", c, name);
+	else if (is_control(c))
 		diag_add(ls->diags, DIAG_E0103, span,
 			 "unexpected control character U+%04X", c);
+	else
+		/* The code point too: `\u00A0` or `\u200B` print as nothing visible. */
+		diag_add(ls->diags, DIAG_E0103, span, "unexpected character `%s` (U+%04X)",
+			 text, c);
+}
+
+void lex_bom(struct lex_state *ls, struct span span)
+{
+	struct diag *d = diag_add(ls->diags, DIAG_E0103, span,
+				  "unexpected byte order mark U+FEFF");
+	diag_label(ls->diags, d, "invisible in most editors");
+	diag_help(ls->diags, d,
+		  "delete it: a byte order mark is only allowed as the first character of a file");
+}
+
+/*
+ * Control characters inside a string literal: a NUL would cut the value
+ * short, and the others are invisible in an editor yet reach templates,
+ * scripts and terminals. The first one is reported; the string is still
+ * a string for the parser, so one bad character makes one error.
+ */
+void lex_string(struct lex_state *ls, struct span span, const char *text, uint32_t len)
+{
+	uint32_t first = len, count = 0, width = 1;
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)text[i];
+		uint32_t w = b == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] <= 0x9F ? 2 : 1;
+		uint32_t c = w == 2 ? (unsigned char)text[i + 1] : b;
+		if (!is_control(c) || (w == 1 && c >= 0x80))
+			continue;
+		if (count++ == 0) {
+			first = i;
+			width = w;
+		}
+		i += w - 1;
+	}
+	if (count == 0)
+		return;
+	uint32_t c = width == 2 ? (unsigned char)text[first + 1] : (unsigned char)text[first];
+	struct span at = { span.file, span.lo + first, span.lo + first + width };
+	const char *name = control_name(c);
+	struct diag *d = name
+		? diag_add(ls->diags, DIAG_E0103, at,
+			   "control character U+%04X (%s) in a string", c, name)
+		: diag_add(ls->diags, DIAG_E0103, at,
+			   "control character U+%04X in a string", c);
+	if (count > 1)
+		diag_label(ls->diags, d, "and %u more in this string", count - 1);
+	if (c == '\t' || c == '\r')
+		diag_help(ls->diags, d, "write it as the escape `\\%c`", c == '\t' ? 't' : 'r');
+	else
+		diag_help(ls->diags, d, "remove it: strings cannot hold control characters");
 }
 
 void lex_unterminated(struct lex_state *ls, struct span span)
@@ -157,4 +250,9 @@ void lex_unterminated(struct lex_state *ls, struct span span)
 	diag_label(ls->diags, d, "this string is never closed");
 	diag_help(ls->diags, d,
 		  "close it with `\"` on the same line; strings cannot span lines");
+}
+
+size_t lex_bom_length(const char *text, size_t len)
+{
+	return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }

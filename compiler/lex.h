@@ -10,6 +10,7 @@
 #define SGC_LEX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "src.h"
@@ -49,5 +50,16 @@ void lex_end(struct lex_state *ls, struct span eof);
 void lex_bad_literal(struct lex_state *ls, struct span span, const char *text);
 void lex_bad_char(struct lex_state *ls, struct span span, const char *text);
 void lex_unterminated(struct lex_state *ls, struct span span);
+/* A byte order mark after the start of the file (the first one is skipped). */
+void lex_bom(struct lex_state *ls, struct span span);
+/* Check a string literal's raw text (quotes included) for control characters. */
+void lex_string(struct lex_state *ls, struct span span, const char *text, uint32_t len);
+
+/*
+ * Length of the UTF-8 byte order mark `text` starts with (3), or 0. It is
+ * skipped before a file is scanned, as most compilers do, so that it neither
+ * counts as a column nor shows up in the line a diagnostic echoes.
+ */
+size_t lex_bom_length(const char *text, size_t len);
 
 #endif

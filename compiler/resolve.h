@@ -29,6 +29,18 @@ enum sym_kind {
 
 struct scope;
 
+/*
+ * How far the checker has got with a definition. Each definition is
+ * evaluated once, however often it is used, so a file's definitions cost
+ * time linear in their number; meeting an ACTIVE definition again while
+ * evaluating it is a loop (E0214).
+ */
+enum def_state {
+	DEF_UNSEEN,  /* not evaluated yet */
+	DEF_ACTIVE,  /* being evaluated: its dependencies are on the way */
+	DEF_DONE,    /* evaluated: the result below is final */
+};
+
 struct symbol {
 	enum sym_kind kind;
 	const char *name;
@@ -37,7 +49,13 @@ struct symbol {
 	struct scope *members;
 	const struct scope *home;   /* where it is declared: a definition's
 				       value is read from here */
-	bool evaluating;            /* cycle guard for definitions */
+	/* A definition followed to its value (`a = b`, `b = 10.0.0.0/16`): */
+	enum def_state value_state;
+	const struct ast_expr *value; /* DONE: the value; NULL when it has none */
+	/* A definition evaluated as an endpoint set: */
+	enum def_state set_state;
+	const bool *set;            /* DONE: the services in it, by ep_index */
+	bool set_ok;                /* DONE: evaluated without an error */
 };
 
 struct scope {

@@ -608,10 +608,10 @@ static void test_unexpected_control_and_utf8(void **state)
 	assert_int_equal(ndiags(fx), 2);
 	const struct diag *d = nth_diag(fx, 0);
 	assert_diag_at(fx, d, DIAG_E0103, 1, 1);
-	assert_string_equal(d->msg, "unexpected control character U+0001");
+	assert_string_equal(d->msg, "unexpected control character U+0001 (SOH)");
 	d = nth_diag(fx, 1);
 	assert_diag_at(fx, d, DIAG_E0103, 2, 1);
-	assert_string_equal(d->msg, "unexpected character `\xC3\xA9`");
+	assert_string_equal(d->msg, "unexpected character `\xC3\xA9` (U+00E9)");
 	/* The whole two-byte character is one span. */
 	assert_int_equal(d->span.hi - d->span.lo, 2);
 	assert_string_equal(dump(fx), "a = 1\nb = 2\n");
@@ -913,7 +913,7 @@ static void test_nul_byte(void **state)
 	static const char text[] = "a = 1\n\0\nb = 2\n";
 	struct fixture *fx = parse_len(state, text, sizeof text - 1);
 	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 2, 1);
-	assert_string_equal(d->msg, "unexpected control character U+0000");
+	assert_string_equal(d->msg, "unexpected control character U+0000 (NUL)");
 	assert_string_equal(dump(fx), "a = 1\nb = 2\n");
 }
 
@@ -921,6 +921,105 @@ static void test_crlf_positions(void **state)
 {
 	struct fixture *fx = parse(state, "a = 1\r\nb = = 2\r\n");
 	assert_one_diag(fx, DIAG_E0107, 2, 5);
+}
+
+/* ---- control characters and byte order marks ---------------------------- */
+
+/* A NUL inside a string used to end the value there, silently. */
+static void test_nul_in_string(void **state)
+{
+	static const char text[] = "a = \"x\0y\"\nb = 2\n";
+	struct fixture *fx = parse_len(state, text, sizeof text - 1);
+	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 1, 7);
+	assert_string_equal(d->msg, "control character U+0000 (NUL) in a string");
+	assert_int_equal(d->span.hi - d->span.lo, 1);
+	assert_string_equal(d->help, "remove it: strings cannot hold control characters");
+}
+
+static void test_tab_in_string(void **state)
+{
+	struct fixture *fx = parse(state, "a = \"x\ty\"\n");
+	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 1, 7);
+	assert_string_equal(d->msg, "control character U+0009 (tab) in a string");
+	assert_string_equal(d->help, "write it as the escape `\\t`");
+}
+
+/* Only the first is reported, with a count of the others. */
+static void test_escape_sequences_in_string(void **state)
+{
+	struct fixture *fx = parse(state, "a = \"\x1b[31mred\x1b[0m\x7f\"\n");
+	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 1, 6);
+	assert_string_equal(d->msg, "control character U+001B (ESC) in a string");
+	assert_string_equal(d->label, "and 2 more in this string");
+}
+
+/* C1 controls (U+0080 to U+009F) are two bytes in UTF-8; U+00A0 is not one. */
+static void test_c1_control_in_string(void **state)
+{
+	struct fixture *fx = parse(state, "a = \"\xC2\xA0 \xC2\x9B\"\n");
+	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 1, 8);
+	assert_string_equal(d->msg, "control character U+009B in a string");
+	assert_int_equal(d->span.hi - d->span.lo, 2);
+}
+
+static void test_escaped_controls_are_fine(void **state)
+{
+	assert_parses(state, "a = \"x\\ty\\r\\n\xC3\xA9\"\n", "a = \"x\\x09y\\x0d\\x0a\xC3\xA9\"\n");
+}
+
+/* Control characters in an unterminated string: that error is enough. */
+static void test_control_in_unterminated_string(void **state)
+{
+	struct fixture *fx = parse(state, "a = \"x\x01\nb = 2\n");
+	assert_one_diag(fx, DIAG_E0101, 1, 5);
+}
+
+static void test_bom_at_start_skipped(void **state)
+{
+	assert_parses(state, "\xEF\xBB\xBF" "a = 1\n", "a = 1\n");
+}
+
+static void test_bom_elsewhere_named(void **state)
+{
+	struct fixture *fx = parse(state, "a = 1\n\xEF\xBB\xBF" "b = 2\n");
+	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 2, 1);
+	assert_string_equal(d->msg, "unexpected byte order mark U+FEFF");
+	assert_int_equal(d->span.hi - d->span.lo, 3);
+	assert_string_equal(dump(fx), "a = 1\nb = 2\n");
+}
+
+/* Invisible characters are named by code point, not only printed. */
+static void test_invisible_character_named(void **state)
+{
+	struct fixture *fx = parse(state, "a =\xC2\xA0" "1\nb = \xE2\x80\x8B" "2\n");
+	assert_int_equal(ndiags(fx), 2);
+	assert_string_equal(nth_diag(fx, 0)->msg, "unexpected character `\xC2\xA0` (U+00A0)");
+	assert_string_equal(nth_diag(fx, 1)->msg, "unexpected character `\xE2\x80\x8B` (U+200B)");
+}
+
+static void test_c1_control_outside_string(void **state)
+{
+	struct fixture *fx = parse(state, "a = 1 \xC2\x85\n");
+	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 1, 7);
+	assert_string_equal(d->msg, "unexpected control character U+0085");
+}
+
+/* `\` then a multibyte character: the message holds the whole character. */
+static void test_bad_escape_multibyte(void **state)
+{
+	struct fixture *fx = parse(state, "a = \"x\\\xC3\xA9y\"\n");
+	const struct diag *d = assert_one_diag(fx, DIAG_E0102, 1, 7);
+	assert_string_equal(d->msg, "invalid escape `\\\xC3\xA9` in string");
+	assert_int_equal(d->span.hi - d->span.lo, 3);
+}
+
+/* `\` then a NUL: one error, the scanner's, not a second with a cut-off message. */
+static void test_escaped_nul_one_error(void **state)
+{
+	static const char text[] = "a = \"x\\\0y\"\n";
+	struct fixture *fx = parse_len(state, text, sizeof text - 1);
+	const struct diag *d = assert_one_diag(fx, DIAG_E0103, 1, 8);
+	assert_string_equal(d->msg, "control character U+0000 (NUL) in a string");
 }
 
 int main(void)
@@ -977,6 +1076,18 @@ int main(void)
 		T(test_empty_and_blank_input),
 		T(test_nul_byte),
 		T(test_crlf_positions),
+		T(test_nul_in_string),
+		T(test_tab_in_string),
+		T(test_escape_sequences_in_string),
+		T(test_c1_control_in_string),
+		T(test_escaped_controls_are_fine),
+		T(test_control_in_unterminated_string),
+		T(test_bom_at_start_skipped),
+		T(test_bom_elsewhere_named),
+		T(test_invisible_character_named),
+		T(test_c1_control_outside_string),
+		T(test_bad_escape_multibyte),
+		T(test_escaped_nul_one_error),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

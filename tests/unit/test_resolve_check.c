@@ -17,7 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "cidr.h"
 #include "compile.h"
 #include "endpoints.h"
 #include "model.h"
@@ -65,6 +70,11 @@ static struct fixture *check(void **state, const char *text)
 	struct fixture *fx = *state;
 	fx->ok = compile_text(&fx->c, "t.sgl", text, strlen(text), COMPILE_CHECK);
 	return fx;
+}
+
+static struct arena *fx_arena(void **state)
+{
+	return ((struct fixture *)*state)->c.arena;
 }
 
 static struct src_pos pos_of(struct fixture *fx, struct span s)
@@ -669,6 +679,107 @@ static void test_definition_value_loop(void **state)
 		"}\n");
 	assert_int_equal(count_code(fx, DIAG_E0214), 1);
 	assert_false(fx->ok);
+}
+
+/* Was reported as a loop (E0214) beyond 64 definitions. */
+static void test_definition_value_chain(void **state)
+{
+	const char *text = "";
+	for (int i = 0; i < 65; i++)
+		text = arena_printf(fx_arena(state), "%sr%d = r%d\n", text, i, i + 1);
+	struct fixture *fx = check(state, arena_printf(fx_arena(state),
+		"%sr65 = 10.0.0.0/16\n"
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  network vpc {\n"
+		"    cidr = r0\n"
+		"    isolation = isolated\n"
+		"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+		"  }\n"
+		"}\n", text));
+	assert_clean(fx);
+	assert_cidr(net_at(fx, 0)->cidr, "10.0.0.0/16");
+}
+
+/* A chain that runs into a loop: the loop is named, once, however often it is used. */
+static void test_definition_loop_behind_chain(void **state)
+{
+	struct fixture *fx = check(state,
+		"x = a\n"
+		"a = b\n"
+		"b = a\n"
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  network vpc {\n"
+		"    cidr = x\n"
+		"    isolation = isolated\n"
+		"    subnet s { cidr = a  zone = a }\n"
+		"  }\n"
+		"}\n");
+	const struct diag *d = only_diag(fx, DIAG_E0214, 7, 12);
+	assert_string_equal(d->msg, "`a` is defined in terms of itself");
+	assert_int_equal(d->nsecondary, 1);
+	assert_string_equal(d->secondary[0].text, "`b` is part of the loop");
+	assert_int_equal(pos_of(fx, d->secondary[0].span).line, 3);
+}
+
+/*
+ * Each definition is evaluated once: an unknown service in a set that three
+ * networks use is one diagnostic, not three (the same error was reported at
+ * every use before, and deduplicated only when printed).
+ */
+static void test_definition_evaluated_once(void **state)
+{
+	struct fixture *fx = check(state,
+		"extra = [logz] + base\n"
+		"base = [s3] + [sts, sts]\n"
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  network one {\n"
+		"    cidr = 10.0.0.0/16\n"
+		"    isolation = isolated\n"
+		"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+		"    endpoints = extra + base\n"
+		"  }\n"
+		"  network two {\n"
+		"    cidr = 10.1.0.0/16\n"
+		"    isolation = isolated\n"
+		"    subnet a { cidr = 10.1.1.0/24  zone = a }\n"
+		"    endpoints = extra\n"
+		"  }\n"
+		"}\n");
+	assert_int_equal(count_code(fx, DIAG_E0403), 1);
+	assert_int_equal(count_code(fx, DIAG_W0405), 1);
+	find_diag(fx, DIAG_E0403, 1, 10);
+	find_diag(fx, DIAG_W0405, 2, 21);
+}
+
+/* A definition's services point at the use, whichever use evaluated it first. */
+static void test_definition_services_point_at_use(void **state)
+{
+	struct fixture *fx = check(state,
+		"base = [s3, logs]\n"
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  network one {\n"
+		"    cidr = 10.0.0.0/16\n"
+		"    isolation = isolated\n"
+		"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+		"    endpoints = base\n"
+		"  }\n"
+		"  network two {\n"
+		"    cidr = 10.1.0.0/16\n"
+		"    isolation = isolated\n"
+		"    subnet a { cidr = 10.1.1.0/24  zone = a }\n"
+		"    endpoints = [sts] + base\n"
+		"  }\n"
+		"}\n");
+	assert_true(fx->ok);
+	size_t logs = ep_index(ep_find("logs"));
+	assert_int_equal(pos_of(fx, net_at(fx, 0)->endpoint_span[logs]).line, 8);
+	assert_int_equal(pos_of(fx, net_at(fx, 0)->endpoint_span[logs]).col, 17);
+	assert_int_equal(pos_of(fx, net_at(fx, 1)->endpoint_span[logs]).line, 14);
+	assert_int_equal(pos_of(fx, net_at(fx, 1)->endpoint_span[logs]).col, 25);
 }
 
 /* ---- CIDR blocks -------------------------------------------------------- */
@@ -1294,6 +1405,331 @@ static void test_rule_needs_port_and_one_peer(void **state)
 	find_diag(fx, DIAG_E0210, 11, 27); /* prefix list on ingress */
 }
 
+/* AWS counts tag lengths in Unicode characters: `é` (two bytes) is one. */
+static void test_tag_lengths_in_characters(void **state)
+{
+	struct arena *a = fx_arena(state);
+	const char *k128 = "", *v256 = "";
+	for (int i = 0; i < 128; i++)
+		k128 = arena_printf(a, "%s\xC3\xA9", k128);          /* é: 2 bytes */
+	for (int i = 0; i < 256; i++)
+		v256 = arena_printf(a, "%s\xE6\x97\xA5", v256);      /* 日: 3 bytes */
+	struct fixture *fx = check(state, arena_printf(a,
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  tags = { \"%s\": \"x\", Team: \"%s\" }\n"
+		"}\n", k128, v256));
+	assert_clean(fx);
+	assert_int_equal(fx->c.env->ntags, 2);
+}
+
+static void test_tag_lengths_over_the_limit(void **state)
+{
+	struct arena *a = fx_arena(state);
+	const char *k129 = "", *v257 = "";
+	for (int i = 0; i < 129; i++)
+		k129 = arena_printf(a, "%s\xC3\xA9", k129);
+	for (int i = 0; i < 257; i++)
+		v257 = arena_printf(a, "%s\xE6\x97\xA5", v257);
+	struct fixture *fx = check(state, arena_printf(a,
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  tags = {\n"
+		"    \"%s\": \"x\",\n"
+		"    Team: \"%s\",\n"
+		"  }\n"
+		"}\n", k129, v257));
+	assert_int_equal(ndiags(fx), 2);
+	const struct diag *d = find_diag(fx, DIAG_E0210, 4, 5);
+	assert_string_equal(d->label, "129 characters; keys are 1 to 128");
+	d = find_diag(fx, DIAG_E0210, 5, 5);
+	assert_string_equal(d->label, "a value of 257 characters; values are at most 256");
+}
+
+/* A byte order mark is skipped before the source map: columns count from the next character. */
+static void test_bom_columns(void **state)
+{
+	struct fixture *fx = check(state,
+		"\xEF\xBB\xBF" "environment e { @\n"
+		"  region = \"us-east-1\"\n"
+		"}\n");
+	only_diag(fx, DIAG_E0103, 1, 17);
+}
+
+/*
+ * The free range a help line offers is the lowest free block of the
+ * subnet's size, the same as cidr_first_free finds by rescanning: checked
+ * on random layouts of up to 12 subnets in and around a /20.
+ */
+static void test_free_range_matches_cidr_first_free(void **state)
+{
+	unsigned seed = 12345;
+	size_t offered = 0, none = 0;
+	for (int trial = 0; trial < 300; trial++) {
+		struct arena *a = fx_arena(state); /* a new one each trial */
+		struct cidr used[12];
+		int n = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 12;
+		const char *body = "";
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			uint8_t prefix = (uint8_t)(18 + (seed >> 16) % 11);   /* /18 to /28 */
+			seed = seed * 1103515245 + 12345;
+			uint32_t addr = (10u << 24) | (((seed >> 8) & 0x3FFF) << 0);
+			used[i] = cidr_aligned((struct cidr){ addr, prefix });
+			char buf[CIDR_STR_MAX];
+			cidr_format(used[i], buf);
+			body = arena_printf(a, "%s    subnet s%d { cidr = %s  zone = a }\n", body, i, buf);
+		}
+		struct fixture *fx = check(state, arena_printf(a,
+			"environment e {\n  region = \"us-east-1\"\n  network vpc {\n"
+			"    cidr = 10.0.16.0/20\n    isolation = isolated\n%s  }\n}\n", body));
+		struct cidr net = { (10u << 24) | (16u << 8), 20 };
+		for (const struct diag *d = fx->c.diags.head; d; d = d->next) {
+			if (d->code != DIAG_E0305 && d->code != DIAG_E0306)
+				continue;
+			const struct src_file *f = src_get(&fx->c.src, d->span.file);
+			struct cidr c, want;
+			size_t off;
+			assert_int_equal(cidr_parse(f->text + d->span.lo, d->span.hi - d->span.lo,
+						    &c, &off), CIDR_OK);
+			bool free = cidr_first_free(net, c.prefix, used, (size_t)n, &want);
+			char buf[CIDR_STR_MAX];
+			cidr_format(want, buf);
+			const char *tick = arena_printf(a, "`%s`", buf);
+			if (free ? !d->help || !strstr(d->help, tick)
+				 : d->help && strstr(d->help, "e.g."))
+				fail_msg("trial %d: %s for /%u: want %s, help \"%s\"\n%s", trial,
+					 diag_code_name(d->code), c.prefix, free ? tick : "none",
+					 d->help ? d->help : "(none)", body);
+			*(free ? &offered : &none) += 1;
+		}
+		compile_free(&fx->c);
+		compile_init(&fx->c);
+	}
+	/* Both cases were seen often (300 and 1340 with this seed). */
+	assert_true(offered > 100 && none > 100);
+}
+
+/* ---- bounds: inputs that used to blow up --------------------------------- */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/*
+ * Generous bounds: each input below compiles in well under a second and
+ * 100 MB. They are a guard, not a timing assertion: what they catch is a
+ * regression to exponential or quadratic work, which runs for minutes or
+ * takes gigabytes, and would otherwise hang the suite or swap the machine.
+ * ASan reserves terabytes of address space, so it gets no memory cap.
+ */
+enum { BOUND_BYTES = 512 << 20, BOUND_SECONDS = 30 };
+
+typedef bool (*verify_fn)(struct fixture *fx);
+
+/*
+ * Compile `text` in a child process under the bounds and check the result
+ * there with `verify`; the test fails if the child crashes, hits a bound or
+ * `verify` says no. (cmocka's asserts must not run in the child.)
+ */
+static void compile_bounded(char *text, verify_fn verify)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+#ifndef UNDER_ASAN
+		struct rlimit cap = { BOUND_BYTES, BOUND_BYTES };
+		setrlimit(RLIMIT_AS, &cap);
+#endif
+		alarm(BOUND_SECONDS);
+		struct fixture fx;
+		compile_init(&fx.c);
+		fx.ok = compile_text(&fx.c, "t.sgl", text, strlen(text), COMPILE_CHECK);
+		bool good = verify(&fx);
+		if (!good) {
+			size_t n, dropped;
+			const struct diag **all = diag_sorted(&fx.c.diags, 5, &n, &dropped);
+			fprintf(stderr, "verify failed; ok=%d, %zu diagnostics, first:\n", fx.ok,
+				n + dropped);
+			for (size_t i = 0; i < n; i++)
+				fprintf(stderr, "  %s %s\n", diag_code_name(all[i]->code), all[i]->msg);
+		}
+		compile_free(&fx.c);
+		_exit(good ? 0 : 3);
+	}
+	free(text);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("the compile was killed by signal %d (%s)%s", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)),
+			 WTERMSIG(status) == SIGALRM ? ": over the time guard" : "");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("the compile exited with %d (3: wrong result, other: a bound was hit)",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* printf into a growing malloc'd buffer. */
+struct gen {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static void gen_open(struct gen *g)
+{
+	g->f = open_memstream(&g->buf, &g->len);
+	assert_non_null(g->f);
+}
+
+static char *gen_close(struct gen *g)
+{
+	assert_int_equal(fclose(g->f), 0);
+	return g->buf;
+}
+
+/* An environment with network `vpc` (cidr given) and its `body`. */
+static void gen_env(struct gen *g, const char *cidr, const char *body)
+{
+	fprintf(g->f, "environment e {\n  region = \"us-east-1\"\n  network vpc {\n"
+		      "    cidr = %s\n    isolation = isolated\n%s  }\n}\n", cidr, body);
+}
+
+static bool has_only_logs(struct fixture *fx)
+{
+	if (!fx->ok || ndiags(fx) != 0 || fx->c.env->networks.n != 1)
+		return false;
+	const struct m_network *net = fx->c.env->networks.items[0];
+	for (size_t i = 0; i < ep_count; i++)
+		if (net->has_endpoint[i] != (i == ep_index(ep_find("logs"))))
+			return false;
+	return true;
+}
+
+/* 26 lines `d0 = d1 + d1` ... `d26 = [logs]`: 2^26 evaluations, 13 GB before. */
+static void test_bound_doubling_definitions(void **state)
+{
+	(void)state;
+	struct gen g;
+	gen_open(&g);
+	for (int i = 0; i < 26; i++)
+		fprintf(g.f, "d%d = d%d + d%d\n", i, i + 1, i + 1);
+	fprintf(g.f, "d26 = [logs]\n");
+	gen_env(&g, "10.0.0.0/16", "    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+				 "    endpoints = d0\n");
+	compile_bounded(gen_close(&g), has_only_logs);
+}
+
+/* `d0 = d1`, ..., `d100000 = [logs]`: overflowed the C stack before. */
+static void test_bound_endpoint_chain(void **state)
+{
+	(void)state;
+	struct gen g;
+	gen_open(&g);
+	for (int i = 0; i < 100000; i++)
+		fprintf(g.f, "d%d = d%d\n", i, i + 1);
+	fprintf(g.f, "d100000 = [logs]\n");
+	gen_env(&g, "10.0.0.0/16", "    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+				 "    endpoints = d0\n");
+	compile_bounded(gen_close(&g), has_only_logs);
+}
+
+static bool vpc_is_10_16(struct fixture *fx)
+{
+	if (!fx->ok || ndiags(fx) != 0)
+		return false;
+	char buf[CIDR_STR_MAX];
+	cidr_format(((const struct m_network *)fx->c.env->networks.items[0])->cidr, buf);
+	return strcmp(buf, "10.0.0.0/16") == 0;
+}
+
+/* `c0 = c1`, ..., `c100000 = 10.0.0.0/16`, used 20 times: linear, no E0214. */
+static void test_bound_value_chain(void **state)
+{
+	(void)state;
+	struct gen g;
+	gen_open(&g);
+	for (int i = 0; i < 100000; i++)
+		fprintf(g.f, "c%d = c%d\n", i, i + 1);
+	fprintf(g.f, "c100000 = 10.0.0.0/16\n");
+	fprintf(g.f, "environment e {\n  region = \"us-east-1\"\n");
+	for (int i = 0; i < 20; i++)
+		fprintf(g.f, "  network n%d {\n    cidr = c%d\n    isolation = isolated\n"
+			     "    subnet a { cidr = 10.0.1.0/24  zone = a }\n  }\n", i, i);
+	fprintf(g.f, "}\n");
+	char *text = gen_close(&g);
+	/* Every network has the one value; only the first is looked at. */
+	compile_bounded(text, vpc_is_10_16);
+}
+
+enum { OVERLAPPING = 16384 };
+
+/* 64 subnets on each /24 of the /16: every one after the first of its /24 overlaps. */
+static bool overlaps_reported(struct fixture *fx)
+{
+	if (fx->ok || count_code(fx, DIAG_E0306) != OVERLAPPING - 256 ||
+	    ndiags(fx) != OVERLAPPING - 256)
+		return false;
+	for (const struct diag *d = fx->c.diags.head; d; d = d->next)
+		if (d->nsecondary != 1 || d->help) /* the /16 is full: no free range to offer */
+			return false;
+	return true;
+}
+
+/* An n-sized array per overlap and an O(n) search per candidate: 2 GB before. */
+static void test_bound_overlapping_subnets(void **state)
+{
+	(void)state;
+	struct gen g;
+	gen_open(&g);
+	struct gen body;
+	gen_open(&body);
+	for (int i = 0; i < OVERLAPPING; i++)
+		fprintf(body.f, "    subnet s%d { cidr = 10.0.%d.0/24  zone = a }\n", i, i % 256);
+	char *subnets = gen_close(&body);
+	gen_env(&g, "10.0.0.0/16", subnets);
+	free(subnets);
+	compile_bounded(gen_close(&g), overlaps_reported);
+}
+
+/* An entry whose value is wrong still counts as the first of its key. */
+static void test_duplicate_tag_after_invalid_value(void **state)
+{
+	struct fixture *fx = check(state,
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  tags = { Team: 3, Team: \"b\" }\n"
+		"}\n");
+	assert_int_equal(ndiags(fx), 2);
+	find_diag(fx, DIAG_E0209, 3, 18);
+	find_diag(fx, DIAG_E0207, 3, 21);
+}
+
+enum { MANY_TAGS = 100000 };
+
+static bool one_too_many_tags(struct fixture *fx)
+{
+	return !fx->ok && ndiags(fx) == 1 && count_code(fx, DIAG_E0210) == 1;
+}
+
+/* Each key was compared with every earlier one: 50k tags took 26 s. */
+static void test_bound_many_tags(void **state)
+{
+	(void)state;
+	struct gen g;
+	gen_open(&g);
+	fprintf(g.f, "environment e {\n  region = \"us-east-1\"\n  tags = {\n");
+	for (int i = 0; i < MANY_TAGS; i++)
+		fprintf(g.f, "    key_%d: \"value\",\n", i);
+	fprintf(g.f, "  }\n}\n");
+	compile_bounded(gen_close(&g), one_too_many_tags);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1325,6 +1761,10 @@ int main(void)
 		T(test_self_referencing_set),
 		T(test_mutually_referencing_sets),
 		T(test_definition_value_loop),
+		T(test_definition_value_chain),
+		T(test_definition_loop_behind_chain),
+		T(test_definition_evaluated_once),
+		T(test_definition_services_point_at_use),
 		T(test_subnet_outside_vpc),
 		T(test_subnets_overlap_later_declared),
 		T(test_subnets_identical),
@@ -1373,6 +1813,16 @@ int main(void)
 		T(test_port_range_empty),
 		T(test_ports_with_all_or_icmp),
 		T(test_rule_needs_port_and_one_peer),
+		T(test_tag_lengths_in_characters),
+		T(test_tag_lengths_over_the_limit),
+		T(test_bom_columns),
+		T(test_free_range_matches_cidr_first_free),
+		T(test_bound_doubling_definitions),
+		T(test_bound_endpoint_chain),
+		T(test_bound_value_chain),
+		T(test_bound_overlapping_subnets),
+		T(test_duplicate_tag_after_invalid_value),
+		T(test_bound_many_tags),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
