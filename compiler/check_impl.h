@@ -6,6 +6,7 @@
 #define SGC_CHECK_IMPL_H
 
 #include "ast.h"
+#include "confine.h"
 #include "model.h"
 #include "resolve.h"
 #include "schema.h"
@@ -17,6 +18,7 @@ struct checker {
 	struct m_env *env;
 	struct ptrvec reg_items, reg_objs; /* model object of each AST block */
 	const struct ptrvec *vars;         /* struct var *: stage values */
+	const struct confine *files;       /* what file("...") may read (confine.h) */
 };
 
 /* The attribute items of one block, indexed like its schema's attrs. */

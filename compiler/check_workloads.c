@@ -740,6 +740,90 @@ static void step_pip_from(struct checker *ck, const struct scope *sc,
 	ptrvec_push(ck->arena, &sx->script->uses, new_use(ck, "pip_from", r, "repository", call->span));
 }
 
+/*
+ * CloudFormation takes lifecycle content base64-encoded, at most 16384
+ * characters: a script of more than 12288 bytes does not fit.
+ */
+enum { SCRIPT_MAX_BYTES = 12288 };
+
+/* The root in words, and how to widen it: every refusal of a path says both. */
+static void explain_root(struct checker *ck, struct diag *d)
+{
+	const struct confine *cf = ck->files;
+	switch (cf->root_kind) {
+	case CONFINE_ROOT_GIVEN:
+		diag_note(ck->diags, d, "file() reads only below the root `%s` (--root)", cf->root_shown);
+		diag_help(ck->diags, d, "move the script below `%s`, or give a wider `--root DIR`",
+			  cf->root_shown);
+		break;
+	case CONFINE_ROOT_CWD:
+		diag_note(ck->diags, d, "file() reads only below the root, for standard input the working directory");
+		diag_help(ck->diags, d, "move the script below the working directory, or widen the root with `--root DIR`");
+		break;
+	case CONFINE_ROOT_SGL_DIR:
+		diag_note(ck->diags, d, "file() reads only below the root, by default the .sgl file's directory `%s`",
+			  cf->root_shown);
+		diag_help(ck->diags, d, "move the script below `%s`, or widen the root with `--root DIR`",
+			  cf->root_shown);
+		break;
+	}
+}
+
+/* Why a look-up failed, in the words of sgc's other messages. */
+static const char *reason(int err)
+{
+	switch (err) {
+	case EACCES: return "permission denied";
+	case ENOTDIR: return "a part of the path is not a directory";
+	case ELOOP: return "too many symbolic links";
+	case ENAMETOOLONG: return "the path is too long";
+	default: return strerror(err);
+	}
+}
+
+/* Each reason file() could not read `path`, located at its argument. */
+static void file_refused(struct checker *ck, struct span at, const char *path,
+			 const struct confine_file *f)
+{
+	struct diag *d;
+	switch (f->status) {
+	case CONFINE_ABSOLUTE:
+		d = diag_add(ck->diags, DIAG_E0515, at, "`%s` is an absolute path", path);
+		diag_label(ck->diags, d, "file() takes a path relative to the .sgl file");
+		explain_root(ck, d);
+		return;
+	case CONFINE_OUTSIDE:
+		d = diag_add(ck->diags, DIAG_E0515, at, "`%s` leads outside the root `%s`", path,
+			     ck->files->root_shown);
+		explain_root(ck, d);
+		return;
+	case CONFINE_TOO_LARGE:
+		d = diag_add(ck->diags, DIAG_E0501, at, "`%s` is %s%llu bytes; a lifecycle script takes at most %d",
+			     path, f->size_is_lower_bound ? "over " : "",
+			     (unsigned long long)(f->size_is_lower_bound ? f->size - 1 : f->size),
+			     SCRIPT_MAX_BYTES);
+		diag_help(ck->diags, d, "move long work into a script in S3 or a package, and fetch it from a short step");
+		return;
+	case CONFINE_NOT_FOUND:
+		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: no such file", path);
+		diag_note(ck->diags, d, "paths are relative to the directory of the .sgl file");
+		return;
+	case CONFINE_NOT_REGULAR:
+		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: it is %s", path, f->kind);
+		diag_note(ck->diags, d, "file() reads regular files only");
+		return;
+	case CONFINE_NO_ROOT:
+		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: the root `%s` does not resolve: %s",
+			     path, ck->files->root_shown, reason(f->err));
+		return;
+	case CONFINE_ERROR:
+		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: %s", path, reason(f->err));
+		return;
+	case CONFINE_OK:
+		return;
+	}
+}
+
 static void step_file(struct checker *ck, const struct scope *sc,
 		      const struct ast_expr *call, struct script_ctx *sx)
 {
@@ -751,15 +835,17 @@ static void step_file(struct checker *ck, const struct scope *sc,
 			 "`file` takes the script's path as a string");
 		return;
 	}
-	size_t len;
-	char *text = src_read_file(ck->arena, ck->env->source, e->u.str.s, &len);
-	if (!text) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0505, e->span,
-					  "cannot read `%s`: %s", e->u.str.s, strerror(errno));
-		diag_note(ck->diags, d, "paths are relative to the directory of the .sgl file");
+	if (e->u.str.len == 0) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0503, e->span, "`file` takes a non-empty path");
+		diag_help(ck->diags, d, "write `file(\"path/to/script.sh\")`, relative to the .sgl file");
 		return;
 	}
-	lc_add_text(&sx->lc, arena_printf(ck->arena, "file(\"%s\")", e->u.str.s), text, len);
+	struct confine_file f = confine_read(ck->files, ck->arena, e->u.str.s, SCRIPT_MAX_BYTES);
+	if (f.status != CONFINE_OK) {
+		file_refused(ck, e->span, e->u.str.s, &f);
+		return;
+	}
+	lc_add_file(&sx->lc, e->u.str.s, f.text, f.len);
 }
 
 static void script_step(struct checker *ck, const struct scope *sc,
@@ -853,10 +939,7 @@ static void script_step(struct checker *ck, const struct scope *sc,
 	}
 }
 
-/*
- * CloudFormation takes lifecycle content base64-encoded, at most 16384
- * characters: a script of more than 12288 bytes does not fit.
- */
+/* The whole script must fit, too: SCRIPT_MAX_BYTES. */
 static struct m_script *build_script(struct checker *ck, const struct scope *sc,
 				     const struct ast_item *attr, unsigned host,
 				     const char *host_name, const char *file_name,
@@ -881,10 +964,10 @@ static struct m_script *build_script(struct checker *ck, const struct scope *sc,
 	s->text = sx.lc.text.s;
 	s->len = sx.lc.text.n;
 	size_t encoded = (s->len + 2) / 3 * 4;
-	if (encoded > 16384 && ck->diags->nerrors == errors) {
+	if (s->len > SCRIPT_MAX_BYTES && ck->diags->nerrors == errors) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0501, attr->name_span,
-					  "lifecycle script `%s` is %zu bytes; CloudFormation takes at most 12288",
-					  file_name, s->len);
+					  "lifecycle script `%s` is %zu bytes; CloudFormation takes at most %d",
+					  file_name, s->len, SCRIPT_MAX_BYTES);
 		diag_note(ck->diags, d, "its base64 form is %zu characters, over the 16384 limit", encoded);
 		diag_help(ck->diags, d, "move long work into a script in S3 or a package, and fetch it from a short step");
 	}

@@ -282,7 +282,8 @@ struct m_env {
 	struct ptrvec params;   /* struct m_param * */
 	struct ptrvec kms_keys, domains, buckets, ecrs, secrets, notebooks,
 		studios;        /* declaration order, each of its model type */
-	const char *source;     /* the .sgl path, for script headers */
+	const char *source;     /* the .sgl path relative to the file() root, or
+				   `<stdin>`: script headers name it (confine.h) */
 };
 
 #endif
