@@ -992,9 +992,12 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	/* Its lifecycle configuration is named `<env>-<notebook>`. */
 	const char *lc_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->name),
 					   aws_name(ck, b->name));
-	if ((sl.at[NB_ON_START] || sl.at[NB_ON_CREATE]) && !sagemaker_name_ok(lc_name))
-		bad_name(ck, b->name_span, "notebook lifecycle configuration", lc_name,
-			 sagemaker_rule, false);
+	if (sl.at[NB_ON_START] || sl.at[NB_ON_CREATE]) {
+		nb->config_name = lc_name;
+		if (!sagemaker_name_ok(lc_name))
+			bad_name(ck, b->name_span, "notebook lifecycle configuration", lc_name,
+				 sagemaker_rule, false);
+	}
 	nb->instance = get_instance(ck, sc, sl.at[NB_INSTANCE]);
 	nb->volume_gb = get_gb(ck, sc, sl.at[NB_VOLUME], 5, 5, 16384);
 	const struct ast_item *sb = sl.at[NB_SUBNET] ? ref_block(ck, sc, sl.at[NB_SUBNET]->value, "subnet") : NULL;
@@ -1086,6 +1089,30 @@ static void check_studio_subnets(struct checker *ck, const struct ast_item *b,
 	}
 }
 
+/* FNV-1a: a short, stable digest of a script, for config names. */
+static unsigned digest(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Every property of a Studio lifecycle config is create-only, so a changed
+ * script replaces the config: the name carries a digest of the script, or
+ * the replacement would collide with the old name. `<env>-<studio>-<app>`
+ * is cut to 54 characters so that the name stays within 63.
+ */
+static const char *studio_config_name(struct checker *ck, const struct ast_item *studio,
+				      const char *app_name, const struct m_script *s)
+{
+	const char *base = arena_printf(ck->arena, "%s-%s-%s", ck->env->name, studio->name, app_name);
+	return aws_name(ck, arena_printf(ck->arena, "%.54s-%08x", base, digest(s->text, s->len)));
+}
+
 static void check_apps(struct checker *ck, const struct ast_item *b, struct m_studio *st)
 {
 	static const char *const kinds[] = { "code_editor", "jupyterlab" };
@@ -1114,8 +1141,10 @@ static void check_apps(struct checker *ck, const struct ast_item *b, struct m_st
 					     arena_printf(ck->arena, "%s-%s.sh", stem, app_name),
 					     arena_printf(ck->arena, "studio %s, %s app start", b->name,
 							  a == APP_CODE_EDITOR ? "Code Editor" : "JupyterLab"));
-		if (app->on_start)
+		if (app->on_start) {
 			app->on_start->host = a == APP_CODE_EDITOR ? HOST_CODE_EDITOR : HOST_JUPYTERLAB;
+			app->on_start->config_name = studio_config_name(ck, b, app_name, app->on_start);
+		}
 		grant_script(ck, &st->grants, app->on_start);
 	}
 }
@@ -1238,6 +1267,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	/* The domain is named `<env>-<studio>`. */
 	const char *domain_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->name),
 					       aws_name(ck, b->name));
+	st->domain_name = domain_name;
 	if (!sagemaker_name_ok(domain_name))
 		bad_name(ck, b->name_span, "Studio domain", domain_name, sagemaker_rule, false);
 	check_studio_subnets(ck, b, &sl, st);
@@ -1274,53 +1304,151 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 }
 
 /*
- * AWS names are unique where AWS looks them up: domains per account and
- * Region, repositories per domain, profiles and spaces per Studio domain.
- * Two blocks may differ in sgl and still collide there (`name = ...`).
+ * Physical names: what AWS and the output directory see. AWS names are
+ * unique where AWS looks them up: domains per account and Region,
+ * repositories per domain, profiles and spaces per Studio domain,
+ * lifecycle configurations per account and Region. Files beside the
+ * template are unique per output. Two blocks may differ in sgl and still
+ * collide there: `name = ...`, `_` and `-` both written `-`, a name cut
+ * to fit. One collision is reported once, at the later declaration.
  */
-static void unique_name(struct checker *ck, struct ptrvec *seen, const char *what,
-			const char *name, struct span at, struct span *first_at)
+struct physical {
+	struct strmap reported; /* `file:lo:hi` of declarations already reported */
+};
+
+static const char *span_key(struct checker *ck, struct span at)
+{
+	return arena_printf(ck->arena, "%u:%u:%u", at.file, at.lo, at.hi);
+}
+
+/*
+ * `seen`: physical name -> struct span * of its first declaration. `what`
+ * reads before the name: `space name`, `file`. Returns the diagnostic made.
+ */
+static struct diag *unique_name(struct checker *ck, struct physical *ph, struct strmap *seen,
+				const char *what, const char *name, struct span at,
+				const char *help)
 {
 	if (!name)
-		return;
-	for (size_t i = 0; i < seen->n; i += 2) {
-		if (strcmp(seen->items[i], name) != 0)
-			continue;
-		struct diag *d = diag_add(ck->diags, DIAG_E0611, at, "%s name `%s` is used twice", what, name);
-		diag_secondary(ck->diags, d, *(struct span *)seen->items[i + 1], "first used here");
-		diag_help(ck->diags, d, "give one of them another `name`");
-		return;
+		return NULL;
+	const struct span *first = strmap_get(seen, name);
+	if (!first) {
+		struct span *copy = arena_alloc(ck->arena, sizeof *copy);
+		*copy = at;
+		strmap_put(ck->arena, seen, name, copy);
+		return NULL;
 	}
-	struct span *copy = arena_alloc(ck->arena, sizeof *copy);
-	*copy = first_at ? *first_at : at;
-	ptrvec_push(ck->arena, seen, (void *)name);
-	ptrvec_push(ck->arena, seen, copy);
+	const char *key = span_key(ck, at);
+	if (strmap_get(&ph->reported, key))
+		return NULL;
+	strmap_put(ck->arena, &ph->reported, key, (void *)key);
+	bool file = strcmp(what, "file") == 0;
+	struct diag *d = diag_add(ck->diags, DIAG_E0611, at, "%s `%s` is %s twice", what, name,
+				  file ? "written" : "used");
+	diag_secondary(ck->diags, d, *first, file ? "first written for this one" : "first used here");
+	diag_help(ck->diags, d, "%s", help);
+	return d;
+}
+
+static const char *const rename_help = "give one of them another `name`";
+static const char *const rename_block_help =
+	"rename one of the blocks: AWS names write both `_` and `-` as `-`";
+
+static void unique_in_studios(struct checker *ck, struct physical *ph)
+{
+	for (size_t i = 0; i < ck->env->studios.n; i++) {
+		const struct m_studio *st = ck->env->studios.items[i];
+		struct strmap users = { 0 }, spaces = { 0 };
+		for (size_t k = 0; k < st->users.n; k++) {
+			const struct m_user *u = st->users.items[k];
+			unique_name(ck, ph, &users, "user profile name", u->profile_name, u->span, rename_help);
+		}
+		for (size_t k = 0; k < st->spaces.n; k++) {
+			const struct m_space *sp = st->spaces.items[k];
+			unique_name(ck, ph, &spaces, "space name", sp->space_name, sp->span, rename_help);
+		}
+	}
+}
+
+/* Lifecycle configurations, and the scripts written to lifecycle/. */
+static void unique_lifecycle(struct checker *ck, struct physical *ph)
+{
+	struct strmap configs = { 0 }, files = { 0 }, studio_configs = { 0 };
+	for (size_t i = 0; i < ck->env->notebooks.n; i++) {
+		const struct m_notebook *nb = ck->env->notebooks.items[i];
+		unique_name(ck, ph, &configs, "notebook lifecycle configuration name", nb->config_name,
+			    nb->span, rename_block_help);
+		const struct m_script *scripts[] = { nb->on_create, nb->on_start };
+		for (int k = 0; k < 2; k++)
+			if (scripts[k])
+				unique_name(ck, ph, &files, "file",
+					    arena_printf(ck->arena, "lifecycle/%s", scripts[k]->file_name),
+					    nb->span, rename_block_help);
+	}
+	for (size_t i = 0; i < ck->env->studios.n; i++) {
+		const struct m_studio *st = ck->env->studios.items[i];
+		for (int app = 0; app < 2; app++) {
+			const struct m_script *s = st->apps[app].on_start;
+			if (!s)
+				continue;
+			unique_name(ck, ph, &files, "file",
+				    arena_printf(ck->arena, "lifecycle/%s", s->file_name), st->span,
+				    rename_block_help);
+			unique_name(ck, ph, &studio_configs, "Studio lifecycle configuration name",
+				    s->config_name, st->span,
+				    "rename one of the studios: the name keeps the first 54 characters of "
+				    "`<environment>-<studio>-<app>`");
+		}
+	}
+}
+
+/*
+ * A space with remote access gets helper files named after it
+ * (remote/<space>-connect.sh, .ssh_config, .vscode-settings.json) and the
+ * SSH host `sgc-<environment>-<space>`: unique in the environment, not
+ * only in its studio.
+ */
+static void unique_remote(struct checker *ck, struct physical *ph)
+{
+	struct strmap helpers = { 0 };
+	for (size_t i = 0; i < ck->env->studios.n; i++) {
+		const struct m_studio *st = ck->env->studios.items[i];
+		for (size_t k = 0; k < st->spaces.n; k++) {
+			const struct m_space *sp = st->spaces.items[k];
+			if (!sp->remote_access || !sp->space_name)
+				continue;
+			struct diag *d = unique_name(ck, ph, &helpers, "file",
+				arena_printf(ck->arena, "remote/%s-connect.sh", sp->space_name),
+				sp->span, rename_help);
+			if (d)
+				diag_note(ck->diags, d, "a space with remote access names its helper files "
+					  "and SSH host after its space name, in every studio");
+		}
+	}
 }
 
 static void check_physical_names(struct checker *ck)
 {
-	struct ptrvec domains = { 0 };
+	struct physical ph = { 0 };
+	struct strmap domains = { 0 }, studios = { 0 };
 	for (size_t i = 0; i < ck->env->domains.n; i++) {
 		const struct m_domain *dom = ck->env->domains.items[i];
-		unique_name(ck, &domains, "CodeArtifact domain", dom->domain_name, dom->span, NULL);
-		struct ptrvec repos = { 0 };
+		unique_name(ck, &ph, &domains, "CodeArtifact domain name", dom->domain_name, dom->span,
+			    rename_help);
+		struct strmap repos = { 0 };
 		for (size_t k = 0; k < dom->repos.n; k++) {
 			const struct m_repo *r = dom->repos.items[k];
-			unique_name(ck, &repos, "repository", r->repo_name, r->span, NULL);
+			unique_name(ck, &ph, &repos, "repository name", r->repo_name, r->span, rename_help);
 		}
 	}
 	for (size_t i = 0; i < ck->env->studios.n; i++) {
 		const struct m_studio *st = ck->env->studios.items[i];
-		struct ptrvec users = { 0 }, spaces = { 0 };
-		for (size_t k = 0; k < st->users.n; k++) {
-			const struct m_user *u = st->users.items[k];
-			unique_name(ck, &users, "user profile", u->profile_name, u->span, NULL);
-		}
-		for (size_t k = 0; k < st->spaces.n; k++) {
-			const struct m_space *sp = st->spaces.items[k];
-			unique_name(ck, &spaces, "space", sp->space_name, sp->span, NULL);
-		}
+		unique_name(ck, &ph, &studios, "Studio domain name", st->domain_name, st->span,
+			    rename_block_help);
 	}
+	unique_in_studios(ck, &ph);
+	unique_lifecycle(ck, &ph);
+	unique_remote(ck, &ph);
 }
 
 /*
