@@ -840,12 +840,16 @@ static void step_file(struct checker *ck, const struct scope *sc,
 		diag_help(ck->diags, d, "write `file(\"path/to/script.sh\")`, relative to the .sgl file");
 		return;
 	}
-	struct confine_file f = confine_read(ck->files, ck->arena, e->u.str.s, SCRIPT_MAX_BYTES);
-	if (f.status != CONFINE_OK) {
+	/* A script past its cap keeps no text: read into scratch memory, to count. */
+	struct arena *scratch = lc_fits(&sx->lc) ? NULL : arena_new();
+	struct confine_file f = confine_read(ck->files, scratch ? scratch : ck->arena, e->u.str.s,
+					     SCRIPT_MAX_BYTES);
+	if (f.status != CONFINE_OK)
 		file_refused(ck, e->span, e->u.str.s, &f);
-		return;
-	}
-	lc_add_file(&sx->lc, e->u.str.s, f.text, f.len);
+	else
+		lc_add_file(&sx->lc, e->u.str.s, f.text, f.len);
+	if (scratch)
+		arena_free(scratch);
 }
 
 static void script_step(struct checker *ck, const struct scope *sc,
@@ -952,7 +956,7 @@ static struct m_script *build_script(struct checker *ck, const struct scope *sc,
 	s->hook = what;
 	s->span = attr->name_span;
 	struct script_ctx sx = { .script = s, .host = host, .host_name = host_name };
-	lc_begin(&sx.lc, ck->arena, host != LC_NOTEBOOK, ck->env->source, what);
+	lc_begin(&sx.lc, ck->arena, host != LC_NOTEBOOK, SCRIPT_MAX_BYTES, ck->env->source, what);
 	const struct ast_expr *e = attr->value;
 	unsigned errors = ck->diags->nerrors;
 	if (e->kind == EX_LIST) {
@@ -963,11 +967,11 @@ static struct m_script *build_script(struct checker *ck, const struct scope *sc,
 	}
 	s->text = sx.lc.text.s;
 	s->len = sx.lc.text.n;
-	size_t encoded = (s->len + 2) / 3 * 4;
-	if (s->len > SCRIPT_MAX_BYTES && ck->diags->nerrors == errors) {
+	size_t encoded = (sx.lc.len + 2) / 3 * 4;
+	if (!lc_fits(&sx.lc) && ck->diags->nerrors == errors) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0501, attr->name_span,
 					  "lifecycle script `%s` is %zu bytes; CloudFormation takes at most %d",
-					  file_name, s->len, SCRIPT_MAX_BYTES);
+					  file_name, sx.lc.len, SCRIPT_MAX_BYTES);
 		diag_note(ck->diags, d, "its base64 form is %zu characters, over the 16384 limit", encoded);
 		diag_help(ck->diags, d, "move long work into a script in S3 or a package, and fetch it from a short step");
 	}

@@ -54,15 +54,25 @@ const char *lc_quote(struct arena *a, const char *s);
  */
 const char *lc_comment_text(struct arena *a, const char *s);
 
+/*
+ * A script being composed. Past `cap` bytes the script is refused anyway,
+ * so its text is no longer kept, only counted: many steps cost the memory
+ * of one script at most, and the error still gives the script's size.
+ */
 struct lc_script {
 	struct arena *arena;
-	struct strbuf text;
+	struct strbuf text;  /* the script, complete when lc_fits() */
+	size_t len;          /* bytes composed, kept or not */
+	size_t cap;
 	bool studio;
 };
 
 /* `source`: the .sgl file as the root names it; both are escaped here. */
-void lc_begin(struct lc_script *s, struct arena *a, bool studio,
+void lc_begin(struct lc_script *s, struct arena *a, bool studio, size_t cap,
 	      const char *source, const char *what);
+
+/* Whether the script is within its cap (text holds all of it). */
+bool lc_fits(const struct lc_script *s);
 
 /*
  * Append a fragment; values[i] is already quoted and replaces @@names[i]@@.

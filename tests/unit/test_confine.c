@@ -69,7 +69,7 @@ static void test_script_comments_are_one_line(void **state)
 {
 	struct arena *a = *state;
 	struct lc_script s;
-	lc_begin(&s, a, false, "x\ny.sgl", "notebook n\r, on start");
+	lc_begin(&s, a, false, 1000, "x\ny.sgl", "notebook n\r, on start");
 	lc_add_file(&s, "p\nrm -rf /\n.sh", "true\n", 5);
 	const char *want =
 		"#!/bin/bash\n"
@@ -79,6 +79,27 @@ static void test_script_comments_are_one_line(void **state)
 		"# ---- file(\"p\\nrm -rf /\\n.sh\") ----\n"
 		"true\n";
 	assert_string_equal(s.text.s, want);
+}
+
+/*
+ * The bound on composing: past its cap a script keeps no more text, only
+ * its length, so a file of many steps costs at most one script's memory.
+ */
+static void test_script_text_bounded_by_cap(void **state)
+{
+	struct arena *a = *state;
+	struct lc_script s;
+	lc_begin(&s, a, false, 4096, "x.sgl", "notebook n, on start");
+	size_t header = s.len;
+	char chunk[1000];
+	memset(chunk, '#', sizeof chunk - 1);
+	chunk[sizeof chunk - 1] = '\n';
+	const char *marker = "\n# ---- file(\"s.sh\") ----\n";
+	for (int i = 0; i < 10000; i++)
+		lc_add_file(&s, "s.sh", chunk, sizeof chunk);
+	assert_false(lc_fits(&s));
+	assert_true(s.text.n <= 4096);
+	assert_int_equal(s.len, header + 10000 * (strlen(marker) + sizeof chunk));
 }
 
 static void test_default_roots(void **state)
@@ -127,6 +148,7 @@ int main(void)
 		T(test_relative),
 		T(test_comment_text),
 		T(test_script_comments_are_one_line),
+		T(test_script_text_bounded_by_cap),
 		T(test_default_roots),
 		T(test_unresolved_base),
 	};
