@@ -16,7 +16,7 @@ struct checker {
 	struct diag_sink *diags;
 	struct resolver *res;
 	struct m_env *env;
-	struct ptrvec reg_items, reg_objs; /* model object of each AST block */
+	struct strmap reg;                 /* `%p` of an AST block -> its model object */
 	const struct ptrvec *vars;         /* struct var *: stage values */
 	const struct confine *files;       /* what file("...") may read (confine.h) */
 };

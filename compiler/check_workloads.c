@@ -18,18 +18,17 @@
 
 /* ---- registry: AST block -> model object --------------------------------- */
 
+/* A hash map, not a list: every reference looks its block up here. */
 static void reg(struct checker *ck, const struct ast_item *item, void *obj)
 {
-	ptrvec_push(ck->arena, &ck->reg_items, (void *)item);
-	ptrvec_push(ck->arena, &ck->reg_objs, obj);
+	strmap_put(ck->arena, &ck->reg, arena_printf(ck->arena, "%p", (const void *)item), obj);
 }
 
 static void *obj_of(const struct checker *ck, const struct ast_item *item)
 {
-	for (size_t i = 0; i < ck->reg_items.n; i++)
-		if (ck->reg_items.items[i] == item)
-			return ck->reg_objs.items[i];
-	return NULL;
+	char key[32];
+	snprintf(key, sizeof key, "%p", (const void *)item);
+	return strmap_get(&ck->reg, key);
 }
 
 /* `sagemaker_packages` -> `sagemaker-packages`: AWS names prefer hyphens. */
