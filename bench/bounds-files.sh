@@ -5,8 +5,8 @@
 #
 #   notebooks  N notebooks with lifecycle scripts (physical-name checks:
 #              configuration names, script files, per notebook)
-#   spaces     N spaces with remote access over N/10 studios (helper files,
-#              checked across the environment)
+#   spaces     N spaces with remote access and an owner, over N/10 studios
+#              (helper files checked across the environment; owners looked up)
 #   steps      one script with N file() steps reading the same 6 KB file:
 #              the script fails E0501 with its size, but past 12288 bytes
 #              it keeps no text (flat RSS), and each read is bounded
@@ -47,9 +47,9 @@ gen_notebooks() {
 gen_spaces() {
 	head
 	awk -v n="$1" 'BEGIN { for (s = 0; s < n / 10; s++) {
-		printf "  studio st%d {\n    subnets = [vpc.private_a]\n", s
+		printf "  studio st%d {\n    subnets = [vpc.private_a]\n    user u%d {}\n", s, s
 		for (i = 0; i < 10; i++)
-			printf "    space sp%d_%d { app = code_editor instance = ml.t3.large remote_access = true }\n", s, i
+			printf "    space sp%d_%d { app = code_editor instance = ml.t3.large remote_access = true owner = u%d }\n", s, i, s
 		printf "  }\n" } }'
 	echo "}"
 }
