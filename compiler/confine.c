@@ -8,6 +8,12 @@
  * the next directory entry must be below the root or one of the root's
  * own ancestors (the way down to it), so sgc never even asks whether a
  * file outside the root exists. The final file must be below the root.
+ *
+ * The walk and the open are two steps, as with realpath(): a tree changed
+ * by someone else while sgc runs could swap a checked directory for a link
+ * in between (the last component is opened with O_NOFOLLOW). A CI checkout
+ * is not changed during a build; the input is what is hostile, not the
+ * machine.
  */
 /* realpath() is XSI, beyond the POSIX.1-2008 base the build asks for. */
 #define _XOPEN_SOURCE 700
@@ -153,9 +159,11 @@ static int expand_link(struct walk *w, const char *entry)
 	if (++w->links > MAX_LINKS)
 		return ELOOP;
 	char target[PATH_MAX];
-	ssize_t k = readlink(entry, target, sizeof target - 1);
+	ssize_t k = readlink(entry, target, sizeof target);
 	if (k < 0)
 		return errno;
+	if ((size_t)k == sizeof target)
+		return ENAMETOOLONG; /* possibly cut short */
 	target[k] = '\0';
 	size_t rest = strlen(w->next);
 	char *p = malloc((size_t)k + 1 + rest + 1);

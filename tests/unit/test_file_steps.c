@@ -11,7 +11,7 @@
  * Codes are compared by name, so this file also builds against older
  * libraries (to show each test failing there).
  */
-#define _XOPEN_SOURCE 700 /* nftw, realpath, symlink */
+#define _GNU_SOURCE /* nftw, realpath, symlink; syscall for capget/capset */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "compile.h"
@@ -581,14 +584,62 @@ static void test_other_reasons_named(void **state)
 	refused_file(fx, "", "E0503", "`file` takes a non-empty path");
 }
 
+/* The refusal of `path` as another user would see it: the one error's message. */
+static bool refused_as(struct fx *fx, const char *path, const char *msg)
+{
+	if (!compile_with_root(fx, at(fx, "x.sgl"), notebook_file(fx, path), NULL)) {
+		const struct diag *d = fx->c.diags.head;
+		if (d && !d->next && strcmp(d->msg, msg) == 0)
+			return true;
+	}
+	print_diags(fx);
+	return false;
+}
+
+/*
+ * Root reads files whatever their mode, through CAP_DAC_OVERRIDE and
+ * CAP_DAC_READ_SEARCH: as root, the check runs in a child that gives up
+ * those two and so meets the mode bits like any owner.
+ */
+static bool drop_file_read_capabilities(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	unsigned drop = 1u << CAP_DAC_OVERRIDE | 1u << CAP_DAC_READ_SEARCH;
+	d[0].effective &= ~drop;
+	d[0].permitted &= ~drop;
+	d[0].inheritable &= ~drop;
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
 static void test_permission_denied(void **state)
 {
 	struct fx *fx = *state;
-	if (geteuid() == 0)
-		skip(); /* root reads files whatever their mode */
 	put_str(fx, "secret.sh", "true\n");
+	put_str(fx, "locked/s.sh", "true\n");
 	assert_int_equal(chmod(at(fx, "secret.sh"), 0), 0);
-	refused_file(fx, "secret.sh", "E0505", "cannot read `secret.sh`: permission denied");
+	assert_int_equal(chmod(at(fx, "locked"), 0), 0);
+	const char *want[] = { "cannot read `secret.sh`: permission denied",
+			       "cannot read `locked/s.sh`: permission denied" };
+	if (geteuid() != 0) {
+		assert_true(refused_as(fx, "secret.sh", want[0]));
+		assert_true(refused_as(fx, "locked/s.sh", want[1]));
+		return;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		bool ok = drop_file_read_capabilities() && refused_as(fx, "secret.sh", want[0]) &&
+			  refused_as(fx, "locked/s.sh", want[1]);
+		_exit(ok ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 int main(void)
