@@ -1522,7 +1522,7 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	struct m_env *env = arena_alloc(ck->arena, sizeof *env);
 	env->name = b->name;
 	env->span = b->name_span;
-	env->source = src_get(ck->res->src, b->span.file)->path;
+	env->source = ck->files->source_name;
 	ck->env = env;
 	if (sl.at[0])
 		check_region(ck, sl.at[0], env);
@@ -1551,9 +1551,10 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 }
 
 struct m_env *check_file(struct resolver *r, const struct ast_file *f,
-			 const struct ptrvec *vars)
+			 const struct ptrvec *vars, const struct confine *files)
 {
-	struct checker ck = { .arena = r->arena, .diags = r->diags, .res = r, .vars = vars };
+	struct checker ck = { .arena = r->arena, .diags = r->diags, .res = r, .vars = vars,
+			      .files = files };
 	const struct ast_item *env_block = NULL;
 	for (const struct ast_item *it = f->items; it; it = it->next) {
 		if (it->kind == IT_PARAM) {

@@ -12,11 +12,15 @@
 #include "ast.h"
 #include "model.h"
 
+struct confine;
 struct diag_sink;
 struct resolver;
 
-/* `vars`: struct var * (vars.h) giving this stage's parameter values; may be NULL. */
+/*
+ * `vars`: struct var * (vars.h) giving this stage's parameter values; may be NULL.
+ * `files`: where file("...") steps may read, and the .sgl file's name below it.
+ */
 struct m_env *check_file(struct resolver *r, const struct ast_file *f,
-			 const struct ptrvec *vars);
+			 const struct ptrvec *vars, const struct confine *files);
 
 #endif

@@ -6,6 +6,7 @@
 #define SGC_CHECK_IMPL_H
 
 #include "ast.h"
+#include "confine.h"
 #include "model.h"
 #include "resolve.h"
 #include "schema.h"
@@ -15,8 +16,9 @@ struct checker {
 	struct diag_sink *diags;
 	struct resolver *res;
 	struct m_env *env;
-	struct ptrvec reg_items, reg_objs; /* model object of each AST block */
+	struct strmap reg;                 /* `%p` of an AST block -> its model object */
 	const struct ptrvec *vars;         /* struct var *: stage values */
+	const struct confine *files;       /* what file("...") may read (confine.h) */
 };
 
 /* The attribute items of one block, indexed like its schema's attrs. */

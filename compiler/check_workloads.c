@@ -18,18 +18,17 @@
 
 /* ---- registry: AST block -> model object --------------------------------- */
 
+/* A hash map, not a list: every reference looks its block up here. */
 static void reg(struct checker *ck, const struct ast_item *item, void *obj)
 {
-	ptrvec_push(ck->arena, &ck->reg_items, (void *)item);
-	ptrvec_push(ck->arena, &ck->reg_objs, obj);
+	strmap_put(ck->arena, &ck->reg, arena_printf(ck->arena, "%p", (const void *)item), obj);
 }
 
 static void *obj_of(const struct checker *ck, const struct ast_item *item)
 {
-	for (size_t i = 0; i < ck->reg_items.n; i++)
-		if (ck->reg_items.items[i] == item)
-			return ck->reg_objs.items[i];
-	return NULL;
+	char key[32];
+	snprintf(key, sizeof key, "%p", (const void *)item);
+	return strmap_get(&ck->reg, key);
 }
 
 /* `sagemaker_packages` -> `sagemaker-packages`: AWS names prefer hyphens. */
@@ -740,6 +739,90 @@ static void step_pip_from(struct checker *ck, const struct scope *sc,
 	ptrvec_push(ck->arena, &sx->script->uses, new_use(ck, "pip_from", r, "repository", call->span));
 }
 
+/*
+ * CloudFormation takes lifecycle content base64-encoded, at most 16384
+ * characters: a script of more than 12288 bytes does not fit.
+ */
+enum { SCRIPT_MAX_BYTES = 12288 };
+
+/* The root in words, and how to widen it: every refusal of a path says both. */
+static void explain_root(struct checker *ck, struct diag *d)
+{
+	const struct confine *cf = ck->files;
+	switch (cf->root_kind) {
+	case CONFINE_ROOT_GIVEN:
+		diag_note(ck->diags, d, "file() reads only below the root `%s` (--root)", cf->root_shown);
+		diag_help(ck->diags, d, "move the script below `%s`, or give a wider `--root DIR`",
+			  cf->root_shown);
+		break;
+	case CONFINE_ROOT_CWD:
+		diag_note(ck->diags, d, "file() reads only below the root, for standard input the working directory");
+		diag_help(ck->diags, d, "move the script below the working directory, or widen the root with `--root DIR`");
+		break;
+	case CONFINE_ROOT_SGL_DIR:
+		diag_note(ck->diags, d, "file() reads only below the root, by default the .sgl file's directory `%s`",
+			  cf->root_shown);
+		diag_help(ck->diags, d, "move the script below `%s`, or widen the root with `--root DIR`",
+			  cf->root_shown);
+		break;
+	}
+}
+
+/* Why a look-up failed, in the words of sgc's other messages. */
+static const char *reason(int err)
+{
+	switch (err) {
+	case EACCES: return "permission denied";
+	case ENOTDIR: return "a part of the path is not a directory";
+	case ELOOP: return "too many symbolic links";
+	case ENAMETOOLONG: return "the path is too long";
+	default: return strerror(err);
+	}
+}
+
+/* Each reason file() could not read `path`, located at its argument. */
+static void file_refused(struct checker *ck, struct span at, const char *path,
+			 const struct confine_file *f)
+{
+	struct diag *d;
+	switch (f->status) {
+	case CONFINE_ABSOLUTE:
+		d = diag_add(ck->diags, DIAG_E0515, at, "`%s` is an absolute path", path);
+		diag_label(ck->diags, d, "file() takes a path relative to the .sgl file");
+		explain_root(ck, d);
+		return;
+	case CONFINE_OUTSIDE:
+		d = diag_add(ck->diags, DIAG_E0515, at, "`%s` leads outside the root `%s`", path,
+			     ck->files->root_shown);
+		explain_root(ck, d);
+		return;
+	case CONFINE_TOO_LARGE:
+		d = diag_add(ck->diags, DIAG_E0501, at, "`%s` is %s%llu bytes; a lifecycle script takes at most %d",
+			     path, f->size_is_lower_bound ? "over " : "",
+			     (unsigned long long)(f->size_is_lower_bound ? f->size - 1 : f->size),
+			     SCRIPT_MAX_BYTES);
+		diag_help(ck->diags, d, "move long work into a script in S3 or a package, and fetch it from a short step");
+		return;
+	case CONFINE_NOT_FOUND:
+		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: no such file", path);
+		diag_note(ck->diags, d, "paths are relative to the directory of the .sgl file");
+		return;
+	case CONFINE_NOT_REGULAR:
+		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: it is %s", path, f->kind);
+		diag_note(ck->diags, d, "file() reads regular files only");
+		return;
+	case CONFINE_NO_ROOT:
+		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: the root `%s` does not resolve: %s",
+			     path, ck->files->root_shown, reason(f->err));
+		return;
+	case CONFINE_ERROR:
+		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: %s", path, reason(f->err));
+		return;
+	case CONFINE_OK:
+		return;
+	}
+}
+
 static void step_file(struct checker *ck, const struct scope *sc,
 		      const struct ast_expr *call, struct script_ctx *sx)
 {
@@ -751,15 +834,21 @@ static void step_file(struct checker *ck, const struct scope *sc,
 			 "`file` takes the script's path as a string");
 		return;
 	}
-	size_t len;
-	char *text = src_read_file(ck->arena, ck->env->source, e->u.str.s, &len);
-	if (!text) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0505, e->span,
-					  "cannot read `%s`: %s", e->u.str.s, strerror(errno));
-		diag_note(ck->diags, d, "paths are relative to the directory of the .sgl file");
+	if (e->u.str.len == 0) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0503, e->span, "`file` takes a non-empty path");
+		diag_help(ck->diags, d, "write `file(\"path/to/script.sh\")`, relative to the .sgl file");
 		return;
 	}
-	lc_add_text(&sx->lc, arena_printf(ck->arena, "file(\"%s\")", e->u.str.s), text, len);
+	/* A script past its cap keeps no text: read into scratch memory, to count. */
+	struct arena *scratch = lc_fits(&sx->lc) ? NULL : arena_new();
+	struct confine_file f = confine_read(ck->files, scratch ? scratch : ck->arena, e->u.str.s,
+					     SCRIPT_MAX_BYTES);
+	if (f.status != CONFINE_OK)
+		file_refused(ck, e->span, e->u.str.s, &f);
+	else
+		lc_add_file(&sx->lc, e->u.str.s, f.text, f.len);
+	if (scratch)
+		arena_free(scratch);
 }
 
 static void script_step(struct checker *ck, const struct scope *sc,
@@ -853,10 +942,7 @@ static void script_step(struct checker *ck, const struct scope *sc,
 	}
 }
 
-/*
- * CloudFormation takes lifecycle content base64-encoded, at most 16384
- * characters: a script of more than 12288 bytes does not fit.
- */
+/* The whole script must fit, too: SCRIPT_MAX_BYTES. */
 static struct m_script *build_script(struct checker *ck, const struct scope *sc,
 				     const struct ast_item *attr, unsigned host,
 				     const char *host_name, const char *file_name,
@@ -869,7 +955,7 @@ static struct m_script *build_script(struct checker *ck, const struct scope *sc,
 	s->hook = what;
 	s->span = attr->name_span;
 	struct script_ctx sx = { .script = s, .host = host, .host_name = host_name };
-	lc_begin(&sx.lc, ck->arena, host != LC_NOTEBOOK, ck->env->source, what);
+	lc_begin(&sx.lc, ck->arena, host != LC_NOTEBOOK, SCRIPT_MAX_BYTES, ck->env->source, what);
 	const struct ast_expr *e = attr->value;
 	unsigned errors = ck->diags->nerrors;
 	if (e->kind == EX_LIST) {
@@ -880,11 +966,11 @@ static struct m_script *build_script(struct checker *ck, const struct scope *sc,
 	}
 	s->text = sx.lc.text.s;
 	s->len = sx.lc.text.n;
-	size_t encoded = (s->len + 2) / 3 * 4;
-	if (encoded > 16384 && ck->diags->nerrors == errors) {
+	size_t encoded = (sx.lc.len + 2) / 3 * 4;
+	if (!lc_fits(&sx.lc) && ck->diags->nerrors == errors) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0501, attr->name_span,
-					  "lifecycle script `%s` is %zu bytes; CloudFormation takes at most 12288",
-					  file_name, s->len);
+					  "lifecycle script `%s` is %zu bytes; CloudFormation takes at most %d",
+					  file_name, sx.lc.len, SCRIPT_MAX_BYTES);
 		diag_note(ck->diags, d, "its base64 form is %zu characters, over the 16384 limit", encoded);
 		diag_help(ck->diags, d, "move long work into a script in S3 or a package, and fetch it from a short step");
 	}
@@ -909,9 +995,12 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	/* Its lifecycle configuration is named `<env>-<notebook>`. */
 	const char *lc_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->name),
 					   aws_name(ck, b->name));
-	if ((sl.at[NB_ON_START] || sl.at[NB_ON_CREATE]) && !sagemaker_name_ok(lc_name))
-		bad_name(ck, b->name_span, "notebook lifecycle configuration", lc_name,
-			 sagemaker_rule, false);
+	if (sl.at[NB_ON_START] || sl.at[NB_ON_CREATE]) {
+		nb->config_name = lc_name;
+		if (!sagemaker_name_ok(lc_name))
+			bad_name(ck, b->name_span, "notebook lifecycle configuration", lc_name,
+				 sagemaker_rule, false);
+	}
 	nb->instance = get_instance(ck, sc, sl.at[NB_INSTANCE]);
 	nb->volume_gb = get_gb(ck, sc, sl.at[NB_VOLUME], 5, 5, 16384);
 	const struct ast_item *sb = sl.at[NB_SUBNET] ? ref_block(ck, sc, sl.at[NB_SUBNET]->value, "subnet") : NULL;
@@ -1003,6 +1092,30 @@ static void check_studio_subnets(struct checker *ck, const struct ast_item *b,
 	}
 }
 
+/* FNV-1a: a short, stable digest of a script, for config names. */
+static unsigned digest(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Every property of a Studio lifecycle config is create-only, so a changed
+ * script replaces the config: the name carries a digest of the script, or
+ * the replacement would collide with the old name. `<env>-<studio>-<app>`
+ * is cut to 54 characters so that the name stays within 63.
+ */
+static const char *studio_config_name(struct checker *ck, const struct ast_item *studio,
+				      const char *app_name, const struct m_script *s)
+{
+	const char *base = arena_printf(ck->arena, "%s-%s-%s", ck->env->name, studio->name, app_name);
+	return aws_name(ck, arena_printf(ck->arena, "%.54s-%08x", base, digest(s->text, s->len)));
+}
+
 static void check_apps(struct checker *ck, const struct ast_item *b, struct m_studio *st)
 {
 	static const char *const kinds[] = { "code_editor", "jupyterlab" };
@@ -1031,8 +1144,10 @@ static void check_apps(struct checker *ck, const struct ast_item *b, struct m_st
 					     arena_printf(ck->arena, "%s-%s.sh", stem, app_name),
 					     arena_printf(ck->arena, "studio %s, %s app start", b->name,
 							  a == APP_CODE_EDITOR ? "Code Editor" : "JupyterLab"));
-		if (app->on_start)
+		if (app->on_start) {
 			app->on_start->host = a == APP_CODE_EDITOR ? HOST_CODE_EDITOR : HOST_JUPYTERLAB;
+			app->on_start->config_name = studio_config_name(ck, b, app_name, app->on_start);
+		}
 		grant_script(ck, &st->grants, app->on_start);
 	}
 }
@@ -1155,6 +1270,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	/* The domain is named `<env>-<studio>`. */
 	const char *domain_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->name),
 					       aws_name(ck, b->name));
+	st->domain_name = domain_name;
 	if (!sagemaker_name_ok(domain_name))
 		bad_name(ck, b->name_span, "Studio domain", domain_name, sagemaker_rule, false);
 	check_studio_subnets(ck, b, &sl, st);
@@ -1191,53 +1307,151 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 }
 
 /*
- * AWS names are unique where AWS looks them up: domains per account and
- * Region, repositories per domain, profiles and spaces per Studio domain.
- * Two blocks may differ in sgl and still collide there (`name = ...`).
+ * Physical names: what AWS and the output directory see. AWS names are
+ * unique where AWS looks them up: domains per account and Region,
+ * repositories per domain, profiles and spaces per Studio domain,
+ * lifecycle configurations per account and Region. Files beside the
+ * template are unique per output. Two blocks may differ in sgl and still
+ * collide there: `name = ...`, `_` and `-` both written `-`, a name cut
+ * to fit. One collision is reported once, at the later declaration.
  */
-static void unique_name(struct checker *ck, struct ptrvec *seen, const char *what,
-			const char *name, struct span at, struct span *first_at)
+struct physical {
+	struct strmap reported; /* `file:lo:hi` of declarations already reported */
+};
+
+static const char *span_key(struct checker *ck, struct span at)
+{
+	return arena_printf(ck->arena, "%u:%u:%u", at.file, at.lo, at.hi);
+}
+
+/*
+ * `seen`: physical name -> struct span * of its first declaration. `what`
+ * reads before the name: `space name`, `file`. Returns the diagnostic made.
+ */
+static struct diag *unique_name(struct checker *ck, struct physical *ph, struct strmap *seen,
+				const char *what, const char *name, struct span at,
+				const char *help)
 {
 	if (!name)
-		return;
-	for (size_t i = 0; i < seen->n; i += 2) {
-		if (strcmp(seen->items[i], name) != 0)
-			continue;
-		struct diag *d = diag_add(ck->diags, DIAG_E0611, at, "%s name `%s` is used twice", what, name);
-		diag_secondary(ck->diags, d, *(struct span *)seen->items[i + 1], "first used here");
-		diag_help(ck->diags, d, "give one of them another `name`");
-		return;
+		return NULL;
+	const struct span *first = strmap_get(seen, name);
+	if (!first) {
+		struct span *copy = arena_alloc(ck->arena, sizeof *copy);
+		*copy = at;
+		strmap_put(ck->arena, seen, name, copy);
+		return NULL;
 	}
-	struct span *copy = arena_alloc(ck->arena, sizeof *copy);
-	*copy = first_at ? *first_at : at;
-	ptrvec_push(ck->arena, seen, (void *)name);
-	ptrvec_push(ck->arena, seen, copy);
+	const char *key = span_key(ck, at);
+	if (strmap_get(&ph->reported, key))
+		return NULL;
+	strmap_put(ck->arena, &ph->reported, key, (void *)key);
+	bool file = strcmp(what, "file") == 0;
+	struct diag *d = diag_add(ck->diags, DIAG_E0611, at, "%s `%s` is %s twice", what, name,
+				  file ? "written" : "used");
+	diag_secondary(ck->diags, d, *first, file ? "first written for this one" : "first used here");
+	diag_help(ck->diags, d, "%s", help);
+	return d;
+}
+
+static const char *const rename_help = "give one of them another `name`";
+static const char *const rename_block_help =
+	"rename one of the blocks: AWS names write both `_` and `-` as `-`";
+
+static void unique_in_studios(struct checker *ck, struct physical *ph)
+{
+	for (size_t i = 0; i < ck->env->studios.n; i++) {
+		const struct m_studio *st = ck->env->studios.items[i];
+		struct strmap users = { 0 }, spaces = { 0 };
+		for (size_t k = 0; k < st->users.n; k++) {
+			const struct m_user *u = st->users.items[k];
+			unique_name(ck, ph, &users, "user profile name", u->profile_name, u->span, rename_help);
+		}
+		for (size_t k = 0; k < st->spaces.n; k++) {
+			const struct m_space *sp = st->spaces.items[k];
+			unique_name(ck, ph, &spaces, "space name", sp->space_name, sp->span, rename_help);
+		}
+	}
+}
+
+/* Lifecycle configurations, and the scripts written to lifecycle/. */
+static void unique_lifecycle(struct checker *ck, struct physical *ph)
+{
+	struct strmap configs = { 0 }, files = { 0 }, studio_configs = { 0 };
+	for (size_t i = 0; i < ck->env->notebooks.n; i++) {
+		const struct m_notebook *nb = ck->env->notebooks.items[i];
+		unique_name(ck, ph, &configs, "notebook lifecycle configuration name", nb->config_name,
+			    nb->span, rename_block_help);
+		const struct m_script *scripts[] = { nb->on_create, nb->on_start };
+		for (int k = 0; k < 2; k++)
+			if (scripts[k])
+				unique_name(ck, ph, &files, "file",
+					    arena_printf(ck->arena, "lifecycle/%s", scripts[k]->file_name),
+					    nb->span, rename_block_help);
+	}
+	for (size_t i = 0; i < ck->env->studios.n; i++) {
+		const struct m_studio *st = ck->env->studios.items[i];
+		for (int app = 0; app < 2; app++) {
+			const struct m_script *s = st->apps[app].on_start;
+			if (!s)
+				continue;
+			unique_name(ck, ph, &files, "file",
+				    arena_printf(ck->arena, "lifecycle/%s", s->file_name), st->span,
+				    rename_block_help);
+			unique_name(ck, ph, &studio_configs, "Studio lifecycle configuration name",
+				    s->config_name, st->span,
+				    "rename one of the studios: the name keeps the first 54 characters of "
+				    "`<environment>-<studio>-<app>`");
+		}
+	}
+}
+
+/*
+ * A space with remote access gets helper files named after it
+ * (remote/<space>-connect.sh, .ssh_config, .vscode-settings.json) and the
+ * SSH host `sgc-<environment>-<space>`: unique in the environment, not
+ * only in its studio.
+ */
+static void unique_remote(struct checker *ck, struct physical *ph)
+{
+	struct strmap helpers = { 0 };
+	for (size_t i = 0; i < ck->env->studios.n; i++) {
+		const struct m_studio *st = ck->env->studios.items[i];
+		for (size_t k = 0; k < st->spaces.n; k++) {
+			const struct m_space *sp = st->spaces.items[k];
+			if (!sp->remote_access || !sp->space_name)
+				continue;
+			struct diag *d = unique_name(ck, ph, &helpers, "file",
+				arena_printf(ck->arena, "remote/%s-connect.sh", sp->space_name),
+				sp->span, rename_help);
+			if (d)
+				diag_note(ck->diags, d, "a space with remote access names its helper files "
+					  "and SSH host after its space name, in every studio");
+		}
+	}
 }
 
 static void check_physical_names(struct checker *ck)
 {
-	struct ptrvec domains = { 0 };
+	struct physical ph = { 0 };
+	struct strmap domains = { 0 }, studios = { 0 };
 	for (size_t i = 0; i < ck->env->domains.n; i++) {
 		const struct m_domain *dom = ck->env->domains.items[i];
-		unique_name(ck, &domains, "CodeArtifact domain", dom->domain_name, dom->span, NULL);
-		struct ptrvec repos = { 0 };
+		unique_name(ck, &ph, &domains, "CodeArtifact domain name", dom->domain_name, dom->span,
+			    rename_help);
+		struct strmap repos = { 0 };
 		for (size_t k = 0; k < dom->repos.n; k++) {
 			const struct m_repo *r = dom->repos.items[k];
-			unique_name(ck, &repos, "repository", r->repo_name, r->span, NULL);
+			unique_name(ck, &ph, &repos, "repository name", r->repo_name, r->span, rename_help);
 		}
 	}
 	for (size_t i = 0; i < ck->env->studios.n; i++) {
 		const struct m_studio *st = ck->env->studios.items[i];
-		struct ptrvec users = { 0 }, spaces = { 0 };
-		for (size_t k = 0; k < st->users.n; k++) {
-			const struct m_user *u = st->users.items[k];
-			unique_name(ck, &users, "user profile", u->profile_name, u->span, NULL);
-		}
-		for (size_t k = 0; k < st->spaces.n; k++) {
-			const struct m_space *sp = st->spaces.items[k];
-			unique_name(ck, &spaces, "space", sp->space_name, sp->span, NULL);
-		}
+		unique_name(ck, &ph, &studios, "Studio domain name", st->domain_name, st->span,
+			    rename_block_help);
 	}
+	unique_in_studios(ck, &ph);
+	unique_lifecycle(ck, &ph);
+	unique_remote(ck, &ph);
 }
 
 /*

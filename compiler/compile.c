@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "confine.h"
 #include "emit.h"
 #include "lex.h"
 #include "lower.h"
@@ -96,7 +97,10 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 	struct resolver r;
 	resolve_init(&r, c->arena, &c->diags, &c->src);
 	resolve_file(&r, ast);
-	c->env = check_file(&r, ast, &c->vars);
+	/* file() reads below the root, and scripts name `path` as the root sees it. */
+	struct confine files;
+	confine_init(&files, c->arena, path, c->root);
+	c->env = check_file(&r, ast, &c->vars, &files);
 	diag_apply_allow_comments(&c->diags, &c->src);
 	if (!c->env || diag_has_errors(&c->diags))
 		return false;

@@ -26,8 +26,10 @@ struct compile {
 	char *json;                 /* the template as JSON (malloc'd) */
 	size_t json_len;
 	struct ptrvec vars;         /* struct var * (vars.h), set before compiling */
-	const char *root;           /* --root: file() reads only below it; NULL: the
-				       .sgl file's directory (stdin: the working directory) */
+	const char *root;           /* --root: file() reads only below it, and script
+				       headers name the .sgl file relative to it; NULL:
+				       the .sgl file's directory (stdin: the working
+				       directory). See confine.h. */
 };
 
 /*
@@ -42,7 +44,11 @@ enum compile_until {
 void compile_init(struct compile *c);
 void compile_free(struct compile *c);
 
-/* Runs the stages; returns false when any error was reported. */
+/*
+ * Runs the stages; returns false when any error was reported. `path` is as
+ * given on the command line, `<stdin>` for standard input: diagnostics
+ * show it as is, the template never does.
+ */
 bool compile_text(struct compile *c, const char *path, const char *text,
 		  size_t len, enum compile_until until);
 

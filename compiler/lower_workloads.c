@@ -38,16 +38,6 @@ static const char *env_name(struct lowerer *lw, const char *name)
 	return arena_printf(lw->a, "%s-%s", lw->env->name, name);
 }
 
-/* `<env>-<name>` with `_` as `-`: a name AWS accepts (the checker proved the length). */
-static const char *env_aws_name(struct lowerer *lw, const char *name)
-{
-	char *s = arena_printf(lw->a, "%s-%s", lw->env->name, name);
-	for (char *p = s; *p; p++)
-		if (*p == '_')
-			*p = '-';
-	return s;
-}
-
 /* Model object -> logical ID, for references between resources (lower_id). */
 static const char *obj_key(struct lowerer *lw, const void *obj, const char *part)
 {
@@ -543,17 +533,6 @@ static struct cv *script_content(struct lowerer *lw, const struct m_script *s)
 	return cv_str(lw->a, cfn_base64(lw->a, s->text, s->len));
 }
 
-/* FNV-1a: a short, stable digest of a script, for config names. */
-static unsigned digest(const char *s, size_t n)
-{
-	unsigned h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* ---- notebooks ------------------------------------------------------------------------ */
 
 static struct cv *value(struct lowerer *lw, const struct m_value *v)
@@ -629,7 +608,7 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 	if (nb->on_create || nb->on_start) {
 		lc = logical_id(lw, "%sNotebookLifecycleConfig", stem);
 		struct cfn_resource *r = cfn_add(lw->t, lc, "AWS::SageMaker::NotebookInstanceLifecycleConfig");
-		cv_set(a, r->props, "NotebookInstanceLifecycleConfigName", cv_str(a, env_aws_name(lw, nb->name)));
+		cv_set(a, r->props, "NotebookInstanceLifecycleConfigName", cv_str(a, nb->config_name));
 		struct cv *hook;
 		if (nb->on_create) {
 			hook = cv_obj(a);
@@ -744,11 +723,7 @@ static const char *studio_sg(struct lowerer *lw, const struct m_studio *st, cons
 	return id;
 }
 
-/*
- * Every property of a Studio lifecycle config is create-only, so a changed
- * script replaces the config: the name carries a digest of the script, or
- * the replacement would collide with the old name.
- */
+/* The config's name (with a digest of its script) comes from the checker. */
 static const char *studio_lcc(struct lowerer *lw, const struct m_studio *st, enum m_app app)
 {
 	struct arena *a = lw->a;
@@ -756,13 +731,7 @@ static const char *studio_lcc(struct lowerer *lw, const struct m_studio *st, enu
 	const char *kind = app == APP_CODE_EDITOR ? "CodeEditor" : "JupyterLab";
 	const char *id = logical_id(lw, "%s%sLifecycleConfig", pascal(lw, st->name), kind);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::StudioLifecycleConfig");
-	const char *base = env_name(lw, arena_printf(a, "%s-%s", st->name,
-		app == APP_CODE_EDITOR ? "code-editor" : "jupyterlab"));
-	char *name = arena_printf(a, "%.54s-%08x", base, digest(s->text, s->len));
-	for (char *p = name; *p; p++)
-		if (*p == '_')
-			*p = '-';
-	cv_set(a, r->props, "StudioLifecycleConfigName", cv_str(a, name));
+	cv_set(a, r->props, "StudioLifecycleConfigName", cv_str(a, s->config_name));
 	cv_set(a, r->props, "StudioLifecycleConfigAppType", cv_str(a, kind));
 	cv_set(a, r->props, "StudioLifecycleConfigContent", script_content(lw, s));
 	return id;
@@ -1079,7 +1048,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Domain");
 	for (size_t i = 0; nl && st->vpc_only && i < nl->endpoint_ids.n; i++)
 		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
-	cv_set(a, r->props, "DomainName", cv_str(a, env_aws_name(lw, st->name)));
+	cv_set(a, r->props, "DomainName", cv_str(a, st->domain_name));
 	cv_set(a, r->props, "AuthMode", cv_str(a, st->sso ? "SSO" : "IAM"));
 	cv_set(a, r->props, "AppNetworkAccessType", cv_str(a, st->vpc_only ? "VpcOnly" : "PublicInternetOnly"));
 	if (nl) {

@@ -175,7 +175,8 @@ enum m_host {
 
 /* One lifecycle script, composed and rendered by the checker. */
 struct m_script {
-	const char *file_name;   /* `analyst-on-start.sh` */
+	const char *file_name;   /* `analyst-on-start.sh`, under lifecycle/ */
+	const char *config_name; /* Studio apps: the StudioLifecycleConfigName */
 	const char *hook;        /* `on start` */
 	enum m_host host;
 	const char *text;
@@ -220,6 +221,7 @@ struct m_notebook {
 	struct m_kms *kms;
 	const char *platform;
 	struct m_script *on_create, *on_start;
+	const char *config_name;    /* its lifecycle configuration, when it has a script */
 	struct m_grants grants;
 	struct span root_span, direct_span; /* the settings, when written */
 	struct ptrvec sg_spans;             /* struct span *, parallel to sgs */
@@ -259,6 +261,7 @@ struct m_space {
 struct m_studio {
 	const char *name;
 	struct span span;
+	const char *domain_name;    /* `<env>-<studio>`, `_` as `-` */
 	bool sso, vpc_only, docker, efs_automount;
 	struct m_network *net;
 	struct ptrvec subnets;      /* struct m_subnet * */
@@ -282,7 +285,8 @@ struct m_env {
 	struct ptrvec params;   /* struct m_param * */
 	struct ptrvec kms_keys, domains, buckets, ecrs, secrets, notebooks,
 		studios;        /* declaration order, each of its model type */
-	const char *source;     /* the .sgl path, for script headers */
+	const char *source;     /* the .sgl path relative to the file() root, or
+				   `<stdin>`: script headers name it (confine.h) */
 };
 
 #endif

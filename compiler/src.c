@@ -247,29 +247,3 @@ struct span span_join(struct span a, struct span b)
 		s.hi = b.hi;
 	return s;
 }
-
-char *src_read_file(struct arena *a, const char *relative_to, const char *path,
-		    size_t *len)
-{
-	const char *full = path;
-	const char *slash = strrchr(relative_to, '/');
-	if (path[0] != '/' && slash)
-		full = arena_printf(a, "%.*s/%s", (int)(slash - relative_to),
-				    relative_to, path);
-	FILE *f = fopen(full, "rb");
-	if (!f)
-		return NULL;
-	struct strbuf b = { 0 };
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.n < (1u << 20))
-		strbuf_add(a, &b, chunk, got);
-	int failed = ferror(f);
-	fclose(f);
-	if (failed) {
-		errno = EIO;
-		return NULL;
-	}
-	*len = b.n;
-	return b.s ? b.s : arena_strdup(a, "");
-}

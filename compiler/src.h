@@ -100,11 +100,4 @@ uint32_t src_visible_char(const char *s, uint32_t n, char esc[SRC_ESCAPE_MAX]);
 
 struct span span_join(struct span a, struct span b);
 
-/*
- * Read `path` into the arena (for `file("...")` steps). Relative paths are
- * taken from the directory of `relative_to`. NULL on failure, with errno set.
- */
-char *src_read_file(struct arena *a, const char *relative_to, const char *path,
-		    size_t *len);
-
 #endif
