@@ -141,8 +141,10 @@ static const char *notebook_file(struct fx *fx, const char *path)
 	char lit[PATH_MAX * 2];
 	size_t n = 0;
 	for (const char *p = path; *p && n + 3 < sizeof lit; p++) {
-		if (*p == '\n') {
-			lit[n++] = '\\', lit[n++] = 'n';
+		/* Strings refuse raw control characters: spell them as escapes. */
+		if (*p == '\n' || *p == '\r' || *p == '\t') {
+			lit[n++] = '\\';
+			lit[n++] = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
 		} else {
 			if (*p == '"' || *p == '\\')
 				lit[n++] = '\\';
