@@ -408,6 +408,13 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* qsort's base may not be NULL, even for no elements. */
+static void strlist_sort(struct strlist *l)
+{
+	if (l->n)
+		qsort(l->items, l->n, sizeof *l->items, by_string);
+}
+
 static bool strlist_has_sorted(const struct strlist *l, const char *s)
 {
 	return l->n && bsearch(&s, l->items, l->n, sizeof *l->items, by_string) != NULL;
@@ -790,13 +797,13 @@ static void stale_entries(struct txn *x, const char *manifest_name, const struct
 	for (size_t i = 0; ok && i < n; i++)
 		ok = strlist_add(&now, items[i].path, strlen(items[i].path));
 	if (ok)
-		qsort(now.items, now.n, sizeof *now.items, by_string);
+		strlist_sort(&now);
 	for (size_t i = 0; ok && i < old.n; i++)
 		if (!strlist_has_sorted(&now, old.items[i]))
 			ok = strlist_add(stale, old.items[i], strlen(old.items[i]));
 	if (ok && stale->n) {
 		ok = read_other_manifests(x->dirfd, x->t->prefix, manifest_name, &others);
-		qsort(others.items, others.n, sizeof *others.items, by_string);
+		strlist_sort(&others);
 		size_t kept = 0;
 		for (size_t i = 0; i < stale->n; i++) {
 			if (!ok || strlist_has_sorted(&others, stale->items[i]))
