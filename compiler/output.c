@@ -294,26 +294,6 @@ static bool write_temp(const char *dest, const char *data, size_t len, mode_t mo
 	return ok;
 }
 
-/* Create the directories of `path` below its first `skip` bytes (the template's own directory). */
-static bool make_parent_dirs(char *path, size_t skip)
-{
-	for (char *p = path + skip; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		bool ok = mkdir(path, 0755) == 0 || errno == EEXIST;
-		int err = errno;
-		*p = '/';
-		if (!ok) {
-			*p = '\0';
-			fprintf(stderr, "sgc: cannot create `%s`: %s\n", path, strerror(err));
-			*p = '/';
-			return false;
-		}
-	}
-	return true;
-}
-
 bool out_replace_file(const char *path, const char *data, size_t len)
 {
 	struct out_target t;
@@ -538,6 +518,38 @@ static void remove_stale(int dirfd, const char *prefix, const char *entry)
 
 /* ---- the output set -------------------------------------------------------- */
 
+/*
+ * Create the directories of `path` below its first `skip` bytes (the
+ * template's own directory), recording in `made` the ones this call
+ * created, so a failed build can remove them again.
+ */
+static bool make_parent_dirs(char *path, size_t skip, struct strlist *made)
+{
+	for (char *p = path + skip; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		bool created = mkdir(path, 0755) == 0;
+		int err = errno;
+		bool ok = (created && strlist_add(made, path, strlen(path))) || (!created && err == EEXIST);
+		if (!ok)
+			fprintf(stderr, "sgc: cannot create `%s`: %s\n", path,
+				created ? "out of memory" : strerror(err));
+		*p = '/';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* A failed build: the directories it created go again (rmdir: only if still empty). */
+static void remove_made_dirs(const struct strlist *made)
+{
+	for (size_t i = made->n; i-- > 0;)
+		rmdir(made->items[i]);
+}
+
+
 struct staged {
 	char *dest;       /* where it goes */
 	char *tmp;        /* its temporary until renamed over dest */
@@ -553,6 +565,7 @@ struct txn {
 	const struct file_id *inputs;
 	size_t ninputs;
 	int dirfd;            /* the template's directory */
+	struct strlist made;  /* directories this build created */
 	int lock_fd;
 	char *lock_path;
 };
@@ -616,21 +629,36 @@ static void rollback(struct txn *x)
 				free(s->backup);
 				s->backup = NULL;
 			}
-		} else if (s->renamed) {
-			unlink(s->dest);
+		} else {
+			if (s->renamed) /* a new file: there was none before */
+				unlink(s->dest);
+			if (s->backup) { /* a hard link to what dest still holds */
+				unlink(s->backup);
+				free(s->backup);
+				s->backup = NULL;
+			}
 		}
 		s->renamed = false;
 	}
 }
 
-static bool commit_one(struct txn *x, struct staged *s)
+/* No file of the set may replace an input of the build (`--vars out/stack.params.json`). */
+static bool replaces_no_input(const struct txn *x)
 {
-	struct stat st;
-	if (lstat(s->dest, &st) == 0 && S_ISREG(st.st_mode) &&
-	    is_input((struct file_id){ st.st_dev, st.st_ino, true }, x->inputs, x->ninputs)) {
-		fprintf(stderr, "sgc: refusing to write `%s`: it is an input of this build\n", s->dest);
-		return false;
+	for (size_t i = 0; i < x->n; i++) {
+		struct stat st;
+		const char *dest = x->files[i].dest;
+		if (lstat(dest, &st) == 0 && S_ISREG(st.st_mode) &&
+		    is_input((struct file_id){ st.st_dev, st.st_ino, true }, x->inputs, x->ninputs)) {
+			fprintf(stderr, "sgc: refusing to write `%s`: it is an input of this build\n", dest);
+			return false;
+		}
 	}
+	return true;
+}
+
+static bool commit_one(struct staged *s)
+{
 	if (!keep_old(s))
 		return false;
 	if (rename(s->tmp, s->dest) != 0) {
@@ -646,8 +674,10 @@ static bool commit_one(struct txn *x, struct staged *s)
 /* Rename every temporary over its file, the template last; on any failure put all back. */
 static bool commit(struct txn *x)
 {
+	if (!replaces_no_input(x))
+		return false;
 	for (size_t i = 0; i < x->n; i++) {
-		if (interrupted() || !commit_one(x, &x->files[i])) {
+		if (interrupted() || !commit_one(&x->files[i])) {
 			rollback(x);
 			return false;
 		}
@@ -666,7 +696,9 @@ static bool lock_dir(struct txn *x)
 	if (!x->lock_path)
 		return false;
 	for (;;) {
-		int fd = open(x->lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
+		/* O_NONBLOCK: a FIFO planted under the name must not stall the open. */
+		int fd = open(x->lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			      0644);
 		if (fd < 0) {
 			fprintf(stderr, "sgc: cannot lock `%s`: %s\n", x->lock_path, strerror(errno));
 			return false;
@@ -681,8 +713,13 @@ static bool lock_dir(struct txn *x)
 			return false;
 		}
 		struct stat held, named;
-		if (fstat(fd, &held) == 0 && lstat(x->lock_path, &named) == 0 &&
-		    held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+		if (fstat(fd, &held) == 0 && !S_ISREG(held.st_mode)) {
+			fprintf(stderr, "sgc: cannot lock `%s`: not a regular file\n", x->lock_path);
+			close(fd);
+			return false;
+		}
+		if (lstat(x->lock_path, &named) == 0 && held.st_dev == named.st_dev &&
+		    held.st_ino == named.st_ino) {
 			x->lock_fd = fd;
 			return true;
 		}
@@ -768,7 +805,7 @@ static bool stage(struct txn *x, size_t i, const char *rel, const char *data, si
 {
 	struct staged *s = &x->files[i];
 	s->dest = concat(x->t->prefix, rel);
-	return s->dest && make_parent_dirs(s->dest, strlen(x->t->prefix)) &&
+	return s->dest && make_parent_dirs(s->dest, strlen(x->t->prefix), &x->made) &&
 	       write_temp(s->dest, data, len, exec ? 0755 : 0644, NULL, &s->tmp);
 }
 
@@ -880,6 +917,9 @@ bool out_write_set(const struct out_target *t, const struct out_item *items, siz
 	unlock_dir(&x);
 	strlist_free(&stale);
 	txn_free(&x);
+	if (!ok)
+		remove_made_dirs(&x.made);
+	strlist_free(&x.made);
 	free(manifest_name);
 	free(manifest);
 	guard_end(&g, ok);

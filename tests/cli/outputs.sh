@@ -38,6 +38,13 @@ expect out-self-symlink 2 "$sgc" build "$o/in.sgl" -o "$o/in-link.sgl"
 expect out-self-hardlink 2 "$sgc" build "$o/in.sgl" -o "$o/in-hard.sgl"
 expect out-self-stdin 2 sh -c "\"$sgc\" build - -o '$o/in.sgl' < '$o/in.sgl'"
 expect out-self-vars 2 "$sgc" build "$o/in.sgl" --vars "$o/v.yaml" -o "$o/v.yaml"
+# A file written beside the template would be an input: refused before any rename.
+printf '{"instance_type": "ml.t3.large"}\n' >"$o/w.params.json"
+cp "$o/w.params.json" "$o/w.orig"
+expect out-self-side-file 2 "$sgc" build "$o/in.sgl" --vars "$o/w.params.json" -o "$o/w.json"
+ok out-self-side-file-says-so grep -q 'refusing to write `.*w.params.json`: it is an input' "$dir/err"
+ok out-self-side-file-intact cmp -s "$o/w.params.json" "$o/w.orig"
+ok out-self-side-file-nothing-written test ! -e "$o/w.json" -a ! -e "$o/w.json.sgc-manifest"
 ok out-self-source-intact cmp -s "$o/in.sgl" "$o/in.orig"
 ok out-self-vars-intact cmp -s "$o/v.yaml" "$o/v.orig"
 ok out-self-link-still-link test -L "$o/in-link.sgl"
@@ -152,6 +159,14 @@ ok set-tampered-dir-kept test -d "$o/lifecycle/dir.sh"
 ok set-tampered-warned grep -q 'not a file sgc writes below lifecycle/ or remote/' "$dir/err"
 ok set-tampered-manifest-rewritten sh -c "! grep -q victim '$o/stack.json.sgc-manifest'"
 
+# The lock file's name holds something else (a FIFO): refused, not waited on, kept.
+o="$s/lockfifo"
+mkdir -p "$o"
+mkfifo "$o/.sgc-lock"
+expect set-lock-not-a-file 2 timeout 20 "$sgc" build "$s/one.sgl" -o "$o/stack.json"
+ok set-lock-not-a-file-kept test -p "$o/.sgc-lock"
+ok set-lock-not-a-file-nothing-written test -z "$(ls "$o")"
+
 # A rename that fails midway (a directory where zed's new script goes, after
 # analyst's and scientist's were replaced) puts every file back.
 o="$s/midway"
@@ -230,7 +245,7 @@ while [ -z "$(ls "$o" | grep '\.tmp\.')" ] && kill -0 $builder 2>/dev/null && [ 
 done
 ok set-signal-build-waits-for-lock kill -0 $builder
 kill -TERM $builder 2>/dev/null
-wait $builder
+wait $builder 2>/dev/null
 status=$?
 printf 'go\n' >"$s/release"
 wait $holder
