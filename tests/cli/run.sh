@@ -1,6 +1,8 @@
 #!/bin/sh
 # CLI behaviour: exit statuses, help and version, standard input, atomic
-# output, colour control, --deny warnings, several files in one check.
+# output, colour control, --deny warnings, several files in one check; then
+# options.sh, inputs.sh and outputs.sh (sourced at the end, sharing `expect`
+# and `ok`).
 set -u
 sgc=${1:?usage: run.sh path/to/sgc}
 case "$sgc" in /*) ;; *) sgc="$PWD/$sgc" ;; esac
@@ -153,6 +155,17 @@ ok fmt-keeps-meaning cmp -s "$dir/m1.json" "$dir/m2.json"
 ok fmt-stdin sh -c "\"$sgc\" fmt - < '$dir/messy.orig' | cmp -s - '$dir/messy.once'"
 printf 'environment e {\n' > "$dir/broken.sgl"
 expect fmt-unparsable 1 "$sgc" fmt "$dir/broken.sgl"
+
+# same_tree A B: two directories hold the same files, byte for byte.
+same_tree() {
+	diff -r "$1" "$2" >/dev/null
+}
+
+# Issue 9: options, inputs, outputs (each file says what it covers).
+here=$(dirname "$0")
+. "$here/options.sh"
+. "$here/inputs.sh"
+. "$here/outputs.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
