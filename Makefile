@@ -164,8 +164,11 @@ fuzz: fuzz-build
 	  -artifact_prefix=build/fuzz-artifacts/ \
 	  -dict=tests/fuzz/sgl.dict build/fuzz-corpus tests/fuzz/seeds
 
-bench: $(BUILD)/bench
+# Throughput, then the bounds of issue 9: time and peak memory against
+# input size for each input class that once blew up (bench/bounds-*.sh).
+bench: $(BUILD)/bench $(SGC)
 	@$(BUILD)/bench
+	@for s in bench/bounds-*.sh; do echo "== $$s"; sh $$s $(SGC) || exit 1; done
 
 $(BUILD)/bench: bench/bench.c $(LIB)
 	$(CC) $(CFLAGS_ALL) $(WARN) -Werror $(LDFLAGS_ALL) -o $@ $< $(LIB) $(PKG_LIBS)
