@@ -9,18 +9,18 @@
 #define _GNU_SOURCE /* O_PATH */
 #include "fuzz_common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <ftw.h>
-#include <signal.h>
 #include <limits.h>
+#include <regex.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <regex.h>
 #include <yaml.h>
 
 static struct {
@@ -61,8 +61,8 @@ void fuzz_fail(const char *property, const char *fmt, ...)
 
 /* ---- the guard --------------------------------------------------------------- */
 
-/* `path` made absolute and lexically normal (no `.`, `..` or `//`): the path the kernel walks. */
-static bool absolute(int dirfd, const char *path, char *out, size_t cap)
+/* `path` as the kernel would take it: relative to the working directory or to `dirfd`. */
+static bool joined_path(int dirfd, const char *path, char *out, size_t cap)
 {
 	char base[PATH_MAX] = "";
 	if (path[0] != '/') {
@@ -78,8 +78,21 @@ static bool absolute(int dirfd, const char *path, char *out, size_t cap)
 			base[n] = '\0';
 		}
 	}
-	char joined[2 * PATH_MAX + 2];
-	snprintf(joined, sizeof joined, "%s/%s", base, path);
+	return (size_t)snprintf(out, cap, "%s/%s", base, path) < cap;
+}
+
+/*
+ * The file `path` names, symlinks resolved (realpath) when it exists; when
+ * it does not, the path made lexically normal (no `.`, `..` or `//`), which
+ * is all an open could then create or fail on.
+ */
+static bool resolve(int dirfd, const char *path, char *out)
+{
+	char joined[PATH_MAX];
+	if (!joined_path(dirfd, path, joined, sizeof joined))
+		return false;
+	if (realpath(joined, out))
+		return true;
 	size_t len = 0;
 	char *save = NULL;
 	for (char *part = strtok_r(joined, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
@@ -91,7 +104,7 @@ static bool absolute(int dirfd, const char *path, char *out, size_t cap)
 			continue;
 		}
 		size_t k = strlen(part);
-		if (len + k + 2 > cap)
+		if (len + k + 2 > PATH_MAX)
 			return false;
 		out[len++] = '/';
 		memcpy(out + len, part, k);
@@ -110,16 +123,14 @@ static bool below(const char *path, const char *dir)
 }
 
 /*
- * May the compiler read `path` now? Symlinks are resolved (realpath) when
- * the target exists, lexically otherwise. `nonblocking`: a FIFO opened so
- * cannot hang, and a careful implementation opens that way before fstat.
+ * May the compiler read `path` now? `nonblocking`: a FIFO opened so cannot
+ * hang, and a careful implementation opens that way before fstat.
  */
 static bool may_read(int dirfd, const char *path, bool nonblocking)
 {
-	char lexical[PATH_MAX], resolved[PATH_MAX];
-	if (!absolute(dirfd, path, lexical, sizeof lexical))
+	char real[PATH_MAX];
+	if (!resolve(dirfd, path, real))
 		return false;
-	const char *real = realpath(lexical, resolved) ? resolved : lexical;
 	bool inside = below(real, sb.top);
 	if (!below(real, sb.root))
 		fuzz_fail("file-confined", "file() read `%s` (`%s`), outside the root `%s`", path,
