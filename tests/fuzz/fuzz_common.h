@@ -87,13 +87,13 @@ void fuzz_buf_free(struct fuzz_buf *b);
 json_t *fuzz_expect_json(const char *property, const char *what, const char *text, size_t len);
 
 /*
- * YAML text read back with libyaml and compared with JSON text: the same
+ * YAML text read back with libyaml and compared with a JSON value: the same
  * keys in the same order, the same sequences, equal scalars of the same
  * type (a plain scalar is an integer only as a decimal, a boolean only as
  * true/false, and a string only when no YAML 1.1/1.2 reader takes it for
  * another type). Returns NULL when equal, else what differs (static text).
  */
-const char *fuzz_yaml_differs(const char *yaml, size_t ylen, const char *json, size_t jlen);
+const char *fuzz_yaml_differs(const char *yaml, size_t ylen, json_t *json);
 
 /* The first byte of text[0..len) that a text rendering must not hold raw, or -1. */
 long fuzz_raw_control(const char *text, size_t len, bool color);
