@@ -51,8 +51,8 @@
  *   only) keeps exactly its tokens: the formatter breaks before its first
  *   token and before the first token after it, and prints a block, list or
  *   set expression that lies entirely on it on one line, whatever its width
- *   or number of attributes. Two items on such a line cannot be kept
- *   together, and the file is then refused.
+ *   or number of attributes; items that share it (with each other or with
+ *   their block's `{`) stay on it, two blanks apart.
  * - Anything else odd, such as a comment between `=` and its value or
  *   inside a dotted name, ends the line there and the rest of the item
  *   continues 4 columns in.
@@ -1255,6 +1255,18 @@ static void print_item(struct printer *p, struct node *it, int indent, int pad)
  * attributes not separated by a blank line, an own-line comment or another
  * item are padded to the longest.
  */
+/*
+ * An item that shares a line carrying `sgc: allow` with the token before it
+ * (another item, or its block's `{`) stays on that line, since the comment
+ * silences warnings on its own line only.
+ */
+static bool stays_on_marked_line(const struct printer *p, const struct node *it)
+{
+	const struct tok *first = &p->t[it->first];
+	return it->first > 0 && first->marked && !first->nlead &&
+	       first->line == p->t[it->first - 1].line;
+}
+
 static void print_items(struct printer *p, struct node *block, int indent)
 {
 	int *pad = arena_calloc(p->a, (size_t)block->n + 1, sizeof *pad);
@@ -1263,7 +1275,9 @@ static void print_items(struct printer *p, struct node *block, int indent)
 		if (block->kids[i]->kind == N_ATTR) {
 			while (j < block->n && block->kids[j]->kind == N_ATTR &&
 			       !p->t[block->kids[j]->first].blank &&
-			       !p->t[block->kids[j]->first].nlead)
+			       !p->t[block->kids[j]->first].nlead &&
+			       !stays_on_marked_line(p, block->kids[j]) &&
+			       !(j + 1 < block->n && stays_on_marked_line(p, block->kids[j + 1])))
 				j++;
 			for (int k = i; k < j; k++)
 				if (p->t[block->kids[k]->t[0]].width > w)
@@ -1274,7 +1288,13 @@ static void print_items(struct printer *p, struct node *block, int indent)
 		i = j;
 	}
 	for (int i = 0; i < block->n; i++) {
-		begin_line(p, block->kids[i]->first, indent);
+		const struct node *it = block->kids[i];
+		if (stays_on_marked_line(p, it)) {
+			spaces(p, i ? 2 : 1);
+			print_item(p, block->kids[i], indent, 0);
+			continue;
+		}
+		begin_line(p, it->first, indent);
 		print_item(p, block->kids[i], indent, pad[i]);
 	}
 }

@@ -399,8 +399,11 @@ static void test_allow_lines_keep_their_tokens(void **state)
 	char in[512];
 	snprintf(in, sizeof in, "g {\n%s}\n", line);
 	expect(state, in, in);
-	/* Two items on an allow line cannot stay on one line: refused. */
-	assert_null(fmt(state, "x {\n  a = 1; root_access = true  # sgc: allow W0701\n}\n"));
+	/* Items sharing an allow line stay on it, with each other and with a `{`. */
+	expect(state, "x {\n  a = 1; root_access = true  # sgc: allow W0701\n}\n",
+	       "x {\n  a = 1  root_access = true  # sgc: allow W0701\n}\n");
+	expect(state, "e { region = \"us-east-1\"  description = \"x\"  # sgc: allow W0702\n}\n",
+	       "e { region = \"us-east-1\"  description = \"x\"  # sgc: allow W0702\n}\n");
 	/* Without the marker the same input is fine. */
 	expect(state, "x {\n  a = 1; root_access = true  # fine\n}\n",
 	       "x {\n  a           = 1\n  root_access = true  # fine\n}\n");
