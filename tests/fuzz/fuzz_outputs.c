@@ -9,10 +9,12 @@
  *                      control character (colour: only SGR sequences) and no
  *                      line a CI log would run as a workflow command (`::`);
  *   json-diagnostics   `check --format json` is a JSON array of located
- *                      diagnostics, no more than there are;
+ *                      diagnostics, no more than there are, and past the
+ *                      cap a last entry counting those left out;
  *   sarif-diagnostics  `--format sarif` is a SARIF 2.1.0 log of one run;
  *   github-commands    `--format github` is one `::error`/`::warning` command
- *                      a line, with no other control character;
+ *                      a line (`::notice` for the count past the cap), with
+ *                      no other control character;
  *   template-json      the template is JSON and emitted the same twice;
  *   yaml-roundtrip     the YAML template reads back equal to the JSON, types too;
  *   params-json        the parameter file lists declared parameters only;
@@ -91,8 +93,16 @@ static void check_json(const struct compile *c, const struct diag_sink *const *s
 		fuzz_fail("json-diagnostics", "not an array of at most %zu diagnostics", diag_count(c));
 	size_t i;
 	json_t *o;
-	json_array_foreach(all, i, o)
+	json_array_foreach(all, i, o) {
+		/* Past the cap, one last entry only counts what was left out. */
+		json_t *omitted = json_object_get(o, "omitted");
+		if (omitted && i + 1 == json_array_size(all)) {
+			if (!json_is_integer(omitted) || json_integer_value(omitted) < 1)
+				fuzz_fail("json-diagnostics", "an omitted count that is not positive");
+			continue;
+		}
 		check_located("json-diagnostics", o);
+	}
 	json_decref(all);
 	fuzz_buf_free(&b);
 }
@@ -126,7 +136,9 @@ static void check_github(const struct compile *c, const struct diag_sink *const 
 		const char *line = b.text + i;
 		const char *nl = memchr(line, '\n', b.len - i);
 		size_t n = nl ? (size_t)(nl - line) : b.len - i;
-		if (strncmp(line, "::error ", 8) != 0 && strncmp(line, "::warning ", 10) != 0)
+		/* ::notice: past the cap, the count of what was left out. */
+		if (strncmp(line, "::error ", 8) != 0 && strncmp(line, "::warning ", 10) != 0 &&
+		    strncmp(line, "::notice ", 9) != 0)
 			fuzz_fail("github-commands", "line %zu is not a workflow command", lines + 1);
 		long at = fuzz_raw_control(line, n, false);
 		if (at >= 0)
