@@ -221,7 +221,8 @@ static uint32_t skip_value(const struct src_file *f, uint32_t i)
 	if (f->text[i] == '"')
 		return skip_string(f, i);
 	if (f->text[i] != '{' && f->text[i] != '[') {
-		while (i < f->len && !json_blank(f->text[i]) && !strchr(",}]", f->text[i]))
+		while (i < f->len && !json_blank(f->text[i]) && f->text[i] != ',' &&
+		       f->text[i] != '}' && f->text[i] != ']')
 			i++;
 		return i;
 	}
@@ -365,8 +366,15 @@ bool vars_load(struct arena *a, struct src_map *m, struct diag_sink *d,
 {
 	uint32_t file = src_add(m, path, text, len);
 	const struct src_file *f = src_get(m, file);
+	/* A NUL is no text: jansson and libyaml would each read past it differently. */
+	const char *nul = memchr(f->text, '\0', f->len);
+	if (nul) {
+		uint32_t at = (uint32_t)(nul - f->text);
+		bad_file(d, (struct span){ file, at, at + 1 }, "a NUL byte; a variables file is text");
+		return false;
+	}
 	size_t i = 0;
-	while (i < f->len && strchr(" \t\r\n", f->text[i]))
+	while (i < f->len && json_blank(f->text[i]))
 		i++;
 	if (i < f->len && f->text[i] == '{')
 		return load_json(a, f, file, d, out);

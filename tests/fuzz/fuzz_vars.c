@@ -10,7 +10,8 @@
  *
  *   vars-reports      vars_load fails exactly when it reports an error;
  *   vars-spans        every name and value span lies inside its own source;
- *   vars-json-agrees  a JSON object of scalars that jansson reads is loaded
+ *   vars-json-agrees  a JSON object of scalars that jansson reads (and that
+ *                     holds no NUL, which sgc refuses) is loaded
  *                     whole: every key, in order, nothing reported;
  *   vars-unique       a file never yields one name twice (JSON refuses
  *                     duplicate keys; issue 9: YAML must too);
@@ -113,6 +114,9 @@ static bool starts_with_brace(const char *text, size_t len)
 static void check_json_agrees(const struct compile *c, const char *text, size_t len, bool loaded,
 			      size_t nloaded)
 {
+	/* jansson reads past a raw NUL; sgc refuses any NUL in a variables file. */
+	if (memchr(text, '\0', len))
+		return;
 	json_error_t err;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	if (!json_is_object(root)) {

@@ -148,6 +148,24 @@ static void test_json_escaped_key_located(void **state)
 	assert_string_equal(span_text(fx, v->value_span), "\"v\\\"w\"");
 }
 
+/*
+ * A NUL byte (found by fuzz_vars after `1.5`): jansson read four members,
+ * the locator stopped at the NUL and gave three. A variables file is text.
+ */
+static void test_nul_byte_refused(void **state)
+{
+	static const char text[] = "{\"a\": \"x\", \"b\": 1.5\0, \"c\": null}\n";
+	struct fixture *fx = *state;
+	fx->ok = vars_load(fx->arena, &fx->map, &fx->diags, "v.json", text, sizeof text - 1, &fx->vars);
+	assert_false(fx->ok);
+	assert_int_equal(fx->diags.nerrors, 1);
+	const struct diag *d = fx->diags.head;
+	assert_non_null(strstr(d->msg, "NUL"));
+	assert_int_equal(d->span.lo, 19);
+	fx->ok = vars_load(fx->arena, &fx->map, &fx->diags, "v.yaml", "a: 1\0\n", 6, &fx->vars);
+	assert_false(fx->ok);
+}
+
 /* A key's text inside an earlier value is not the key. */
 static void test_json_key_text_in_value(void **state)
 {
@@ -350,6 +368,7 @@ int main(void)
 		T(test_yaml_name_twice_quoted),
 		T(test_json_name_twice),
 		T(test_json_name_twice_escaped),
+		T(test_nul_byte_refused),
 		T(test_bound_json_many_names),
 		T(test_bound_yaml_many_names),
 		T(test_bound_yaml_one_long_line),
