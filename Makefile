@@ -68,7 +68,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: all check unit golden errors good formats cli deploy asan fuzz fuzz-build fuzz-long \
+.PHONY: all check unit golden errors good formats cli deploy fmtdiff asan fuzz fuzz-build fuzz-long \
         fuzz-regress fuzz-regress-gen fuzz-seeds $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs) bench install \
         uninstall clean golden-update
@@ -139,6 +139,15 @@ else
 deploy:
 	@echo "deploy: not run for VARIANT=$(VARIANT): it tests the release build's output (make deploy)"
 endif
+
+# The formatter's differential test (tests/fmtdiff): the old formatter and
+# the new one must print the same bytes over every sgl input we have.
+FMTDIFF := $(BUILD)/fmtdiff
+$(FMTDIFF): tests/fmtdiff/fmtdiff.c $(LIB)
+	$(CC) $(CFLAGS_ALL) $(WARN) -Werror $(LDFLAGS_ALL) -o $@ $< $(LIB) $(PKG_LIBS)
+
+fmtdiff: $(FMTDIFF) fuzz-regress-gen
+	@sh tests/fmtdiff/run.sh $(FMTDIFF) old
 
 golden-update: $(SGC)
 	@UPDATE=1 sh tests/golden/run.sh $(SGC)

@@ -1,0 +1,204 @@
+/*
+ * fmtdiff.c - the formatter's differential test (issue 10).
+ *
+ * Reads paths, one a line, on standard input and formats each file:
+ *
+ *   fmtdiff old              with the old formatter (fmt_old.c, its own
+ *                            scanner and reader) and the new one (fmt.c,
+ *                            printing from the compiler's syntax tree):
+ *                            the outputs must be byte-identical, and both
+ *                            refusing counts as identical;
+ *   fmtdiff record GOLDENS   write what the new one prints, as hashes, to
+ *                            GOLDENS (once the two agree);
+ *   fmtdiff goldens GOLDENS  compare the new one with GOLDENS.
+ *
+ * A golden line is `INPUT OUTPUT PATH`: 64-bit FNV-1a hashes of the input
+ * and of the formatted text (`-` when it is refused), looked up by the
+ * input's hash, so a file that moves keeps its golden. Prints one line per
+ * difference and a summary; exit status 1 when anything differs.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "fmt.h"
+#include "fmt_old.h"
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = malloc(cap);
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+			}
+			buf = nb;
+		}
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+struct golden {
+	uint64_t in, out;
+	bool refused;
+};
+
+struct goldens {
+	struct golden *v;
+	size_t n, cap;
+};
+
+static int by_input(const void *a, const void *b)
+{
+	uint64_t x = ((const struct golden *)a)->in, y = ((const struct golden *)b)->in;
+	return x < y ? -1 : x > y;
+}
+
+static bool load_goldens(const char *path, struct goldens *g)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		struct golden x = { 0 };
+		char out[32];
+		if (sscanf(line, "%" SCNx64 " %31s", &x.in, out) != 2)
+			continue;
+		x.refused = strcmp(out, "-") == 0;
+		if (!x.refused)
+			x.out = strtoull(out, NULL, 16);
+		if (g->n == g->cap) {
+			g->cap = g->cap ? g->cap * 2 : 1024;
+			g->v = realloc(g->v, g->cap * sizeof *g->v);
+			if (!g->v)
+				return false;
+		}
+		g->v[g->n++] = x;
+	}
+	fclose(f);
+	qsort(g->v, g->n, sizeof *g->v, by_input);
+	return true;
+}
+
+static const struct golden *find_golden(const struct goldens *g, uint64_t in)
+{
+	struct golden key = { .in = in };
+	return bsearch(&key, g->v, g->n, sizeof *g->v, by_input);
+}
+
+static size_t first_difference(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0;
+	while (i < na && i < nb && a[i] == b[i])
+		i++;
+	return i;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	bool old = strcmp(mode, "old") == 0, record = strcmp(mode, "record") == 0;
+	bool goldens = strcmp(mode, "goldens") == 0;
+	if (!(old && argc == 2) && !((record || goldens) && argc == 3)) {
+		fprintf(stderr, "usage: fmtdiff old | record GOLDENS | goldens GOLDENS  < paths\n");
+		return 2;
+	}
+	struct goldens g = { 0 };
+	FILE *rec = NULL;
+	if (goldens && !load_goldens(argv[2], &g)) {
+		fprintf(stderr, "fmtdiff: cannot read %s\n", argv[2]);
+		return 2;
+	}
+	if (record && !(rec = fopen(argv[2], "w"))) {
+		fprintf(stderr, "fmtdiff: cannot write %s\n", argv[2]);
+		return 2;
+	}
+	if (rec)
+		fprintf(rec, "# fmtdiff goldens: FNV-1a 64 of the input, of fmt's output (- refused), path\n");
+	size_t files = 0, formatted = 0, refused = 0, differ = 0, unknown = 0;
+	char path[4096];
+	while (fgets(path, sizeof path, stdin)) {
+		path[strcspn(path, "\n")] = '\0';
+		if (!path[0])
+			continue;
+		size_t len;
+		char *text = slurp(path, &len);
+		if (!text) {
+			fprintf(stderr, "fmtdiff: cannot read %s\n", path);
+			return 2;
+		}
+		files++;
+		struct arena *a = arena_new();
+		size_t n = 0, m = 0;
+		const char *out = fmt_source(a, text, len, &n);
+		uint64_t in_hash = fnv1a(text, len), out_hash = out ? fnv1a(out, n) : 0;
+		bool same = true, known = true;
+		if (old) {
+			const char *was = fmt_old_source(a, text, len, &m);
+			if (!was != !out) {
+				printf("differ: %s: %s\n", path, was ? "only the old one formats it"
+								   : "only the new one formats it");
+				same = false;
+			} else if (out && (n != m || memcmp(out, was, n) != 0)) {
+				printf("differ: %s: at byte %zu\n", path, first_difference(out, n, was, m));
+				same = false;
+			}
+		} else if (goldens) {
+			const struct golden *x = find_golden(&g, in_hash);
+			if (!x) {
+				known = false;
+				unknown++;
+			} else if (x->refused != !out || (out && x->out != out_hash)) {
+				printf("differ: %s: %s\n", path, x->refused ? "was refused, now formatted"
+						: !out ? "was formatted, now refused" : "formatted differently");
+				same = false;
+			}
+		} else {
+			if (out)
+				fprintf(rec, "%016" PRIx64 " %016" PRIx64 " %s\n", in_hash, out_hash, path);
+			else
+				fprintf(rec, "%016" PRIx64 " - %s\n", in_hash, path);
+		}
+		differ += !same;
+		if (same && known && out)
+			formatted++;
+		else if (same && known)
+			refused++;
+		arena_free(a);
+		free(text);
+	}
+	if (rec && fclose(rec) != 0)
+		return 2;
+	free(g.v);
+	printf("fmtdiff %s: %zu files, %zu identical (%zu formatted, %zu refused by both), %zu differ",
+	       mode, files, formatted + refused, formatted, refused, differ);
+	if (goldens)
+		printf(", %zu without a golden", unknown);
+	printf("\n");
+	return differ ? 1 : 0;
+}
