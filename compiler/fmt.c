@@ -1216,3 +1216,60 @@ const char *fmt_source(struct arena *a, const char *text, size_t len, size_t *ou
 		*out_len = n;
 	return out;
 }
+
+/* ---- the token dump ------------------------------------------------------ */
+
+static void dump_text(struct arena *a, struct strbuf *out, const char *s, uint32_t n)
+{
+	for (uint32_t i = 0; i < n;) {
+		char esc[SRC_ESCAPE_MAX];
+		uint32_t k = src_visible_char(s + i, n - i, esc);
+		if (esc[0])
+			strbuf_puts(a, out, esc);
+		else
+			strbuf_add(a, out, s + i, k);
+		i += k;
+	}
+}
+
+const char *fmt_tokens(struct arena *a, const char *text, size_t len, size_t *out_len,
+		       bool *clean)
+{
+	struct strbuf out = { 0 };
+	strbuf_add(a, &out, "", 0);
+	*clean = false;
+	*out_len = 0;
+	if (!a || (!text && len) || len >= UINT32_MAX / 2)
+		return out.s;
+	size_t bom = text ? lex_bom_length(text, len) : 0;
+	struct src_map m;
+	src_map_init(&m, a);
+	uint32_t file = src_add(&m, "<input>", text ? text + bom : "", len - bom);
+	const struct src_file *f = src_get(&m, file);
+	struct diag_sink diags;
+	diag_sink_init(&diags, a);
+	struct ast_trivia tv;
+	lex_scan_file(a, &diags, &m, file, &tv);
+	*clean = !diag_has_errors(&diags) && src_invalid_utf8(f) == UINT32_MAX;
+	for (uint32_t i = 0, c = 0; i < tv.ntokens || c < tv.ncomments;) {
+		bool comment = c < tv.ncomments &&
+			       (i == tv.ntokens || tv.comments[c].span.lo < tv.tokens[i].span.lo);
+		const char *kind = comment ? "COMMENT" : lex_token_name(tv.tokens[i].kind);
+		struct span at = comment ? tv.comments[c].span : tv.tokens[i].span;
+		const char *s = comment ? tv.comments[c].text : tv.tokens[i].text;
+		uint32_t n = comment ? tv.comments[c].len : tv.tokens[i].len;
+		if (comment)
+			c++;
+		else
+			i++;
+		struct src_pos pos = src_locate(f, at.lo);
+		strbuf_printf(a, &out, "%s %u:%u", kind, pos.line, pos.col);
+		if (n) {
+			strbuf_add(a, &out, " ", 1);
+			dump_text(a, &out, s, n);
+		}
+		strbuf_add(a, &out, "\n", 1);
+	}
+	*out_len = out.n;
+	return out.s;
+}

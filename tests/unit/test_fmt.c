@@ -447,6 +447,39 @@ static void test_null_when_not_parsed(void **state)
 	assert_null(fmt_source(*state, NULL, 3, NULL));
 }
 
+/* ---- sgc fmt --tokens ---------------------------------------------------- */
+
+static void test_tokens_dump(void **state)
+{
+	size_t n;
+	bool clean;
+	const char *out = fmt_tokens(*state, "\xEF\xBB\xBFx { # c  \n  a = 50GB ; s = \"caf\xC3\xA9\"\n}", 39,
+				     &n, &clean);
+	assert_true(clean);
+	assert_string_equal(out,
+			    "IDENT 1:1 x\n"
+			    "LBRACE 1:3 {\n"
+			    "COMMENT 1:5 # c\n"
+			    "IDENT 2:3 a\n"
+			    "EQ 2:5 =\n"
+			    "SIZE 2:7 50GB\n"
+			    "SEMI 2:12 ;\n"
+			    "IDENT 2:14 s\n"
+			    "EQ 2:16 =\n"
+			    "STRING 2:18 \"caf\xC3\xA9\"\n"
+			    "RBRACE 3:1 }\n"
+			    "END 3:2\n");
+	assert_int_equal(n, strlen(out));
+	/* What does not lex is still listed, as the parser would be given it. */
+	out = fmt_tokens(*state, "a = [\"\x1b\" @ }", 12, &n, &clean);
+	assert_false(clean);
+	assert_string_equal(out, "IDENT 1:1 a\nEQ 1:3 =\nLBRACK 1:5 [\nSTRING 1:6 \"\\x1b\"\n"
+			    "RBRACK 1:12 ]\nEND 1:13\n");
+	out = fmt_tokens(*state, "", 0, &n, &clean);
+	assert_true(clean);
+	assert_string_equal(out, "END 1:1\n");
+}
+
 /* ---- every .sgl file in the repository ----------------------------------- */
 
 static void read_all(const char *path, char **text, size_t *len)
@@ -694,6 +727,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_end_and_whitespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow_lines_keep_their_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_when_not_parsed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tokens_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_examples_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdlib_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_good_files, setup, teardown),
