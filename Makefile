@@ -69,7 +69,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
 .PHONY: all check unit golden errors good formats cli deploy fmtdiff asan fuzz fuzz-build fuzz-long \
-        fuzz-regress fuzz-regress-gen fuzz-seeds $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
+        fuzz-regress fuzz-regress-gen fuzz-seeds fuzz-run-fmtdiff $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs) bench install \
         uninstall clean golden-update
 .DELETE_ON_ERROR:
@@ -225,6 +225,19 @@ fuzz-run-$(1): fuzz-regress-$(1) fuzz-seeds
 	  -dict=$(call fuzz_dict,$(1)) build/fuzz-corpus/$(1) $(call fuzz_seeds,$(1))
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULES,$(t))))
+
+# The formatter's differential test (tests/fmtdiff) as a libFuzzer target,
+# seeded with every sgl input the fuzz targets have.
+fuzz-run-fmtdiff: fuzz-build fuzz-seeds
+	$(MAKE) VARIANT=fuzz CC=clang $(FUZZ_DIR)/fuzz_fmtdiff
+	@mkdir -p build/fuzz-corpus/fmtdiff build/fuzz-artifacts/fmtdiff
+	$(FUZZ_DIR)/fuzz_fmtdiff -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+	  $(FUZZ_LIMITS) -print_final_stats=1 -artifact_prefix=build/fuzz-artifacts/fmtdiff/ \
+	  -dict=tests/fuzz/sgl.dict build/fuzz-corpus/fmtdiff build/fuzz-corpus/fmt \
+	  build/fuzz-seeds/sgl tests/fuzz/seeds/sgl tests/fuzz/seeds/fmt tests/fuzz/regress/sgl
+
+$(FUZZ_DIR)/fuzz_fmtdiff: tests/fmtdiff/fuzz_fmtdiff.c $(LIB)
+	$(CC) $(CFLAGS_ALL) $(WARN) -Werror -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB) $(PKG_LIBS)
 
 fuzz-seeds:
 	@rm -rf build/fuzz-seeds/sgl && mkdir -p build/fuzz-seeds/sgl

@@ -152,17 +152,24 @@ static uint32_t *marker_lines(struct arena *a, const char *s, size_t n, size_t *
 	return v;
 }
 
-static bool has_line(const uint32_t *v, size_t n, uint32_t line)
+/* The first index of the sorted v[0..n) whose value is not below x. */
+static size_t lower_bound(const uint32_t *v, size_t n, uint32_t x)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < line)
+		if (v[mid] < x)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && v[lo] == line;
+	return lo;
+}
+
+static bool has_line(const uint32_t *v, size_t n, uint32_t line)
+{
+	size_t i = lower_bound(v, n, line);
+	return i < n && v[i] == line;
 }
 
 struct comment {
@@ -316,16 +323,16 @@ static void set_kids(struct builder *b, struct node *e, struct node **kids, int 
 
 static struct node *expr_node(struct builder *b, const struct ast_expr *e);
 
-static struct node *exprs_node(struct builder *b, struct node *e, const struct ast_expr *head,
-			       int n, struct span closer)
+/* The elements of a list or the arguments of a call; `whole` ends with its closer. */
+static void exprs_node(struct builder *b, struct node *e, const struct ast_expr *head, int n,
+		       struct span whole)
 {
 	struct node **kids = arena_calloc(b->a, (size_t)n + 1, sizeof *kids);
 	int i = 0;
 	for (const struct ast_expr *x = head; x && i < n; x = x->next)
 		kids[i++] = expr_node(b, x);
 	set_kids(b, e, kids, i);
-	e->t[1] = e->last = at(b, closer.hi - 1);
-	return e;
+	e->t[1] = e->last = at(b, whole.hi - 1);
 }
 
 /* `a + b - c` is `(a + b) - c` in the tree: its terms are a, b and c. */
@@ -1028,11 +1035,13 @@ static char *dump(const struct ast_file *ast, size_t *len)
 
 /*
  * What must survive formatting, in order: the tokens without `;`, the end
- * of file and commas just before a closer, and the comments.
+ * of file and commas just before a closer, and the comments; with the line
+ * of each.
  */
 struct kept {
 	const struct ast_token **code;
 	const struct ast_comment **com;
+	uint32_t *code_line, *com_line;
 	size_t ncode, ncom;
 };
 
@@ -1046,9 +1055,13 @@ static struct kept keep(struct arena *a, const struct ast_trivia *tv)
 	struct kept k = {
 		.code = arena_calloc(a, (size_t)tv->ntokens + 1, sizeof *k.code),
 		.com = arena_calloc(a, (size_t)tv->ncomments + 1, sizeof *k.com),
+		.code_line = arena_calloc(a, (size_t)tv->ntokens + 1, sizeof *k.code_line),
+		.com_line = arena_calloc(a, (size_t)tv->ncomments + 1, sizeof *k.com_line),
 	};
-	for (uint32_t c = 0; c < tv->ncomments; c++)
+	for (uint32_t c = 0; c < tv->ncomments; c++) {
+		k.com_line[k.ncom] = tv->comments[c].line;
 		k.com[k.ncom++] = &tv->comments[c];
+	}
 	for (uint32_t i = 0; i < tv->ntokens; i++) {
 		const struct ast_token *x = &tv->tokens[i];
 		if (x->kind == SEMI || x->kind == END)
@@ -1060,6 +1073,7 @@ static struct kept keep(struct arena *a, const struct ast_trivia *tv)
 			if (j < tv->ntokens && is_closer(tv->tokens[j].kind))
 				continue;
 		}
+		k.code_line[k.ncode] = x->line;
 		k.code[k.ncode++] = x;
 	}
 	return k;
@@ -1082,52 +1096,6 @@ static bool same_tokens(struct arena *a, const struct kept *x, const struct kept
 	return true;
 }
 
-/* [*lo, *hi): the tokens of code[0..n) (sorted by line) on `line`. */
-static void code_on_line(const struct ast_token **x, size_t n, uint32_t line, size_t *lo, size_t *hi)
-{
-	size_t a = 0, b = n;
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-		if (x[mid]->line < line)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	*lo = a;
-	b = n;
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-		if (x[mid]->line <= line)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	*hi = a;
-}
-
-/* The same for comments. */
-static void com_on_line(const struct ast_comment **x, size_t n, uint32_t line, size_t *lo, size_t *hi)
-{
-	size_t a = 0, b = n;
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-		if (x[mid]->line < line)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	*lo = a;
-	b = n;
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-		if (x[mid]->line <= line)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	*hi = a;
-}
-
 /*
  * Every line of `from` carrying `sgc: allow` must come out as one line of
  * `to` that carries it too and holds exactly the same tokens and comments.
@@ -1136,22 +1104,24 @@ static bool allow_lines_kept(const struct kept *from, const uint32_t *fm, size_t
 			     const struct kept *to, const uint32_t *tm, size_t ntm)
 {
 	for (size_t m = 0; m < nfm; m++) {
-		size_t c0, c1, k0, k1;
-		code_on_line(from->code, from->ncode, fm[m], &c0, &c1);
-		com_on_line(from->com, from->ncom, fm[m], &k0, &k1);
+		size_t c0 = lower_bound(from->code_line, from->ncode, fm[m]);
+		size_t c1 = lower_bound(from->code_line, from->ncode, fm[m] + 1);
+		size_t k0 = lower_bound(from->com_line, from->ncom, fm[m]);
+		size_t k1 = lower_bound(from->com_line, from->ncom, fm[m] + 1);
 		if (c0 == c1 && k0 == k1)
 			continue;
-		uint32_t line = c0 < c1 ? to->code[c0]->line : to->com[k0]->line;
+		uint32_t line = c0 < c1 ? to->code_line[c0] : to->com_line[k0];
 		for (size_t i = c0; i < c1; i++)
-			if (to->code[i]->line != line)
+			if (to->code_line[i] != line)
 				return false;
 		for (size_t i = k0; i < k1; i++)
-			if (to->com[i]->line != line)
+			if (to->com_line[i] != line)
 				return false;
-		size_t d0, d1, e0, e1;
-		code_on_line(to->code, to->ncode, line, &d0, &d1);
-		com_on_line(to->com, to->ncom, line, &e0, &e1);
-		if (d1 - d0 != c1 - c0 || e1 - e0 != k1 - k0 || !has_line(tm, ntm, line))
+		size_t d = lower_bound(to->code_line, to->ncode, line + 1) -
+			   lower_bound(to->code_line, to->ncode, line);
+		size_t e = lower_bound(to->com_line, to->ncom, line + 1) -
+			   lower_bound(to->com_line, to->ncom, line);
+		if (d != c1 - c0 || e != k1 - k0 || !has_line(tm, ntm, line))
 			return false;
 	}
 	return true;

@@ -319,7 +319,8 @@ static enum tkind punct(char c)
 static bool scan(struct arena *a, const char *s, size_t n, struct lexemes *out)
 {
 	uint32_t line = 1;
-	size_t i = 0;
+	/* lexer.l skips a byte order mark at offset 0 (a second one, after fmt's). */
+	size_t i = lex_bom_length(s, n);
 	*out = (struct lexemes){ 0 };
 	while (i < n) {
 		char c = s[i];

@@ -376,6 +376,9 @@ static void test_file_end_and_whitespace(void **state)
 	expect(state, "# only", "# only\n");
 	expect(state, "a = 1", "a = 1\n");
 	expect(state, "a = 1   \n\n\n", "a = 1\n");
+	/* A byte order mark goes; the scanner skips a second one right after it. */
+	expect(state, "\xEF\xBB\xBF" "a = 1\n", "a = 1\n");
+	expect(state, "\xEF\xBB\xBF\xEF\xBB\xBF" "a = 1\n", "a = 1\n");
 	/* CRLF in, LF out; a CR before a comment's end is dropped with the blanks. */
 	expect(state, "x {\r\n  a = 1  # c\r\n\r\n\r\n  b = 2\r\n}\r\n",
 	       "x {\n  a = 1  # c\n\n  b = 2\n}\n");
