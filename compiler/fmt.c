@@ -501,6 +501,7 @@ struct printer {
 	bool fresh;           /* just after an opener: no blank line here */
 	bool started;         /* a line exists */
 	const struct comment *pending; /* trailing comment ending this line */
+	struct strmap *read_as;        /* text -> 1 + length of its first token */
 };
 
 /* Any comment inside t[lo..hi] (own-line before lo and trailing after hi excluded). */
@@ -516,6 +517,21 @@ static bool on_marked_line(const struct printer *p, const struct node *e)
 }
 
 /*
+ * The length of the first token the scanner reads in s: what tokens printed
+ * side by side read as. The same few pairs recur, so answers are kept.
+ */
+static uint32_t first_token_length(const struct printer *p, const char *s, size_t len)
+{
+	uintptr_t known = (uintptr_t)strmap_get(p->read_as, s);
+	if (known)
+		return (uint32_t)(known - 1);
+	uint32_t n;
+	lex_first_token(p->a, s, len, &n);
+	strmap_put(p->a, p->read_as, s, (void *)(uintptr_t)(n + 1));
+	return n;
+}
+
+/*
  * Whether the `.` at i, inside a name, needs a blank before it: the parts
  * around it, printed together, must not read as one token, as
  * `x.ml.t3.large` would (the instance type `ml.t3.large`).
@@ -526,9 +542,7 @@ static bool dot_needs_space(const struct printer *p, const struct node *name, in
 	struct strbuf s = { 0 };
 	for (int k = i - 1; k <= end; k++)
 		strbuf_add(p->a, &s, p->t[k].text, p->t[k].len);
-	uint32_t n;
-	lex_first_token(p->a, s.s, s.n, &n);
-	return n > p->t[i - 1].len;
+	return first_token_length(p, s.s, s.n) > p->t[i - 1].len;
 }
 
 /*
@@ -540,9 +554,7 @@ static bool reads_joined(const struct printer *p, const struct node *prev, const
 	const struct tok *last = &p->t[prev->last], *first = &p->t[next->first];
 	const char *s = arena_printf(p->a, "%.*s  %.*s", (int)last->len, last->text,
 				     (int)first->len, first->text);
-	uint32_t n;
-	lex_first_token(p->a, s, strlen(s), &n);
-	return n != last->len;
+	return first_token_length(p, s, strlen(s)) != last->len;
 }
 
 static long width(const struct printer *p, struct node *e)
@@ -990,7 +1002,8 @@ static size_t strip_trailing_blanks(char *s, size_t n)
 static const char *print_file(struct arena *a, struct tok *t, int ntoks,
 			      struct node *file, size_t *out_len)
 {
-	struct printer p = { .a = a, .t = t, .fresh = true };
+	struct strmap read_as = { 0 };
+	struct printer p = { .a = a, .t = t, .fresh = true, .read_as = &read_as };
 	p.leads = arena_calloc(a, (size_t)ntoks + 1, sizeof *p.leads);
 	p.trails = arena_calloc(a, (size_t)ntoks + 1, sizeof *p.trails);
 	for (int i = 0; i < ntoks; i++) {

@@ -195,10 +195,15 @@ int main(int argc, char **argv)
 	if (rec && fclose(rec) != 0)
 		return 2;
 	free(g.v);
-	printf("fmtdiff %s: %zu files, %zu identical (%zu formatted, %zu refused by both), %zu differ",
-	       mode, files, formatted + refused, formatted, refused, differ);
-	if (goldens)
-		printf(", %zu without a golden", unknown);
-	printf("\n");
+	if (record)
+		printf("fmtdiff record: %zu files recorded (%zu formatted, %zu refused)\n", files,
+		       formatted, refused);
+	else if (old)
+		printf("fmtdiff old: %zu files, %zu identical (%zu formatted, %zu refused by both), "
+		       "%zu differ\n", files, formatted + refused, formatted, refused, differ);
+	else
+		printf("fmtdiff goldens: %zu files, %zu as recorded (%zu formatted, %zu refused), "
+		       "%zu differ, %zu without a golden\n", files, formatted + refused, formatted,
+		       refused, differ, unknown);
 	return differ ? 1 : 0;
 }
