@@ -1,7 +1,7 @@
 # sgc - GNU make, no autotools.
 #
 #   make                 build build/release/sgc
-#   make check           unit, golden, diagnostic, CLI and deploy tests
+#   make check           unit, golden, diagnostic, CLI, fmtdiff and deploy tests
 #   make deploy          run every emitted script against the real tools (tests/deploy)
 #   make asan            the same tests under AddressSanitizer + UBSan
 #   make fuzz            every libFuzzer target (clang), FUZZ_SECONDS (60) each
@@ -69,7 +69,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
 .PHONY: all check unit golden errors good formats cli deploy fmtdiff asan fuzz fuzz-build fuzz-long \
-        fuzz-regress fuzz-regress-gen fuzz-seeds fuzz-run-fmtdiff $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
+        fuzz-regress fuzz-regress-gen fuzz-seeds $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs) bench install \
         uninstall clean golden-update
 .DELETE_ON_ERROR:
@@ -105,7 +105,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors good formats cli deploy
+check: unit golden errors good formats cli fmtdiff deploy
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -140,16 +140,18 @@ deploy:
 	@echo "deploy: not run for VARIANT=$(VARIANT): it tests the release build's output (make deploy)"
 endif
 
-# The formatter's differential test (tests/fmtdiff): the old formatter and
-# the new one must print the same bytes over every sgl input we have.
+# The formatter's differential test (tests/fmtdiff): fmt must print what
+# the old formatter printed (recorded as hashes in tests/fmtdiff/goldens)
+# for every sgl input we keep.
 FMTDIFF := $(BUILD)/fmtdiff
 $(FMTDIFF): tests/fmtdiff/fmtdiff.c $(LIB)
 	$(CC) $(CFLAGS_ALL) $(WARN) -Werror $(LDFLAGS_ALL) -o $@ $< $(LIB) $(PKG_LIBS)
 
 fmtdiff: $(FMTDIFF) fuzz-regress-gen
-	@sh tests/fmtdiff/run.sh $(FMTDIFF) old
+	@sh tests/fmtdiff/run.sh $(FMTDIFF) goldens tests/fmtdiff/goldens
 
-golden-update: $(SGC)
+golden-update: $(SGC) $(FMTDIFF) fuzz-regress-gen
+	@sh tests/fmtdiff/run.sh $(FMTDIFF) record tests/fmtdiff/goldens
 	@UPDATE=1 sh tests/golden/run.sh $(SGC)
 	@UPDATE=1 sh tests/errors/run.sh $(SGC)
 	@UPDATE=1 sh tests/formats/run.sh $(SGC)
@@ -225,19 +227,6 @@ fuzz-run-$(1): fuzz-regress-$(1) fuzz-seeds
 	  -dict=$(call fuzz_dict,$(1)) build/fuzz-corpus/$(1) $(call fuzz_seeds,$(1))
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULES,$(t))))
-
-# The formatter's differential test (tests/fmtdiff) as a libFuzzer target,
-# seeded with every sgl input the fuzz targets have.
-fuzz-run-fmtdiff: fuzz-build fuzz-seeds
-	$(MAKE) VARIANT=fuzz CC=clang $(FUZZ_DIR)/fuzz_fmtdiff
-	@mkdir -p build/fuzz-corpus/fmtdiff build/fuzz-artifacts/fmtdiff
-	$(FUZZ_DIR)/fuzz_fmtdiff -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
-	  $(FUZZ_LIMITS) -print_final_stats=1 -artifact_prefix=build/fuzz-artifacts/fmtdiff/ \
-	  -dict=tests/fuzz/sgl.dict build/fuzz-corpus/fmtdiff build/fuzz-corpus/fmt \
-	  build/fuzz-seeds/sgl tests/fuzz/seeds/sgl tests/fuzz/seeds/fmt tests/fuzz/regress/sgl
-
-$(FUZZ_DIR)/fuzz_fmtdiff: tests/fmtdiff/fuzz_fmtdiff.c $(LIB)
-	$(CC) $(CFLAGS_ALL) $(WARN) -Werror -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB) $(PKG_LIBS)
 
 fuzz-seeds:
 	@rm -rf build/fuzz-seeds/sgl && mkdir -p build/fuzz-seeds/sgl

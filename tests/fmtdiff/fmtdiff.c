@@ -1,16 +1,17 @@
 /*
- * fmtdiff.c - the formatter's differential test (issue 10).
+ * fmtdiff.c - the formatter's differential test (issue 10), now against
+ * goldens.
  *
- * Reads paths, one a line, on standard input and formats each file:
+ * Until issue 10, fmt had its own scanner and reader; this program ran it
+ * and the formatter that prints from the compiler's syntax tree over every
+ * input we had and required the same bytes (README.md has the figures).
+ * The old formatter is gone; what both printed is kept as goldens, and
+ * this program compares fmt with them. It reads paths, one a line, on
+ * standard input and formats each file:
  *
- *   fmtdiff old              with the old formatter (fmt_old.c, its own
- *                            scanner and reader) and the new one (fmt.c,
- *                            printing from the compiler's syntax tree):
- *                            the outputs must be byte-identical, and both
- *                            refusing counts as identical;
- *   fmtdiff record GOLDENS   write what the new one prints, as hashes, to
- *                            GOLDENS (once the two agree);
- *   fmtdiff goldens GOLDENS  compare the new one with GOLDENS.
+ *   fmtdiff goldens GOLDENS  compare fmt with GOLDENS;
+ *   fmtdiff record GOLDENS   write what fmt prints to GOLDENS (after a
+ *                            layout change made on purpose: review it).
  *
  * A golden line is `INPUT OUTPUT PATH`: 64-bit FNV-1a hashes of the input
  * and of the formatted text (`-` when it is refused), looked up by the
@@ -25,7 +26,6 @@
 
 #include "arena.h"
 #include "fmt.h"
-#include "fmt_old.h"
 
 static uint64_t fnv1a(const char *s, size_t n)
 {
@@ -111,21 +111,12 @@ static const struct golden *find_golden(const struct goldens *g, uint64_t in)
 	return bsearch(&key, g->v, g->n, sizeof *g->v, by_input);
 }
 
-static size_t first_difference(const char *a, size_t na, const char *b, size_t nb)
-{
-	size_t i = 0;
-	while (i < na && i < nb && a[i] == b[i])
-		i++;
-	return i;
-}
-
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
-	bool old = strcmp(mode, "old") == 0, record = strcmp(mode, "record") == 0;
-	bool goldens = strcmp(mode, "goldens") == 0;
-	if (!(old && argc == 2) && !((record || goldens) && argc == 3)) {
-		fprintf(stderr, "usage: fmtdiff old | record GOLDENS | goldens GOLDENS  < paths\n");
+	bool record = strcmp(mode, "record") == 0, goldens = strcmp(mode, "goldens") == 0;
+	if (!(record || goldens) || argc != 3) {
+		fprintf(stderr, "usage: fmtdiff record GOLDENS | goldens GOLDENS  < paths\n");
 		return 2;
 	}
 	struct goldens g = { 0 };
@@ -154,21 +145,11 @@ int main(int argc, char **argv)
 		}
 		files++;
 		struct arena *a = arena_new();
-		size_t n = 0, m = 0;
+		size_t n = 0;
 		const char *out = fmt_source(a, text, len, &n);
 		uint64_t in_hash = fnv1a(text, len), out_hash = out ? fnv1a(out, n) : 0;
 		bool same = true, known = true;
-		if (old) {
-			const char *was = fmt_old_source(a, text, len, &m);
-			if (!was != !out) {
-				printf("differ: %s: %s\n", path, was ? "only the old one formats it"
-								   : "only the new one formats it");
-				same = false;
-			} else if (out && (n != m || memcmp(out, was, n) != 0)) {
-				printf("differ: %s: at byte %zu\n", path, first_difference(out, n, was, m));
-				same = false;
-			}
-		} else if (goldens) {
+		if (goldens) {
 			const struct golden *x = find_golden(&g, in_hash);
 			if (!x) {
 				known = false;
@@ -178,11 +159,10 @@ int main(int argc, char **argv)
 						: !out ? "was formatted, now refused" : "formatted differently");
 				same = false;
 			}
+		} else if (out) {
+			fprintf(rec, "%016" PRIx64 " %016" PRIx64 " %s\n", in_hash, out_hash, path);
 		} else {
-			if (out)
-				fprintf(rec, "%016" PRIx64 " %016" PRIx64 " %s\n", in_hash, out_hash, path);
-			else
-				fprintf(rec, "%016" PRIx64 " - %s\n", in_hash, path);
+			fprintf(rec, "%016" PRIx64 " - %s\n", in_hash, path);
 		}
 		differ += !same;
 		if (same && known && out)
@@ -198,9 +178,6 @@ int main(int argc, char **argv)
 	if (record)
 		printf("fmtdiff record: %zu files recorded (%zu formatted, %zu refused)\n", files,
 		       formatted, refused);
-	else if (old)
-		printf("fmtdiff old: %zu files, %zu identical (%zu formatted, %zu refused by both), "
-		       "%zu differ\n", files, formatted + refused, formatted, refused, differ);
 	else
 		printf("fmtdiff goldens: %zu files, %zu as recorded (%zu formatted, %zu refused), "
 		       "%zu differ, %zu without a golden\n", files, formatted + refused, formatted,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh FMTDIFF MODE [GOLDENS] - the formatter's differential test over
+# run.sh FMTDIFF MODE GOLDENS - the formatter's differential test over
 # every .sgl of the repository (examples/, tests/**, stdlib/), the fuzz
 # inputs kept in git (tests/fuzz/seeds/**, regress/**, crashes/**), the
 # large reproducers regress-gen.sh writes (build/fuzz-regress/sgl) and,
