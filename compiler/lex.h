@@ -55,10 +55,6 @@ struct lex_state {
 void lex_trivia_init(struct lex_state *ls, struct ast_trivia *out);
 
 /* Bookkeeping called from the scanner's actions (lex.c). */
-/* Trivia mode: a token (`kind` from parser.h), blanks, a comment. */
-void lex_keep(struct lex_state *ls, int kind, struct token t);
-void lex_blanks(struct lex_state *ls, struct span span);
-void lex_comment(struct lex_state *ls, struct span span);
 void lex_open(struct lex_state *ls, char ch, struct span span);
 /*
  * Account for a closing delimiter. Returns 0 when `ch` closes what is
@@ -76,6 +72,10 @@ void lex_unterminated(struct lex_state *ls, struct span span);
 void lex_bom(struct lex_state *ls, struct span span);
 /* Check a string literal's raw text (quotes included) for control characters. */
 void lex_string(struct lex_state *ls, struct span span, const char *text, uint32_t len);
+/* Trivia mode only: a token as it is returned (`kind`: parser.h), blanks, a comment. */
+void lex_keep(struct lex_state *ls, int kind, struct token t);
+void lex_blanks(struct lex_state *ls, struct span span);
+void lex_comment(struct lex_state *ls, struct span span);
 
 /*
  * Length of the UTF-8 byte order mark `text` starts with (3), or 0. It is

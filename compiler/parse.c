@@ -1,7 +1,8 @@
 /*
  * parse.c - drives the scanner and parser over one file, and phrases
  * syntax errors the way a reader wants them: what was expected, what was
- * found, at the token that was found.
+ * found, at the token that was found. parse_file_trivia runs the same
+ * scanner in trivia mode, for the formatter.
  */
 #include "parse.h"
 

@@ -456,8 +456,8 @@ static void test_tokens_dump(void **state)
 {
 	size_t n;
 	bool clean;
-	const char *out = fmt_tokens(*state, "\xEF\xBB\xBFx { # c  \n  a = 50GB ; s = \"caf\xC3\xA9\"\n}", 39,
-				     &n, &clean);
+	static const char text[] = "\xEF\xBB\xBFx { # c  \n  a = 50GB ; s = \"caf\xC3\xA9\"\n}";
+	const char *out = fmt_tokens(*state, text, sizeof text - 1, &n, &clean);
 	assert_true(clean);
 	assert_string_equal(out,
 			    "IDENT 1:1 x\n"
