@@ -55,7 +55,8 @@
  *   token and before the first token after it, and prints a block, list or
  *   set expression that lies entirely on it on one line, whatever its width
  *   or number of attributes; items that share it (with each other or with
- *   their block's `{`) stay on it, two blanks apart.
+ *   their block's `{`) stay on it, two blanks apart, and so do the elements
+ *   and the closer of a broken list, map or block (`3, 4]`, `a: 1, }`).
  * - Anything else odd, such as a comment between `=` and its value or
  *   inside a dotted name, ends the line there and the rest of the item
  *   continues 4 columns in.
@@ -510,6 +511,17 @@ static bool comments_within(const struct printer *p, int lo, int hi)
 	return p->leads[hi + 1] - p->leads[lo + 1] > 0 || p->trails[hi] - p->trails[lo] > 0;
 }
 
+/*
+ * Whether token i shares a line carrying `sgc: allow` with the token before
+ * it: then it stays on that line, since the comment silences warnings on
+ * its own line only.
+ */
+static bool shares_marked_line(const struct printer *p, int i)
+{
+	const struct tok *k = &p->t[i];
+	return i > 0 && k->marked && !k->nlead && k->line == p->t[i - 1].line;
+}
+
 /* Whether e lies on one line of the input, and that line carries `sgc: allow`. */
 static bool on_marked_line(const struct printer *p, const struct node *e)
 {
@@ -788,15 +800,21 @@ static void print_broken(struct printer *p, struct node *e, bool space)
 	p->fresh = true;
 	for (int i = 0; i < e->n; i++) {
 		struct node *k = e->kids[i];
-		begin_line(p, k->first, outer + STEP);
+		if (shares_marked_line(p, k->first))
+			spaces(p, 1);
+		else
+			begin_line(p, k->first, outer + STEP);
 		p->cont = outer + STEP + CONT;
 		print_expr(p, k, 1, false);
 		if (k->sep >= 0)
 			put(p, k->sep, false);
-		else
+		else if (!shares_marked_line(p, e->t[1]))
 			text(p, ",", 1, 1, false);
 	}
-	close_line(p, e->t[1], outer + STEP, outer);
+	if (shares_marked_line(p, e->t[1]))
+		put(p, e->t[1], e->kind == N_MAP);
+	else
+		close_line(p, e->t[1], outer + STEP, outer);
 	p->cont = saved;
 }
 
@@ -894,7 +912,10 @@ static void print_block(struct printer *p, struct node *b, int indent)
 	put(p, lb, true);
 	p->fresh = true;
 	print_items(p, b, indent + STEP);
-	close_line(p, rb, indent + STEP, indent);
+	if (shares_marked_line(p, rb))
+		put(p, rb, true);
+	else
+		close_line(p, rb, indent + STEP, indent);
 }
 
 static void print_item(struct printer *p, struct node *it, int indent, int pad)
@@ -937,9 +958,7 @@ static void print_item(struct printer *p, struct node *it, int indent, int pad)
  */
 static bool stays_on_marked_line(const struct printer *p, const struct node *it)
 {
-	const struct tok *first = &p->t[it->first];
-	return it->first > 0 && first->marked && !first->nlead &&
-	       first->line == p->t[it->first - 1].line;
+	return shares_marked_line(p, it->first);
 }
 
 /*

@@ -407,6 +407,15 @@ static void test_allow_lines_keep_their_tokens(void **state)
 	       "x {\n  a = 1  root_access = true  # sgc: allow W0701\n}\n");
 	expect(state, "e { region = \"us-east-1\"  description = \"x\"  # sgc: allow W0702\n}\n",
 	       "e { region = \"us-east-1\"  description = \"x\"  # sgc: allow W0702\n}\n");
+	/* ...and so do closers and elements sharing one (found by fuzz_fmt). */
+	expect(state, "e {\n  tags = {\n    Team: \"ml\",   }  # sgc: allow W0702\n}\n",
+	       "e {\n  tags = {\n    Team: \"ml\", }  # sgc: allow W0702\n}\n");
+	expect(state, "n {\n  subnet a {\n    cidr = 10.0.1.0/24 }  # sgc: allow W0702\n}\n",
+	       "n {\n  subnet a {\n    cidr = 10.0.1.0/24 }  # sgc: allow W0702\n}\n");
+	expect(state, "x = [1, 2,\n  3, 4]  # sgc: allow W0702\n",
+	       "x = [\n  1,\n  2,\n  3, 4]  # sgc: allow W0702\n");
+	expect(state, "e {\n  tags = { a: 1,  # sgc: allow W0702\n  b: 2 }\n}\n",
+	       "e {\n  tags = { a: 1,  # sgc: allow W0702\n    b: 2,\n  }\n}\n");
 	/* Without the marker the same input is fine. */
 	expect(state, "x {\n  a = 1; root_access = true  # fine\n}\n",
 	       "x {\n  a           = 1\n  root_access = true  # fine\n}\n");
