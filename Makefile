@@ -1,7 +1,7 @@
 # sgc - GNU make, no autotools.
 #
 #   make                 build build/release/sgc
-#   make check           unit, golden, diagnostic, CLI and deploy tests
+#   make check           unit, golden, diagnostic, CLI, fmtdiff and deploy tests
 #   make deploy          run every emitted script against the real tools (tests/deploy)
 #   make asan            the same tests under AddressSanitizer + UBSan
 #   make fuzz            every libFuzzer target (clang), FUZZ_SECONDS (60) each
@@ -68,7 +68,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: all check unit golden errors good formats cli deploy asan fuzz fuzz-build fuzz-long \
+.PHONY: all check unit golden errors good formats cli deploy fmtdiff asan fuzz fuzz-build fuzz-long \
         fuzz-regress fuzz-regress-gen fuzz-seeds $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs) bench install \
         uninstall clean golden-update
@@ -105,7 +105,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors good formats cli deploy
+check: unit golden errors good formats cli fmtdiff deploy
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -140,7 +140,18 @@ deploy:
 	@echo "deploy: not run for VARIANT=$(VARIANT): it tests the release build's output (make deploy)"
 endif
 
-golden-update: $(SGC)
+# The formatter's differential test (tests/fmtdiff): fmt must print what
+# the old formatter printed (recorded as hashes in tests/fmtdiff/goldens)
+# for every sgl input we keep.
+FMTDIFF := $(BUILD)/fmtdiff
+$(FMTDIFF): tests/fmtdiff/fmtdiff.c $(LIB)
+	$(CC) $(CFLAGS_ALL) $(WARN) -Werror $(LDFLAGS_ALL) -o $@ $< $(LIB) $(PKG_LIBS)
+
+fmtdiff: $(FMTDIFF) fuzz-regress-gen
+	@sh tests/fmtdiff/run.sh $(FMTDIFF) goldens tests/fmtdiff/goldens
+
+golden-update: $(SGC) $(FMTDIFF) fuzz-regress-gen
+	@sh tests/fmtdiff/run.sh $(FMTDIFF) record tests/fmtdiff/goldens
 	@UPDATE=1 sh tests/golden/run.sh $(SGC)
 	@UPDATE=1 sh tests/errors/run.sh $(SGC)
 	@UPDATE=1 sh tests/formats/run.sh $(SGC)

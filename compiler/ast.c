@@ -332,6 +332,13 @@ struct ast_expr *ast_call(struct ast_builder *b, struct span span,
 	return e;
 }
 
+struct ast_expr *ast_paren(struct ast_builder *b, struct ast_expr *e)
+{
+	(void)b;
+	e->parens++;
+	return e;
+}
+
 /* A quoted key is unquoted and its escapes expanded, like any string. */
 struct ast_entry *ast_entry(struct ast_builder *b, struct token key,
 			    struct ast_expr *value)

@@ -91,6 +91,7 @@ struct ast_expr {
 		} call;
 	} u;
 	int depth; /* nesting depth, bounded so later passes may recurse */
+	int parens; /* pairs of parentheses written around it: `((a))` is 2 */
 	struct ast_expr *next;
 };
 
@@ -119,9 +120,46 @@ struct ast_item {
 	struct ast_item *next;
 };
 
+/*
+ * Trivia, kept only when a file is parsed for the formatter
+ * (parse_file_trivia): every token with its line, and every comment,
+ * attached to a token. A comment after a token on the same line trails
+ * that token; any other comment leads the next token (a closer, or the end
+ * of file, when nothing else follows). `;` is a separator: it holds no
+ * comment, and a blank line before it counts as one before what follows.
+ * Nodes reach their tokens through their spans.
+ */
+struct ast_comment {
+	const char *text;   /* `# ...` or `// ...` as written, without trailing blanks */
+	uint32_t len;
+	struct span span;   /* as written */
+	uint32_t line;      /* 1-based */
+	bool blank_before;  /* a blank line separates it from what precedes it */
+};
+
+struct ast_token {
+	int kind;           /* the parser's token number (parser.h): IDENT, COMMA, END... */
+	const char *text;   /* as written (`50GB` too) */
+	uint32_t len;
+	struct span span;
+	uint32_t line;      /* 1-based */
+	bool blank_before;  /* a blank line before it (and its leading comments) */
+	uint32_t lead;      /* its leading comments: comments[lead .. lead + nlead) */
+	uint32_t nlead;
+	int32_t trail;      /* index of its trailing comment, or -1 */
+};
+
+struct ast_trivia {
+	struct ast_token *tokens;     /* in order; `;` and the end of file included */
+	uint32_t ntokens;
+	struct ast_comment *comments; /* in order */
+	uint32_t ncomments;
+};
+
 struct ast_file {
 	uint32_t file;
 	struct ast_item *items;
+	struct ast_trivia trivia;     /* empty unless parsed by parse_file_trivia */
 };
 
 /* A lexeme copied into the arena (never a pointer into flex's buffer). */
@@ -177,6 +215,8 @@ struct ast_expr *ast_binary(struct ast_builder *b, struct span span, char op,
 			    struct ast_expr *lhs, struct ast_expr *rhs);
 struct ast_expr *ast_call(struct ast_builder *b, struct span span,
 			  struct ast_name *fn, struct ast_expr_list args);
+/* `( e )`: e itself, span unchanged, counted in e->parens for the formatter. */
+struct ast_expr *ast_paren(struct ast_builder *b, struct ast_expr *e);
 struct ast_entry *ast_entry(struct ast_builder *b, struct token key,
 			    struct ast_expr *value);
 struct ast_item *ast_import(struct ast_builder *b, struct span span,

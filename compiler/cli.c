@@ -41,6 +41,7 @@ static const char usage_text[] =
 	"  --color=WHEN          colour diagnostics: auto (default), always, never\n"
 	"  --deny warnings       treat warnings as errors\n"
 	"  --check               fmt: list the files that would change, write nothing\n"
+	"  --tokens              fmt: print FILE's tokens, one a line: kind, line:col, text\n"
 	"  -h, --help            show this help (after a command: that command's help)\n"
 	"  --version             print the version\n"
 	"  --                    end of options: what follows is a FILE even if it starts with -\n"
@@ -98,6 +99,7 @@ static const char check_help[] =
 
 static const char fmt_help[] =
 	"usage: sgc fmt [--check] FILE|DIR...\n"
+	"       sgc fmt --tokens FILE\n"
 	"\n"
 	"Rewrite each FILE (and every *.sgl below each DIR) in the one canonical\n"
 	"layout: 2-space indentation, `=` aligned within a block, comments kept.\n"
@@ -106,7 +108,10 @@ static const char fmt_help[] =
 	"Below a DIR, hidden entries and symbolic links are skipped; a symbolic\n"
 	"link named as FILE is followed (the file it points to is rewritten).\n"
 	"\n"
-	"  --check   write nothing; list the files that would change and exit 1\n";
+	"  --check   write nothing; list the files that would change and exit 1\n"
+	"  --tokens  write nothing; print what sgc's scanner reads in FILE, one\n"
+	"            token or comment a line: KIND LINE:COL TEXT (exit 1 when\n"
+	"            FILE does not lex cleanly; `sgc check FILE` says why)\n";
 
 static const char iam_help[] =
 	"usage: sgc iam FILE [--format text|json] [--vars FILE] [-D NAME=VALUE]\n"
@@ -147,6 +152,7 @@ enum {
 	OPT_COLOR,
 	OPT_DENY,
 	OPT_CHECK,
+	OPT_TOKENS,
 };
 
 #define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM))
@@ -165,6 +171,7 @@ static const struct {
 	{ { "color", required_argument, NULL, OPT_COLOR }, COMPILING },
 	{ { "deny", required_argument, NULL, OPT_DENY }, COMPILING },
 	{ { "check", no_argument, NULL, OPT_CHECK }, BIT(CMD_FMT) },
+	{ { "tokens", no_argument, NULL, OPT_TOKENS }, BIT(CMD_FMT) },
 	{ { "help", no_argument, NULL, 'h' }, EVERY },
 };
 enum { NOPTIONS = sizeof option_table / sizeof option_table[0] };
@@ -281,6 +288,9 @@ static int set_option(struct options *o, int c, const char *value)
 		break;
 	case OPT_ROOT:
 		o->root = value;
+		break;
+	case OPT_TOKENS:
+		o->tokens = true;
 		break;
 	case OPT_CHECK:
 		o->check_only = true;

@@ -50,6 +50,7 @@ struct options {
 	const char *vars_file;      /* --vars; `-` is standard input */
 	const char *root;           /* --root: file() reads only below it */
 	bool check_only;            /* fmt --check */
+	bool tokens;                /* fmt --tokens */
 	const char **defines;       /* -D name=value, in order */
 	int ndefines;
 };

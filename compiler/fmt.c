@@ -1,10 +1,12 @@
 /*
  * fmt.c - `sgc fmt`: one canonical layout for sgl source.
  *
- * The formatter has its own small scanner (grammar/lexer.l drops comments,
- * and comments must survive), a recursive-descent reader that rebuilds the
- * shape of the file from the tokens (items, blocks, lists, maps, calls, set
- * expressions) with every comment attached to a token, and a printer.
+ * The formatter has no scanner or reader of its own: it prints from the
+ * compiler's syntax tree, parsed with the scanner in trivia mode
+ * (parse_file_trivia), which also keeps every token with its line and
+ * every comment, attached to the token it trails or leads. The printer
+ * walks the tree; each node finds its tokens through its span, and each
+ * token brings its comments.
  *
  * The canonical layout:
  *
@@ -46,13 +48,15 @@
  *   exactly as written. (Two spellings exist only so as not to change a
  *   token: a reference written `ml . t3 . large` comes out `ml .t3.large`,
  *   not the instance type `ml.t3.large`; and a block is not put on one line
- *   when an attribute named like a unit, `GBx`, follows an integer.)
+ *   when an attribute named like a unit, `GBx`, follows an integer. The
+ *   scanner itself is asked, lex_first_token.)
  * - A line carrying `sgc: allow` (which silences warnings on that line
  *   only) keeps exactly its tokens: the formatter breaks before its first
  *   token and before the first token after it, and prints a block, list or
  *   set expression that lies entirely on it on one line, whatever its width
  *   or number of attributes; items that share it (with each other or with
- *   their block's `{`) stay on it, two blanks apart.
+ *   their block's `{`) stay on it, two blanks apart, and so do the elements
+ *   and the closer of a broken list, map or block (`3, 4]`, `a: 1, }`).
  * - Anything else odd, such as a comment between `=` and its value or
  *   inside a dotted name, ends the line there and the rest of the item
  *   continues 4 columns in.
@@ -62,13 +66,13 @@
  * layout otherwise, so fmt(fmt(x)) == fmt(x).
  *
  * Meaning is never changed, and this is checked on every call, not assumed:
- * the input must go through the real front end (parse_file) without error,
- * the output must too, and the two syntax trees must dump identically;
- * the output's tokens and comments must be the input's (up to `;`,
- * trailing commas and the spelling of sizes); and a line carrying
- * `sgc: allow` must hold the same tokens before and after, since such a
- * comment silences warnings on its own line only. When any check fails
- * fmt_source returns NULL rather than a wrong text.
+ * the input must parse without error, the output must too, and the two
+ * syntax trees must dump identically; the output's tokens and comments
+ * must be the input's (up to `;`, trailing commas and the spelling of
+ * sizes); and a line carrying `sgc: allow` must hold the same tokens
+ * before and after, since such a comment silences warnings on its own line
+ * only. When any check fails fmt_source returns NULL rather than a wrong
+ * text.
  */
 #include "fmt.h"
 
@@ -83,349 +87,14 @@
 #include "diag.h"
 #include "lex.h"
 #include "parse.h"
+#include "parser.h"
 #include "src.h"
 
 enum {
 	MAX_WIDTH = 100, /* columns */
 	STEP = 2,        /* indentation per level */
 	CONT = 4,        /* continuation indent of a broken set expression */
-	MAX_DEPTH = 4096 /* nesting the reader accepts (the grammar's is lower) */
 };
-
-/* ---- scanning ------------------------------------------------------------ */
-
-enum tkind {
-	K_EOF,
-	K_IDENT,
-	K_STRING,
-	K_INT,
-	K_SIZE,
-	K_DURATION,
-	K_CIDR,
-	K_INSTANCE,
-	K_IMPORT,
-	K_PARAM,
-	K_TRUE,
-	K_FALSE,
-	K_LBRACE,
-	K_RBRACE,
-	K_LBRACK,
-	K_RBRACK,
-	K_LPAREN,
-	K_RPAREN,
-	K_EQ,
-	K_COLON,
-	K_COMMA,
-	K_DOT,
-	K_PLUS,
-	K_MINUS,
-	K_SEMI,
-	K_COMMENT,
-};
-
-/* One lexeme of the scan: a token (`;` included) or a comment. */
-struct lexeme {
-	enum tkind kind;
-	const char *text; /* sizes as `50 GB`; comments without trailing blanks */
-	uint32_t len;
-	uint32_t line;    /* 1-based */
-	uint32_t lo, hi;  /* byte offsets of the lexeme as written */
-};
-
-struct lexemes {
-	struct lexeme *v;
-	size_t n, cap;
-};
-
-static void push_lexeme(struct arena *a, struct lexemes *l, struct lexeme x)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct lexeme *v = arena_alloc(a, cap * sizeof *v);
-		if (l->n)
-			memcpy(v, l->v, l->n * sizeof *v);
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = x;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_word_start(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool is_word(char c)
-{
-	return is_word_start(c) || is_digit(c);
-}
-
-static bool is_lower_digit(char c)
-{
-	return (c >= 'a' && c <= 'z') || is_digit(c);
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static size_t run_of(const char *s, size_t n, size_t i, bool (*in)(char))
-{
-	size_t j = i;
-	while (j < n && in(s[j]))
-		j++;
-	return j - i;
-}
-
-/* Each m_* returns the length of the lexer.l rule's match at s[i], or 0. */
-
-/* {WORD}(-[A-Za-z0-9_]+)* */
-static size_t m_ident(const char *s, size_t n, size_t i)
-{
-	if (i >= n || !is_word_start(s[i]))
-		return 0;
-	size_t j = i + 1 + run_of(s, n, i + 1, is_word);
-	while (j + 1 < n && s[j] == '-' && is_word(s[j + 1]))
-		j += 1 + run_of(s, n, j + 1, is_word);
-	return j - i;
-}
-
-/* [a-z0-9]+(-[a-z0-9]+)* */
-static size_t m_instpart(const char *s, size_t n, size_t i)
-{
-	size_t j = i + run_of(s, n, i, is_lower_digit);
-	if (j == i)
-		return 0;
-	while (j + 1 < n && s[j] == '-' && is_lower_digit(s[j + 1]))
-		j += 1 + run_of(s, n, j + 1, is_lower_digit);
-	return j - i;
-}
-
-/* "ml."{INSTPART}"."{INSTPART} */
-static size_t m_instance(const char *s, size_t n, size_t i)
-{
-	if (n - i < 3 || memcmp(s + i, "ml.", 3) != 0)
-		return 0;
-	size_t a = m_instpart(s, n, i + 3);
-	if (!a)
-		return 0;
-	size_t j = i + 3 + a;
-	if (j >= n || s[j] != '.')
-		return 0;
-	size_t b = m_instpart(s, n, j + 1);
-	return b ? j + 1 + b - i : 0;
-}
-
-/* {DIGIT}+("."{DIGIT}+){3}"/"{DIGIT}+ */
-static size_t m_cidr(const char *s, size_t n, size_t i)
-{
-	size_t j = i + run_of(s, n, i, is_digit);
-	if (j == i)
-		return 0;
-	for (int k = 0; k < 4; k++) {
-		if (j >= n || s[j] != (k < 3 ? '.' : '/'))
-			return 0;
-		size_t d = run_of(s, n, j + 1, is_digit);
-		if (!d)
-			return 0;
-		j += 1 + d;
-	}
-	return j - i;
-}
-
-/* {UNIT} at the start of s[0..n), longest first: its length, or 0. */
-static size_t m_unit(const char *s, size_t n)
-{
-	static const char *const units[] = {
-		"KiB", "MiB", "GiB", "TiB", "KB", "MB", "GB", "TB",
-	};
-	for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
-		size_t l = strlen(units[k]);
-		if (n >= l && memcmp(s, units[k], l) == 0)
-			return l;
-	}
-	return 0;
-}
-
-/* {DIGIT}+[ \t]*({UNIT}); *unit_at is where the unit starts. */
-static size_t m_size(const char *s, size_t n, size_t i, size_t *unit_at)
-{
-	size_t j = i + run_of(s, n, i, is_digit);
-	if (j == i)
-		return 0;
-	while (j < n && (s[j] == ' ' || s[j] == '\t'))
-		j++;
-	size_t l = m_unit(s + j, n - j);
-	if (!l)
-		return 0;
-	*unit_at = j;
-	return j + l - i;
-}
-
-/* ({DIGIT}+[smhd])+ */
-static size_t m_duration(const char *s, size_t n, size_t i)
-{
-	size_t j = i, end = i;
-	for (;;) {
-		size_t d = run_of(s, n, j, is_digit);
-		if (!d || j + d >= n)
-			break;
-		char c = s[j + d];
-		if (c != 's' && c != 'm' && c != 'h' && c != 'd')
-			break;
-		j += d + 1;
-		end = j;
-	}
-	return end - i;
-}
-
-static bool is_bad_tail(char c)
-{
-	return is_word(c) || c == '.' || c == '/';
-}
-
-static enum tkind punct(char c)
-{
-	switch (c) {
-	case '{': return K_LBRACE;
-	case '}': return K_RBRACE;
-	case '[': return K_LBRACK;
-	case ']': return K_RBRACK;
-	case '(': return K_LPAREN;
-	case ')': return K_RPAREN;
-	case '=': return K_EQ;
-	case ':': return K_COLON;
-	case ',': return K_COMMA;
-	case '.': return K_DOT;
-	case '+': return K_PLUS;
-	case '-': return K_MINUS;
-	case ';': return K_SEMI;
-	default: return K_EOF;
-	}
-}
-
-/*
- * Split s[0..n) the way grammar/lexer.l does (longest match, earlier rule
- * on a tie), keeping comments. False on anything the real scanner reports
- * as an error; the caller has already parsed the text, so that would be a
- * disagreement between the two scanners. Ends with a K_EOF lexeme.
- */
-static bool scan(struct arena *a, const char *s, size_t n, struct lexemes *out)
-{
-	uint32_t line = 1;
-	size_t i = 0;
-	*out = (struct lexemes){ 0 };
-	while (i < n) {
-		char c = s[i];
-		if (c == '\n') {
-			line++;
-			i++;
-			continue;
-		}
-		if (is_blank(c)) {
-			i++;
-			continue;
-		}
-		struct lexeme x = { .line = line, .lo = (uint32_t)i, .text = s + i };
-		size_t len = 0;
-		if (c == '#' || (c == '/' && i + 1 < n && s[i + 1] == '/')) {
-			size_t j = i;
-			while (j < n && s[j] != '\n')
-				j++;
-			size_t end = j;
-			while (end > i + 1 && is_blank(s[end - 1]))
-				end--;
-			x.kind = K_COMMENT;
-			x.len = (uint32_t)(end - i);
-			len = j - i;
-		} else if (c == '"') {
-			size_t j = i + 1;
-			bool closed = false;
-			while (j < n && !closed) {
-				if (s[j] == '"') {
-					closed = true;
-				} else if (s[j] == '\n') {
-					break;
-				} else if (s[j] == '\\') {
-					if (j + 1 >= n || s[j + 1] == '\n')
-						break;
-					j++;
-				}
-				j++;
-			}
-			if (!closed)
-				return false;
-			x.kind = K_STRING;
-			len = j - i;
-		} else if (is_digit(c)) {
-			size_t unit_at = 0;
-			size_t cidr = m_cidr(s, n, i), size = m_size(s, n, i, &unit_at);
-			size_t dur = m_duration(s, n, i), num = run_of(s, n, i, is_digit);
-			size_t bad = 1 + run_of(s, n, i + 1, is_bad_tail);
-			x.kind = K_CIDR;
-			len = cidr;
-			if (size > len) {
-				x.kind = K_SIZE;
-				len = size;
-			}
-			if (dur > len) {
-				x.kind = K_DURATION;
-				len = dur;
-			}
-			if (num > len) {
-				x.kind = K_INT;
-				len = num;
-			}
-			if (bad > len)
-				return false;
-			if (x.kind == K_SIZE) {
-				/* `50GB`, `50  GB` and `50\tGB` are all `50 GB`. */
-				x.text = arena_printf(a, "%.*s %.*s", (int)num, s + i,
-						      (int)(i + len - unit_at), s + unit_at);
-				x.len = (uint32_t)strlen(x.text);
-			}
-		} else if (is_word_start(c)) {
-			size_t inst = m_instance(s, n, i), id = m_ident(s, n, i);
-			if (inst > id) {
-				x.kind = K_INSTANCE;
-				len = inst;
-			} else {
-				static const struct {
-					const char *word;
-					enum tkind kind;
-				} keywords[] = {
-					{ "import", K_IMPORT }, { "param", K_PARAM },
-					{ "true", K_TRUE }, { "false", K_FALSE },
-				};
-				x.kind = K_IDENT;
-				len = id;
-				for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
-					if (strlen(keywords[k].word) == id &&
-					    memcmp(s + i, keywords[k].word, id) == 0)
-						x.kind = keywords[k].kind;
-			}
-		} else {
-			x.kind = punct(c);
-			if (x.kind == K_EOF)
-				return false;
-			len = 1;
-		}
-		if (x.kind != K_COMMENT && x.kind != K_SIZE)
-			x.len = (uint32_t)len;
-		x.hi = (uint32_t)(i + len);
-		push_lexeme(a, out, x);
-		i += len;
-	}
-	push_lexeme(a, out, (struct lexeme){ .kind = K_EOF, .text = "", .line = line,
-					     .lo = (uint32_t)n, .hi = (uint32_t)n });
-	return true;
-}
 
 /* Display width: UTF-8 code points (only strings and comments have others). */
 static int cols(const char *s, size_t n)
@@ -434,6 +103,23 @@ static int cols(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		w += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return w;
+}
+
+/* A token as printed: sizes as `50 GB` (`50GB`, `50\tGB`), the others as written. */
+static const char *spelled(struct arena *a, const struct ast_token *k, uint32_t *len)
+{
+	*len = k->len;
+	if (k->kind != SIZE)
+		return k->text;
+	uint32_t digits = 0, unit;
+	while (digits < k->len && k->text[digits] >= '0' && k->text[digits] <= '9')
+		digits++;
+	for (unit = digits; unit < k->len && (k->text[unit] == ' ' || k->text[unit] == '\t'); unit++)
+		continue;
+	const char *s = arena_printf(a, "%.*s %.*s", (int)digits, k->text,
+				     (int)(k->len - unit), k->text + unit);
+	*len = (uint32_t)strlen(s);
+	return s;
 }
 
 /* ---- tokens with their comments ------------------------------------------ */
@@ -467,17 +153,24 @@ static uint32_t *marker_lines(struct arena *a, const char *s, size_t n, size_t *
 	return v;
 }
 
-static bool has_line(const uint32_t *v, size_t n, uint32_t line)
+/* The first index of the sorted v[0..n) whose value is not below x. */
+static size_t lower_bound(const uint32_t *v, size_t n, uint32_t x)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < line)
+		if (v[mid] < x)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && v[lo] == line;
+	return lo;
+}
+
+static bool has_line(const uint32_t *v, size_t n, uint32_t line)
+{
+	size_t i = lower_bound(v, n, line);
+	return i < n && v[i] == line;
 }
 
 struct comment {
@@ -486,11 +179,13 @@ struct comment {
 	bool blank; /* a blank line separates it from what precedes it */
 };
 
+/* A token of the file as the printer uses it (`;` are dropped). */
 struct tok {
-	enum tkind kind;
-	const char *text;
+	int kind;                    /* parser.h */
+	const char *text;            /* spelled() */
 	uint32_t len;
 	uint32_t line;
+	uint32_t lo;                 /* where it starts in the input */
 	int width;
 	bool blank;                  /* a blank line before it (or its comments) */
 	bool marked;                 /* its line carries `sgc: allow` */
@@ -501,68 +196,29 @@ struct tok {
 	const struct comment *trail; /* the comment after it on its line */
 };
 
-/*
- * Whether s[lo..hi), the gap between two lexemes (blanks and `;`), holds a
- * blank line: two newlines with nothing but blanks between them.
- */
-static bool gap_has_blank_line(const char *s, uint32_t lo, uint32_t hi)
-{
-	bool newline = false;
-	for (uint32_t k = lo; k < hi; k++) {
-		if (s[k] == '\n') {
-			if (newline)
-				return true;
-			newline = true;
-		} else if (!is_blank(s[k])) {
-			newline = false;
-		}
-	}
-	return false;
-}
-
-/*
- * Tokens without `;` (they are dropped), each with its comments: a comment
- * after a token on the same line trails that token, any other comment
- * leads the next token (the closer of its block, or K_EOF, when nothing
- * else follows).
- */
-static struct tok *attach(struct arena *a, const char *s, const struct lexemes *lx,
+/* The file's tokens but `;`, with the comments the scanner attached to them. */
+static struct tok *tokens(struct arena *a, const struct ast_trivia *tv,
 			  const uint32_t *marks, size_t nmarks, int *ntoks)
 {
-	struct tok *t = arena_calloc(a, lx->n, sizeof *t);
-	struct comment *pend = arena_calloc(a, lx->n, sizeof *pend);
-	int n = 0, npend = 0;
-	bool have_prev = false;
-	uint32_t prev_end = 0;
-	for (size_t i = 0; i < lx->n; i++) {
-		const struct lexeme *x = &lx->v[i];
-		if (x->kind == K_SEMI)
+	struct comment *com = arena_calloc(a, (size_t)tv->ncomments + 1, sizeof *com);
+	for (uint32_t c = 0; c < tv->ncomments; c++)
+		com[c] = (struct comment){ tv->comments[c].text, tv->comments[c].len,
+					   tv->comments[c].blank_before };
+	struct tok *t = arena_calloc(a, (size_t)tv->ntokens + 1, sizeof *t);
+	int n = 0;
+	for (uint32_t i = 0; i < tv->ntokens; i++) {
+		const struct ast_token *k = &tv->tokens[i];
+		if (k->kind == SEMI)
 			continue;
-		bool blank = have_prev && gap_has_blank_line(s, prev_end, x->lo);
-		if (x->kind == K_COMMENT) {
-			if (n > 0 && t[n - 1].line == x->line && !t[n - 1].trail && npend == 0) {
-				struct comment *c = arena_alloc(a, sizeof *c);
-				*c = (struct comment){ x->text, x->len, false };
-				t[n - 1].trail = c;
-			} else {
-				pend[npend++] = (struct comment){ x->text, x->len, blank };
-			}
-		} else {
-			struct tok *k = &t[n++];
-			*k = (struct tok){
-				.kind = x->kind, .text = x->text, .len = x->len,
-				.line = x->line, .width = cols(x->text, x->len),
-				.blank = blank, .marked = has_line(marks, nmarks, x->line),
-			};
-			if (npend) {
-				k->lead = arena_calloc(a, (size_t)npend, sizeof *k->lead);
-				memcpy(k->lead, pend, (size_t)npend * sizeof *pend);
-				k->nlead = npend;
-				npend = 0;
-			}
-		}
-		have_prev = true;
-		prev_end = x->hi;
+		struct tok *x = &t[n++];
+		*x = (struct tok){
+			.kind = k->kind, .line = k->line, .lo = k->span.lo,
+			.blank = k->blank_before, .marked = has_line(marks, nmarks, k->line),
+			.lead = com + k->lead, .nlead = (int)k->nlead,
+			.trail = k->trail >= 0 ? &com[k->trail] : NULL,
+		};
+		x->text = spelled(a, k, &x->len);
+		x->width = cols(x->text, x->len);
 	}
 	/*
 	 * `# sgc: allow CODE` silences warnings on its own line only, so what
@@ -577,8 +233,13 @@ static struct tok *attach(struct arena *a, const char *s, const struct lexemes *
 	return t;
 }
 
-/* ---- the shape of the file ----------------------------------------------- */
+/* ---- the tree as the printer sees it ------------------------------------- */
 
+/*
+ * The syntax tree's items and expressions with the indices of their
+ * tokens: a set expression's terms side by side (the tree nests them to
+ * the left), parentheses as nodes of their own.
+ */
 enum nkind {
 	N_ATTR,   /* t[0] name, t[1] `=`, sub value */
 	N_PARAM,  /* t[0] `param`, t[1] name, t[2] `:`, t[3] type, t[4] `=` or -1, sub */
@@ -605,18 +266,36 @@ struct node {
 	long width;      /* on one line; -1 until computed */
 };
 
-struct reader {
+struct builder {
 	struct arena *a;
-	struct tok *t;
-	int pos, n;
-	int depth;
+	const struct tok *t;
+	int n;
+	bool ok;         /* every span led to a token */
 };
 
-static struct node *new_node(struct reader *r, enum nkind kind)
+/* The index of the token that starts at byte `lo` of the input. */
+static int at(struct builder *b, uint32_t lo)
 {
-	struct node *e = arena_alloc(r->a, sizeof *e);
+	int l = 0, h = b->n;
+	while (l < h) {
+		int mid = l + (h - l) / 2;
+		if (b->t[mid].lo < lo)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	if (l == b->n || b->t[l].lo != lo) {
+		b->ok = false;
+		return 0;
+	}
+	return l;
+}
+
+static struct node *new_node(struct builder *b, enum nkind kind, int first)
+{
+	struct node *e = arena_alloc(b->a, sizeof *e);
 	e->kind = kind;
-	e->first = e->last = r->pos;
+	e->first = e->last = first;
 	e->sep = -1;
 	e->width = -1;
 	for (int i = 0; i < 5; i++)
@@ -624,206 +303,188 @@ static struct node *new_node(struct reader *r, enum nkind kind)
 	return e;
 }
 
-static enum tkind peek(const struct reader *r, int ahead)
+static struct node *name_node(struct builder *b, const struct ast_name *name)
 {
-	return r->pos + ahead < r->n ? r->t[r->pos + ahead].kind : K_EOF;
-}
-
-/* The index of the next token if it is `kind` (consumed), else -1. */
-static int take(struct reader *r, enum tkind kind)
-{
-	if (peek(r, 0) != kind || r->pos >= r->n)
-		return -1;
-	return r->pos++;
-}
-
-static void add_kid(struct reader *r, struct ptrvec *v, struct node *k)
-{
-	ptrvec_push(r->a, v, k);
-}
-
-static void set_kids(struct node *e, struct ptrvec *v)
-{
-	e->kids = (struct node **)v->items;
-	e->n = (int)v->n;
-}
-
-static struct node *read_expr(struct reader *r);
-static bool read_items(struct reader *r, struct node *block, enum tkind until);
-
-static struct node *read_name(struct reader *r)
-{
-	struct node *e = new_node(r, N_NAME);
-	if (take(r, K_IDENT) < 0 && take(r, K_PARAM) < 0)
-		return NULL;
-	while (peek(r, 0) == K_DOT) {
-		r->pos++;
-		if (take(r, K_IDENT) < 0)
-			return NULL;
-	}
-	e->last = r->pos - 1;
+	struct node *e = new_node(b, N_NAME, at(b, name->span.lo));
+	e->last = at(b, name->spans[name->n - 1].lo);
 	return e;
 }
 
-/* Comma-separated elements up to `closer` (consumed into e->t[1]). */
-static bool read_seq(struct reader *r, struct node *e, enum tkind closer, bool entries)
+/* Elements, arguments or entries, each with the comma after it if there is one. */
+static void set_kids(struct builder *b, struct node *e, struct node **kids, int n)
 {
-	struct ptrvec v = { 0 };
-	while (peek(r, 0) != closer) {
-		struct node *k;
-		if (entries) {
-			k = new_node(r, N_ENTRY);
-			if ((k->t[0] = take(r, K_IDENT)) < 0 && (k->t[0] = take(r, K_STRING)) < 0)
-				return false;
-			if ((k->t[1] = take(r, K_COLON)) < 0 || !(k->sub = read_expr(r)))
-				return false;
+	for (int i = 0; i < n; i++) {
+		int next = kids[i]->last + 1;
+		if (next < b->n && b->t[next].kind == COMMA)
+			kids[i]->sep = next;
+	}
+	e->kids = kids;
+	e->n = n;
+}
+
+static struct node *expr_node(struct builder *b, const struct ast_expr *e);
+
+/* The elements of a list or the arguments of a call; `whole` ends with its closer. */
+static void exprs_node(struct builder *b, struct node *e, const struct ast_expr *head, int n,
+		       struct span whole)
+{
+	struct node **kids = arena_calloc(b->a, (size_t)n + 1, sizeof *kids);
+	int i = 0;
+	for (const struct ast_expr *x = head; x && i < n; x = x->next)
+		kids[i++] = expr_node(b, x);
+	set_kids(b, e, kids, i);
+	e->t[1] = e->last = at(b, whole.hi - 1);
+}
+
+/* `a + b - c` is `(a + b) - c` in the tree: its terms are a, b and c. */
+static struct node *binary_node(struct builder *b, const struct ast_expr *e)
+{
+	int n = 1;
+	for (const struct ast_expr *x = e; x->kind == EX_BINARY && (x == e || !x->parens);
+	     x = x->u.bin.lhs)
+		n++;
+	struct node **kids = arena_calloc(b->a, (size_t)n, sizeof *kids);
+	const struct ast_expr *x = e;
+	for (int i = n - 1; i > 0; i--, x = x->u.bin.lhs)
+		kids[i] = expr_node(b, x->u.bin.rhs);
+	kids[0] = expr_node(b, x);
+	struct node *bin = new_node(b, N_BIN, kids[0]->first);
+	for (int i = 1; i < n; i++)
+		kids[i]->sep = kids[i - 1]->last + 1;
+	bin->kids = kids;
+	bin->n = n;
+	bin->last = kids[n - 1]->last;
+	return bin;
+}
+
+static struct node *expr_node(struct builder *b, const struct ast_expr *e)
+{
+	struct node *x;
+	switch (e->kind) {
+	case EX_STRING:
+	case EX_INT:
+	case EX_BOOL:
+	case EX_SIZE:
+	case EX_DURATION:
+	case EX_CIDR:
+	case EX_INSTANCE:
+		x = new_node(b, N_TOK, at(b, e->span.lo));
+		x->t[0] = x->first;
+		break;
+	case EX_NAME:
+		x = name_node(b, e->u.name);
+		break;
+	case EX_LIST:
+		x = new_node(b, N_LIST, at(b, e->span.lo));
+		x->t[0] = x->first;
+		exprs_node(b, x, e->u.list.head, e->u.list.n, e->span);
+		break;
+	case EX_CALL: {
+		struct node *fn = name_node(b, e->u.call.fn);
+		x = new_node(b, N_CALL, fn->first);
+		x->sub = fn;
+		x->t[0] = fn->last + 1;
+		exprs_node(b, x, e->u.call.args, e->u.call.nargs, e->span);
+		break;
+	}
+	case EX_MAP: {
+		x = new_node(b, N_MAP, at(b, e->span.lo));
+		x->t[0] = x->first;
+		struct node **kids = arena_calloc(b->a, (size_t)e->u.map.n + 1, sizeof *kids);
+		int i = 0;
+		for (const struct ast_entry *en = e->u.map.head; en && i < e->u.map.n; en = en->next) {
+			struct node *k = new_node(b, N_ENTRY, at(b, en->key_span.lo));
+			k->t[0] = k->first;
+			k->t[1] = k->first + 1;
+			k->sub = expr_node(b, en->value);
 			k->last = k->sub->last;
-		} else if (!(k = read_expr(r))) {
-			return false;
+			kids[i++] = k;
 		}
-		add_kid(r, &v, k);
-		if ((k->sep = take(r, K_COMMA)) < 0)
-			break;
+		set_kids(b, x, kids, i);
+		x->t[1] = x->last = at(b, e->span.hi - 1);
+		break;
 	}
-	set_kids(e, &v);
-	if ((e->t[1] = take(r, closer)) < 0)
-		return false;
-	e->last = e->t[1];
-	return true;
-}
-
-static struct node *read_term(struct reader *r)
-{
-	struct node *e;
-	switch (peek(r, 0)) {
-	case K_STRING: case K_INT: case K_SIZE: case K_DURATION: case K_CIDR:
-	case K_INSTANCE: case K_TRUE: case K_FALSE:
-		e = new_node(r, N_TOK);
-		e->t[0] = r->pos++;
-		return e;
-	case K_IDENT: case K_PARAM: {
-		struct node *name = read_name(r);
-		if (!name || peek(r, 0) != K_LPAREN)
-			return name;
-		e = new_node(r, N_CALL);
-		e->first = name->first;
-		e->sub = name;
-		e->t[0] = r->pos++;
-		return read_seq(r, e, K_RPAREN, false) ? e : NULL;
-	}
-	case K_LBRACK:
-		e = new_node(r, N_LIST);
-		e->t[0] = r->pos++;
-		return read_seq(r, e, K_RBRACK, false) ? e : NULL;
-	case K_LBRACE:
-		e = new_node(r, N_MAP);
-		e->t[0] = r->pos++;
-		return read_seq(r, e, K_RBRACE, true) ? e : NULL;
-	case K_LPAREN:
-		e = new_node(r, N_PAREN);
-		e->t[0] = r->pos++;
-		if (!(e->sub = read_expr(r)) || (e->t[1] = take(r, K_RPAREN)) < 0)
-			return NULL;
-		e->last = e->t[1];
-		return e;
+	case EX_BINARY:
+		x = binary_node(b, e);
+		break;
+	case EX_INVALID:
 	default:
-		return NULL;
+		b->ok = false; /* only in a tree with errors, which is not formatted */
+		return new_node(b, N_TOK, 0);
 	}
+	/* `((x))`: the parentheses are the tokens just around x. */
+	for (int i = 0; i < e->parens; i++) {
+		struct node *p = new_node(b, N_PAREN, x->first - 1);
+		p->t[0] = p->first;
+		p->t[1] = p->last = x->last + 1;
+		p->sub = x;
+		x = p;
+	}
+	return x;
 }
 
-static struct node *read_expr(struct reader *r)
-{
-	if (++r->depth > MAX_DEPTH)
-		return NULL;
-	struct node *first = read_term(r);
-	if (!first)
-		return NULL;
-	if (peek(r, 0) != K_PLUS && peek(r, 0) != K_MINUS) {
-		r->depth--;
-		return first;
-	}
-	struct node *e = new_node(r, N_BIN);
-	e->first = first->first;
-	struct ptrvec v = { 0 };
-	add_kid(r, &v, first);
-	while (peek(r, 0) == K_PLUS || peek(r, 0) == K_MINUS) {
-		int op = r->pos++;
-		struct node *term = read_term(r);
-		if (!term)
-			return NULL;
-		term->sep = op;
-		add_kid(r, &v, term);
-	}
-	set_kids(e, &v);
-	e->last = e->kids[e->n - 1]->last;
-	r->depth--;
-	return e;
-}
+static struct node *items_node(struct builder *b, struct node *block, const struct ast_item *items);
 
-static struct node *read_item(struct reader *r)
+static struct node *item_node(struct builder *b, const struct ast_item *it)
 {
-	struct node *e;
-	switch (peek(r, 0)) {
-	case K_IMPORT:
-		e = new_node(r, N_IMPORT);
-		e->t[0] = r->pos++;
-		if (!(e->sub = read_name(r)))
-			return NULL;
-		e->last = e->sub->last;
-		return e;
-	case K_PARAM:
-		e = new_node(r, N_PARAM);
-		e->t[0] = r->pos++;
-		if ((e->t[1] = take(r, K_IDENT)) < 0 || (e->t[2] = take(r, K_COLON)) < 0 ||
-		    (e->t[3] = take(r, K_IDENT)) < 0)
-			return NULL;
-		e->last = e->t[3];
-		if ((e->t[4] = take(r, K_EQ)) >= 0) {
-			if (!(e->sub = read_expr(r)))
-				return NULL;
-			e->last = e->sub->last;
+	struct node *x;
+	switch (it->kind) {
+	case IT_IMPORT:
+		x = new_node(b, N_IMPORT, at(b, it->span.lo));
+		x->t[0] = x->first;
+		x->sub = name_node(b, it->path);
+		x->last = x->sub->last;
+		return x;
+	case IT_ATTR:
+		x = new_node(b, N_ATTR, at(b, it->name_span.lo));
+		x->t[0] = x->first;
+		x->t[1] = x->first + 1;
+		x->sub = expr_node(b, it->value);
+		x->last = x->sub->last;
+		return x;
+	case IT_PARAM:
+		x = new_node(b, N_PARAM, at(b, it->span.lo));
+		x->t[0] = x->first;
+		x->t[1] = at(b, it->name_span.lo);
+		x->t[2] = x->t[1] + 1;
+		x->t[3] = x->last = at(b, it->type_span.lo);
+		if (it->value) {
+			x->t[4] = x->t[3] + 1;
+			x->sub = expr_node(b, it->value);
+			x->last = x->sub->last;
 		}
-		return e;
-	case K_IDENT:
-		if (peek(r, 1) == K_EQ) {
-			e = new_node(r, N_ATTR);
-			e->t[0] = r->pos++;
-			e->t[1] = r->pos++;
-			if (!(e->sub = read_expr(r)))
-				return NULL;
-			e->last = e->sub->last;
-			return e;
-		}
-		e = new_node(r, N_BLOCK);
-		e->t[0] = r->pos++;
-		e->t[1] = take(r, K_IDENT);
-		if ((e->t[2] = take(r, K_LBRACE)) < 0)
-			return NULL;
-		if (++r->depth > MAX_DEPTH || !read_items(r, e, K_RBRACE))
-			return NULL;
-		r->depth--;
-		if ((e->t[3] = take(r, K_RBRACE)) < 0)
-			return NULL;
-		e->last = e->t[3];
-		return e;
+		return x;
+	case IT_BLOCK:
 	default:
-		return NULL;
+		x = new_node(b, N_BLOCK, at(b, it->kind_span.lo));
+		x->t[0] = x->first;
+		x->t[1] = it->name ? at(b, it->name_span.lo) : -1;
+		x->t[2] = (it->name ? x->t[1] : x->t[0]) + 1;
+		x->t[3] = x->last = at(b, it->close_span.lo);
+		return items_node(b, x, it->children);
 	}
 }
 
-static bool read_items(struct reader *r, struct node *block, enum tkind until)
+static struct node *items_node(struct builder *b, struct node *block, const struct ast_item *items)
 {
-	struct ptrvec v = { 0 };
-	while (peek(r, 0) != until) {
-		if (peek(r, 0) == K_EOF)
-			return false;
-		struct node *it = read_item(r);
-		if (!it)
-			return false;
-		add_kid(r, &v, it);
-	}
-	set_kids(block, &v);
-	return true;
+	int n = 0;
+	for (const struct ast_item *it = items; it; it = it->next)
+		n++;
+	block->kids = arena_calloc(b->a, (size_t)n + 1, sizeof *block->kids);
+	for (const struct ast_item *it = items; it; it = it->next)
+		block->kids[block->n++] = item_node(b, it);
+	return block;
+}
+
+/* The file as a block without braces, or NULL when a span has no token. */
+static struct node *file_node(struct arena *a, const struct tok *t, int ntoks,
+			      const struct ast_file *ast)
+{
+	struct builder b = { .a = a, .t = t, .n = ntoks, .ok = true };
+	struct node *file = arena_alloc(a, sizeof *file);
+	*file = (struct node){ .kind = N_BLOCK, .sep = -1, .width = -1 };
+	items_node(&b, file, ast->items);
+	return b.ok ? file : NULL;
 }
 
 /* ---- printing ------------------------------------------------------------ */
@@ -841,12 +502,24 @@ struct printer {
 	bool fresh;           /* just after an opener: no blank line here */
 	bool started;         /* a line exists */
 	const struct comment *pending; /* trailing comment ending this line */
+	struct strmap *read_as;        /* text -> 1 + length of its first token */
 };
 
 /* Any comment inside t[lo..hi] (own-line before lo and trailing after hi excluded). */
 static bool comments_within(const struct printer *p, int lo, int hi)
 {
 	return p->leads[hi + 1] - p->leads[lo + 1] > 0 || p->trails[hi] - p->trails[lo] > 0;
+}
+
+/*
+ * Whether token i shares a line carrying `sgc: allow` with the token before
+ * it: then it stays on that line, since the comment silences warnings on
+ * its own line only.
+ */
+static bool shares_marked_line(const struct printer *p, int i)
+{
+	const struct tok *k = &p->t[i];
+	return i > 0 && k->marked && !k->nlead && k->line == p->t[i - 1].line;
 }
 
 /* Whether e lies on one line of the input, and that line carries `sgc: allow`. */
@@ -856,25 +529,44 @@ static bool on_marked_line(const struct printer *p, const struct node *e)
 }
 
 /*
- * Whether the `.` at i, inside a name, needs a blank before it: a name
- * such as `x.ml .t3.large` must not become the instance type `ml.t3.large`.
+ * The length of the first token the scanner reads in s: what tokens printed
+ * side by side read as. The same few pairs recur, so answers are kept.
  */
-static bool dot_needs_space(const struct printer *p, const struct node *name, int i)
+static uint32_t first_token_length(const struct printer *p, const char *s, size_t len)
 {
-	if (i + 3 > name->last || p->t[i - 1].len != 2 || memcmp(p->t[i - 1].text, "ml", 2) != 0)
-		return false;
-	const struct tok *a = &p->t[i + 1], *b = &p->t[i + 3];
-	return m_instpart(a->text, a->len, 0) == a->len && m_instpart(b->text, b->len, 0) > 0;
+	uintptr_t known = (uintptr_t)strmap_get(p->read_as, s);
+	if (known)
+		return (uint32_t)(known - 1);
+	uint32_t n;
+	lex_first_token(p->a, s, len, &n);
+	strmap_put(p->a, p->read_as, s, (void *)(uintptr_t)(n + 1));
+	return n;
 }
 
 /*
- * Whether `next`, put after the integer ending `prev` on one line, would be
- * read as part of a size: `a = 1  GBx = 2` scans as `1  GB`, `x`, ...
+ * Whether the `.` at i, inside a name, needs a blank before it: the parts
+ * around it, printed together, must not read as one token, as
+ * `x.ml.t3.large` would (the instance type `ml.t3.large`).
  */
-static bool reads_as_size(const struct printer *p, const struct node *prev, const struct node *next)
+static bool dot_needs_space(const struct printer *p, const struct node *name, int i)
 {
-	const struct tok *last = &p->t[prev->last], *name = &p->t[next->first];
-	return last->kind == K_INT && m_unit(name->text, name->len) > 0;
+	int end = i + 3 <= name->last ? i + 3 : i + 1;
+	struct strbuf s = { 0 };
+	for (int k = i - 1; k <= end; k++)
+		strbuf_add(p->a, &s, p->t[k].text, p->t[k].len);
+	return first_token_length(p, s.s, s.n) > p->t[i - 1].len;
+}
+
+/*
+ * Whether `next`, put two blanks after `prev` on one line, would be read
+ * as one token with prev's last: `a = 1  GBx = 2` scans as `1  GB`, `x`...
+ */
+static bool reads_joined(const struct printer *p, const struct node *prev, const struct node *next)
+{
+	const struct tok *last = &p->t[prev->last], *first = &p->t[next->first];
+	const char *s = arena_printf(p->a, "%.*s  %.*s", (int)last->len, last->text,
+				     (int)first->len, first->text);
+	return first_token_length(p, s, strlen(s)) != last->len;
 }
 
 static long width(const struct printer *p, struct node *e)
@@ -888,7 +580,7 @@ static long width(const struct printer *p, struct node *e)
 		break;
 	case N_NAME:
 		for (int i = e->first; i <= e->last; i++)
-			w += p->t[i].width + (p->t[i].kind == K_DOT && dot_needs_space(p, e, i));
+			w += p->t[i].width + (p->t[i].kind == DOT && dot_needs_space(p, e, i));
 		break;
 	case N_CALL:
 	case N_LIST:
@@ -1000,7 +692,7 @@ static void put(struct printer *p, int i, bool space)
 			comment_text(p, &k->lead[c]);
 			newline(p, p->indent);
 		}
-	} else if ((p->pending && !(k->kind == K_COMMA && !k->trail)) || (k->hard && !p->bol)) {
+	} else if ((p->pending && !(k->kind == COMMA && !k->trail)) || (k->hard && !p->bol)) {
 		newline(p, p->cont);
 	}
 	text(p, k->text, k->len, k->width, space);
@@ -1038,7 +730,7 @@ static void close_line(struct printer *p, int i, int inner, int outer)
 {
 	struct tok *k = &p->t[i];
 	flush_leads(p, i, inner);
-	if (k->kind == K_EOF)
+	if (k->kind == END)
 		return;
 	newline(p, outer);
 	put(p, i, false);
@@ -1052,7 +744,7 @@ static void print_flat(struct printer *p, struct node *e, bool space)
 		break;
 	case N_NAME:
 		for (int i = e->first; i <= e->last; i++)
-			put(p, i, i == e->first ? space : p->t[i].kind == K_DOT && dot_needs_space(p, e, i));
+			put(p, i, i == e->first ? space : p->t[i].kind == DOT && dot_needs_space(p, e, i));
 		break;
 	case N_CALL:
 	case N_LIST:
@@ -1108,15 +800,21 @@ static void print_broken(struct printer *p, struct node *e, bool space)
 	p->fresh = true;
 	for (int i = 0; i < e->n; i++) {
 		struct node *k = e->kids[i];
-		begin_line(p, k->first, outer + STEP);
+		if (shares_marked_line(p, k->first))
+			spaces(p, 1);
+		else
+			begin_line(p, k->first, outer + STEP);
 		p->cont = outer + STEP + CONT;
 		print_expr(p, k, 1, false);
 		if (k->sep >= 0)
 			put(p, k->sep, false);
-		else
+		else if (!shares_marked_line(p, e->t[1]))
 			text(p, ",", 1, 1, false);
 	}
-	close_line(p, e->t[1], outer + STEP, outer);
+	if (shares_marked_line(p, e->t[1]))
+		put(p, e->t[1], e->kind == N_MAP);
+	else
+		close_line(p, e->t[1], outer + STEP, outer);
 	p->cont = saved;
 }
 
@@ -1187,7 +885,7 @@ static void print_block(struct printer *p, struct node *b, int indent)
 		long w = p->col + 3 + 2;
 		for (int i = 0; i < b->n; i++) {
 			if (b->kids[i]->kind != N_ATTR ||
-			    (i && reads_as_size(p, b->kids[i - 1], b->kids[i])))
+			    (i && reads_joined(p, b->kids[i - 1], b->kids[i])))
 				attrs = false;
 			else
 				w += (i ? 2 : 0) + width(p, b->kids[i]);
@@ -1214,7 +912,10 @@ static void print_block(struct printer *p, struct node *b, int indent)
 	put(p, lb, true);
 	p->fresh = true;
 	print_items(p, b, indent + STEP);
-	close_line(p, rb, indent + STEP, indent);
+	if (shares_marked_line(p, rb))
+		put(p, rb, true);
+	else
+		close_line(p, rb, indent + STEP, indent);
 }
 
 static void print_item(struct printer *p, struct node *it, int indent, int pad)
@@ -1251,22 +952,20 @@ static void print_item(struct printer *p, struct node *it, int indent, int pad)
 }
 
 /*
- * A block's items (or the file's), one per line. Names in a run of
- * attributes not separated by a blank line, an own-line comment or another
- * item are padded to the longest.
- */
-/*
  * An item that shares a line carrying `sgc: allow` with the token before it
  * (another item, or its block's `{`) stays on that line, since the comment
  * silences warnings on its own line only.
  */
 static bool stays_on_marked_line(const struct printer *p, const struct node *it)
 {
-	const struct tok *first = &p->t[it->first];
-	return it->first > 0 && first->marked && !first->nlead &&
-	       first->line == p->t[it->first - 1].line;
+	return shares_marked_line(p, it->first);
 }
 
+/*
+ * A block's items (or the file's), one per line. Names in a run of
+ * attributes not separated by a blank line, an own-line comment or another
+ * item are padded to the longest.
+ */
 static void print_items(struct printer *p, struct node *block, int indent)
 {
 	int *pad = arena_calloc(p->a, (size_t)block->n + 1, sizeof *pad);
@@ -1322,7 +1021,8 @@ static size_t strip_trailing_blanks(char *s, size_t n)
 static const char *print_file(struct arena *a, struct tok *t, int ntoks,
 			      struct node *file, size_t *out_len)
 {
-	struct printer p = { .a = a, .t = t, .fresh = true };
+	struct strmap read_as = { 0 };
+	struct printer p = { .a = a, .t = t, .fresh = true, .read_as = &read_as };
 	p.leads = arena_calloc(a, (size_t)ntoks + 1, sizeof *p.leads);
 	p.trails = arena_calloc(a, (size_t)ntoks + 1, sizeof *p.trails);
 	for (int i = 0; i < ntoks; i++) {
@@ -1341,129 +1041,18 @@ static const char *print_file(struct arena *a, struct tok *t, int ntoks,
 
 /* ---- checks -------------------------------------------------------------- */
 
-/*
- * What must survive formatting, in order: the tokens without `;` and
- * without commas just before a closer, and the comments.
- */
-struct kept {
-	const struct lexeme **code, **com;
-	size_t ncode, ncom;
-};
-
-static struct kept keep(struct arena *a, const struct lexemes *lx)
-{
-	struct kept k = {
-		.code = arena_calloc(a, lx->n + 1, sizeof *k.code),
-		.com = arena_calloc(a, lx->n + 1, sizeof *k.com),
-	};
-	for (size_t i = 0; i < lx->n; i++) {
-		const struct lexeme *x = &lx->v[i];
-		if (x->kind == K_COMMENT) {
-			k.com[k.ncom++] = x;
-			continue;
-		}
-		if (x->kind == K_SEMI || x->kind == K_EOF)
-			continue;
-		if (x->kind == K_COMMA) {
-			size_t j = i + 1;
-			while (j < lx->n && (lx->v[j].kind == K_COMMENT || lx->v[j].kind == K_SEMI))
-				j++;
-			enum tkind next = j < lx->n ? lx->v[j].kind : K_EOF;
-			if (next == K_RBRACK || next == K_RBRACE || next == K_RPAREN)
-				continue;
-		}
-		k.code[k.ncode++] = x;
-	}
-	return k;
-}
-
-static bool same_lexemes(const struct lexeme **x, const struct lexeme **y, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (x[i]->kind != y[i]->kind || x[i]->len != y[i]->len ||
-		    memcmp(x[i]->text, y[i]->text, x[i]->len) != 0)
-			return false;
-	return true;
-}
-
-/* [*lo, *hi): the lexemes of x[0..n) (sorted by line) on `line`. */
-static void on_line(const struct lexeme **x, size_t n, uint32_t line, size_t *lo, size_t *hi)
-{
-	size_t a = 0, b = n;
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-		if (x[mid]->line < line)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	*lo = a;
-	b = n;
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-		if (x[mid]->line <= line)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	*hi = a;
-}
-
-/*
- * Every line of `from` carrying `sgc: allow` must come out as one line of
- * `to` that carries it too and holds exactly the same tokens and comments.
- */
-static bool allow_lines_kept(const struct kept *from, const uint32_t *fm, size_t nfm,
-			     const struct kept *to, const uint32_t *tm, size_t ntm)
-{
-	for (size_t m = 0; m < nfm; m++) {
-		size_t c0, c1, k0, k1;
-		on_line(from->code, from->ncode, fm[m], &c0, &c1);
-		on_line(from->com, from->ncom, fm[m], &k0, &k1);
-		if (c0 == c1 && k0 == k1)
-			continue;
-		uint32_t line = c0 < c1 ? to->code[c0]->line : to->com[k0]->line;
-		for (size_t i = c0; i < c1; i++)
-			if (to->code[i]->line != line)
-				return false;
-		for (size_t i = k0; i < k1; i++)
-			if (to->com[i]->line != line)
-				return false;
-		size_t d0, d1, e0, e1;
-		on_line(to->code, to->ncode, line, &d0, &d1);
-		on_line(to->com, to->ncom, line, &e0, &e1);
-		if (d1 - d0 != c1 - c0 || e1 - e0 != k1 - k0 || !has_line(tm, ntm, line))
-			return false;
-	}
-	return true;
-}
-
-static bool same_meaning(struct arena *a, const char *in, size_t in_len,
-			 const struct lexemes *lin, const char *out, size_t out_len)
-{
-	struct lexemes lout;
-	if (!scan(a, out, out_len, &lout))
-		return false;
-	struct kept x = keep(a, lin), y = keep(a, &lout);
-	if (x.ncode != y.ncode || x.ncom != y.ncom || !same_lexemes(x.code, y.code, x.ncode) ||
-	    !same_lexemes(x.com, y.com, x.ncom))
-		return false;
-	size_t nmi, nmo;
-	uint32_t *mi = marker_lines(a, in, in_len, &nmi);
-	uint32_t *mo = marker_lines(a, out, out_len, &nmo);
-	return allow_lines_kept(&x, mi, nmi, &y, mo, nmo) &&
-	       allow_lines_kept(&y, mo, nmo, &x, mi, nmi);
-}
-
-/* The syntax tree of map file `file` as ast_dump text (malloc'd), or NULL on any error. */
-static char *parse_and_dump(struct arena *a, const struct src_map *m, uint32_t file,
-			    size_t *len)
+/* The tree of map file `file`, with its trivia, or NULL when it has an error. */
+static struct ast_file *parse(struct arena *a, const struct src_map *m, uint32_t file)
 {
 	struct diag_sink diags;
 	diag_sink_init(&diags, a);
-	struct ast_file *ast = parse_file(a, &diags, m, file);
-	if (!ast || diag_has_errors(&diags))
-		return NULL;
+	struct ast_file *ast = parse_file_trivia(a, &diags, m, file);
+	return ast && !diag_has_errors(&diags) ? ast : NULL;
+}
+
+/* The syntax tree as ast_dump text (malloc'd), or NULL. */
+static char *dump(const struct ast_file *ast, size_t *len)
+{
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
 	if (!f)
@@ -1474,6 +1063,121 @@ static char *parse_and_dump(struct arena *a, const struct src_map *m, uint32_t f
 		return NULL;
 	}
 	return buf;
+}
+
+/*
+ * What must survive formatting, in order: the tokens without `;`, the end
+ * of file and commas just before a closer, and the comments; with the line
+ * of each.
+ */
+struct kept {
+	const struct ast_token **code;
+	const struct ast_comment **com;
+	uint32_t *code_line, *com_line;
+	size_t ncode, ncom;
+};
+
+static bool is_closer(int kind)
+{
+	return kind == RBRACK || kind == RBRACE || kind == RPAREN;
+}
+
+static struct kept keep(struct arena *a, const struct ast_trivia *tv)
+{
+	struct kept k = {
+		.code = arena_calloc(a, (size_t)tv->ntokens + 1, sizeof *k.code),
+		.com = arena_calloc(a, (size_t)tv->ncomments + 1, sizeof *k.com),
+		.code_line = arena_calloc(a, (size_t)tv->ntokens + 1, sizeof *k.code_line),
+		.com_line = arena_calloc(a, (size_t)tv->ncomments + 1, sizeof *k.com_line),
+	};
+	for (uint32_t c = 0; c < tv->ncomments; c++) {
+		k.com_line[k.ncom] = tv->comments[c].line;
+		k.com[k.ncom++] = &tv->comments[c];
+	}
+	for (uint32_t i = 0; i < tv->ntokens; i++) {
+		const struct ast_token *x = &tv->tokens[i];
+		if (x->kind == SEMI || x->kind == END)
+			continue;
+		if (x->kind == COMMA) {
+			uint32_t j = i + 1;
+			while (j < tv->ntokens && tv->tokens[j].kind == SEMI)
+				j++;
+			if (j < tv->ntokens && is_closer(tv->tokens[j].kind))
+				continue;
+		}
+		k.code_line[k.ncode] = x->line;
+		k.code[k.ncode++] = x;
+	}
+	return k;
+}
+
+static bool same_tokens(struct arena *a, const struct kept *x, const struct kept *y)
+{
+	if (x->ncode != y->ncode || x->ncom != y->ncom)
+		return false;
+	for (size_t i = 0; i < x->ncode; i++) {
+		uint32_t nx, ny;
+		const char *sx = spelled(a, x->code[i], &nx), *sy = spelled(a, y->code[i], &ny);
+		if (x->code[i]->kind != y->code[i]->kind || nx != ny || memcmp(sx, sy, nx) != 0)
+			return false;
+	}
+	for (size_t i = 0; i < x->ncom; i++)
+		if (x->com[i]->len != y->com[i]->len ||
+		    memcmp(x->com[i]->text, y->com[i]->text, x->com[i]->len) != 0)
+			return false;
+	return true;
+}
+
+/*
+ * Every line of `from` carrying `sgc: allow` must come out as one line of
+ * `to` that carries it too and holds exactly the same tokens and comments.
+ */
+static bool allow_lines_kept(const struct kept *from, const uint32_t *fm, size_t nfm,
+			     const struct kept *to, const uint32_t *tm, size_t ntm)
+{
+	for (size_t m = 0; m < nfm; m++) {
+		size_t c0 = lower_bound(from->code_line, from->ncode, fm[m]);
+		size_t c1 = lower_bound(from->code_line, from->ncode, fm[m] + 1);
+		size_t k0 = lower_bound(from->com_line, from->ncom, fm[m]);
+		size_t k1 = lower_bound(from->com_line, from->ncom, fm[m] + 1);
+		if (c0 == c1 && k0 == k1)
+			continue;
+		uint32_t line = c0 < c1 ? to->code_line[c0] : to->com_line[k0];
+		for (size_t i = c0; i < c1; i++)
+			if (to->code_line[i] != line)
+				return false;
+		for (size_t i = k0; i < k1; i++)
+			if (to->com_line[i] != line)
+				return false;
+		size_t d = lower_bound(to->code_line, to->ncode, line + 1) -
+			   lower_bound(to->code_line, to->ncode, line);
+		size_t e = lower_bound(to->com_line, to->ncom, line + 1) -
+			   lower_bound(to->com_line, to->ncom, line);
+		if (d != c1 - c0 || e != k1 - k0 || !has_line(tm, ntm, line))
+			return false;
+	}
+	return true;
+}
+
+/* The same tree, the same tokens and comments, the same `sgc: allow` lines. */
+static bool same_meaning(struct arena *a, const struct src_file *in, const struct ast_file *x,
+			 const struct src_file *out, const struct ast_file *y)
+{
+	size_t nx = 0, ny = 0;
+	char *dx = dump(x, &nx), *dy = dump(y, &ny);
+	bool same = dx && dy && nx == ny && memcmp(dx, dy, nx) == 0;
+	free(dx);
+	free(dy);
+	if (!same)
+		return false;
+	struct kept kx = keep(a, &x->trivia), ky = keep(a, &y->trivia);
+	if (!same_tokens(a, &kx, &ky))
+		return false;
+	size_t nmi, nmo;
+	uint32_t *mi = marker_lines(a, in->text, in->len, &nmi);
+	uint32_t *mo = marker_lines(a, out->text, out->len, &nmo);
+	return allow_lines_kept(&kx, mi, nmi, &ky, mo, nmo) &&
+	       allow_lines_kept(&ky, mo, nmo, &kx, mi, nmi);
 }
 
 /* ---- entry point --------------------------------------------------------- */
@@ -1491,40 +1195,83 @@ const char *fmt_source(struct arena *a, const char *text, size_t len, size_t *ou
 	struct src_map m;
 	src_map_init(&m, a);
 	uint32_t in_file = src_add(&m, "<input>", text ? text : "", len);
-	const struct src_file *f = src_get(&m, in_file);
-	if (src_invalid_utf8(f) != UINT32_MAX)
+	const struct src_file *in = src_get(&m, in_file);
+	if (src_invalid_utf8(in) != UINT32_MAX)
 		return NULL;
-	size_t dump_len = 0, dump2_len = 0;
-	char *dump = parse_and_dump(a, &m, in_file, &dump_len);
-	if (!dump)
+	struct ast_file *ast = parse(a, &m, in_file);
+	if (!ast)
 		return NULL;
-
-	const char *result = NULL;
-	struct lexemes lx;
-	int ntoks;
 	size_t nmarks;
-	uint32_t *marks = marker_lines(a, f->text, f->len, &nmarks);
-	if (scan(a, f->text, f->len, &lx)) {
-		struct tok *t = attach(a, f->text, &lx, marks, nmarks, &ntoks);
-		struct reader r = { .a = a, .t = t, .n = ntoks };
-		struct node *file = arena_alloc(a, sizeof *file);
-		*file = (struct node){ .kind = N_BLOCK, .sep = -1, .width = -1 };
-		if (read_items(&r, file, K_EOF) && r.pos == ntoks - 1) {
-			size_t n;
-			const char *out = print_file(a, t, ntoks, file, &n);
-			if (same_meaning(a, f->text, f->len, &lx, out, n)) {
-				uint32_t out_file = src_add(&m, "<output>", out, n);
-				char *dump2 = parse_and_dump(a, &m, out_file, &dump2_len);
-				if (dump2 && dump2_len == dump_len &&
-				    memcmp(dump, dump2, dump_len) == 0) {
-					result = out;
-					if (out_len)
-						*out_len = n;
-				}
-				free(dump2);
-			}
-		}
+	uint32_t *marks = marker_lines(a, in->text, in->len, &nmarks);
+	int ntoks;
+	struct tok *t = tokens(a, &ast->trivia, marks, nmarks, &ntoks);
+	struct node *file = file_node(a, t, ntoks, ast);
+	if (!file)
+		return NULL;
+	size_t n;
+	const char *out = print_file(a, t, ntoks, file, &n);
+	uint32_t out_file = src_add(&m, "<output>", out, n);
+	struct ast_file *again = parse(a, &m, out_file);
+	if (!again || !same_meaning(a, in, ast, src_get(&m, out_file), again))
+		return NULL;
+	if (out_len)
+		*out_len = n;
+	return out;
+}
+
+/* ---- the token dump ------------------------------------------------------ */
+
+static void dump_text(struct arena *a, struct strbuf *out, const char *s, uint32_t n)
+{
+	for (uint32_t i = 0; i < n;) {
+		char esc[SRC_ESCAPE_MAX];
+		uint32_t k = src_visible_char(s + i, n - i, esc);
+		if (esc[0])
+			strbuf_puts(a, out, esc);
+		else
+			strbuf_add(a, out, s + i, k);
+		i += k;
 	}
-	free(dump);
-	return result;
+}
+
+const char *fmt_tokens(struct arena *a, const char *text, size_t len, size_t *out_len,
+		       bool *clean)
+{
+	struct strbuf out = { 0 };
+	strbuf_add(a, &out, "", 0);
+	*clean = false;
+	*out_len = 0;
+	if (!a || (!text && len) || len >= UINT32_MAX / 2)
+		return out.s;
+	size_t bom = text ? lex_bom_length(text, len) : 0;
+	struct src_map m;
+	src_map_init(&m, a);
+	uint32_t file = src_add(&m, "<input>", text ? text + bom : "", len - bom);
+	const struct src_file *f = src_get(&m, file);
+	struct diag_sink diags;
+	diag_sink_init(&diags, a);
+	struct ast_trivia tv;
+	lex_scan_file(a, &diags, &m, file, &tv);
+	*clean = !diag_has_errors(&diags) && src_invalid_utf8(f) == UINT32_MAX;
+	for (uint32_t i = 0, c = 0; i < tv.ntokens || c < tv.ncomments;) {
+		bool comment = c < tv.ncomments &&
+			       (i == tv.ntokens || tv.comments[c].span.lo < tv.tokens[i].span.lo);
+		const char *kind = comment ? "COMMENT" : lex_token_name(tv.tokens[i].kind);
+		struct span at = comment ? tv.comments[c].span : tv.tokens[i].span;
+		const char *s = comment ? tv.comments[c].text : tv.tokens[i].text;
+		uint32_t n = comment ? tv.comments[c].len : tv.tokens[i].len;
+		if (comment)
+			c++;
+		else
+			i++;
+		struct src_pos pos = src_locate(f, at.lo);
+		strbuf_printf(a, &out, "%s %u:%u", kind, pos.line, pos.col);
+		if (n) {
+			strbuf_add(a, &out, " ", 1);
+			dump_text(a, &out, s, n);
+		}
+		strbuf_add(a, &out, "\n", 1);
+	}
+	*out_len = out.n;
+	return out.s;
 }

@@ -4,7 +4,8 @@
  * Kept out of grammar/lexer.l so the scanner stays a list of patterns.
  * Tracking delimiters here lets an unbalanced brace be reported at the
  * brace that is never closed, instead of as a puzzling error at the end
- * of the file.
+ * of the file. Trivia mode's bookkeeping is here too, and the two
+ * drivers that run the scanner without the parser.
  */
 #include "lex.h"
 
@@ -12,6 +13,12 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "parser.h"
+
+/* flex's header names the bison types without the api.prefix. */
+#define YYSTYPE SGC_YYSTYPE
+#define YYLTYPE SGC_YYLTYPE
+#include "lexer.h"
 
 static char closer_of(char open)
 {
@@ -255,4 +262,167 @@ void lex_unterminated(struct lex_state *ls, struct span span)
 size_t lex_bom_length(const char *text, size_t len)
 {
 	return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+/* ---- trivia mode --------------------------------------------------------- */
+
+void lex_trivia_init(struct lex_state *ls, struct ast_trivia *out)
+{
+	*out = (struct ast_trivia){ 0 };
+	ls->trivia = out;
+	ls->tokens_cap = ls->comments_cap = 0;
+	ls->line = 1;
+	ls->blank = ls->started = false;
+	ls->last = -1;
+	ls->pending = 0;
+}
+
+/* Room for one more element in an arena array of *cap elements of `size`. */
+static void *grow(struct arena *a, void *v, uint32_t n, uint32_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	uint32_t c = *cap ? *cap * 2 : 64;
+	void *nv = arena_calloc(a, c, size);
+	if (n)
+		memcpy(nv, v, n * size);
+	*cap = c;
+	return nv;
+}
+
+void lex_keep(struct lex_state *ls, int kind, struct token t)
+{
+	struct ast_trivia *tv = ls->trivia;
+	tv->tokens = grow(ls->arena, tv->tokens, tv->ntokens, &ls->tokens_cap, sizeof *tv->tokens);
+	struct ast_token *k = &tv->tokens[tv->ntokens];
+	*k = (struct ast_token){
+		.kind = kind, .text = t.text, .len = t.len, .span = t.span,
+		.line = ls->line, .lead = tv->ncomments, .trail = -1,
+	};
+	/* `;` separates, nothing more: comments and blank lines pass it by. */
+	if (kind == SEMI) {
+		tv->ntokens++;
+		return;
+	}
+	k->blank_before = ls->started && ls->blank;
+	k->lead = tv->ncomments - ls->pending;
+	k->nlead = ls->pending;
+	ls->blank = false;
+	ls->started = true;
+	ls->pending = 0;
+	ls->last = (int32_t)tv->ntokens++;
+}
+
+/* A run of blanks: count its lines; two newlines in it make a blank line. */
+void lex_blanks(struct lex_state *ls, struct span span)
+{
+	uint32_t newlines = 0;
+	for (uint32_t i = span.lo; i < span.hi; i++)
+		newlines += ls->text[i] == '\n';
+	ls->line += newlines;
+	if (newlines >= 2)
+		ls->blank = true;
+}
+
+void lex_comment(struct lex_state *ls, struct span span)
+{
+	struct ast_trivia *tv = ls->trivia;
+	const char *s = ls->text + span.lo;
+	uint32_t len = span.hi - span.lo;
+	while (len > 1 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	tv->comments = grow(ls->arena, tv->comments, tv->ncomments, &ls->comments_cap,
+			    sizeof *tv->comments);
+	uint32_t i = tv->ncomments++;
+	tv->comments[i] = (struct ast_comment){
+		.text = s, .len = len, .span = span, .line = ls->line,
+		.blank_before = ls->started && ls->blank,
+	};
+	ls->blank = false;
+	ls->started = true;
+	struct ast_token *last = ls->last >= 0 ? &tv->tokens[ls->last] : NULL;
+	if (last && last->line == ls->line && last->trail < 0 && ls->pending == 0) {
+		last->trail = (int32_t)i;
+		tv->comments[i].blank_before = false;
+	} else {
+		ls->pending++;
+	}
+}
+
+/* ---- the scanner without the parser -------------------------------------- */
+
+void lex_scan_file(struct arena *a, struct diag_sink *diags, const struct src_map *m,
+		   uint32_t file, struct ast_trivia *out)
+{
+	const struct src_file *f = src_get(m, file);
+	struct lex_state ls = {
+		.arena = a, .diags = diags, .file = file, .text = f->text, .len = f->len,
+	};
+	lex_trivia_init(&ls, out);
+	yyscan_t scanner;
+	if (sgc_yylex_init_extra(&ls, &scanner) != 0)
+		return;
+	YY_BUFFER_STATE buf = sgc_yy_scan_bytes(f->text, (int)f->len, scanner);
+	SGC_YYSTYPE val;
+	SGC_YYLTYPE loc = { file, 0, 0 };
+	while (sgc_yylex(&val, &loc, scanner) != END)
+		continue;
+	sgc_yy_delete_buffer(buf, scanner);
+	sgc_yylex_destroy(scanner);
+}
+
+int lex_first_token(struct arena *a, const char *text, size_t len, uint32_t *token_len)
+{
+	struct diag_sink diags;
+	diag_sink_init(&diags, a);
+	struct lex_state ls = { .arena = a, .diags = &diags, .text = text, .len = (uint32_t)len };
+	*token_len = 0;
+	yyscan_t scanner;
+	if (sgc_yylex_init_extra(&ls, &scanner) != 0)
+		return END;
+	YY_BUFFER_STATE buf = sgc_yy_scan_bytes(text, (int)len, scanner);
+	SGC_YYSTYPE val;
+	SGC_YYLTYPE loc = { 0, 0, 0 };
+	int kind = sgc_yylex(&val, &loc, scanner);
+	*token_len = loc.hi - loc.lo;
+	sgc_yy_delete_buffer(buf, scanner);
+	sgc_yylex_destroy(scanner);
+	return kind;
+}
+
+const char *lex_token_name(int kind)
+{
+	switch ((sgc_yytoken_kind_t)kind) {
+	case END: return "END";
+	case IDENT: return "IDENT";
+	case STRING: return "STRING";
+	case INT: return "INT";
+	case SIZE: return "SIZE";
+	case DURATION: return "DURATION";
+	case CIDR: return "CIDR";
+	case INSTANCE: return "INSTANCE";
+	case INVALID: return "INVALID";
+	case IMPORT: return "IMPORT";
+	case PARAM: return "PARAM";
+	case TRUE: return "TRUE";
+	case FALSE: return "FALSE";
+	case LBRACE: return "LBRACE";
+	case RBRACE: return "RBRACE";
+	case LBRACK: return "LBRACK";
+	case RBRACK: return "RBRACK";
+	case LPAREN: return "LPAREN";
+	case RPAREN: return "RPAREN";
+	case EQ: return "EQ";
+	case COLON: return "COLON";
+	case COMMA: return "COMMA";
+	case DOT: return "DOT";
+	case PLUS: return "PLUS";
+	case MINUS: return "MINUS";
+	case SEMI: return "SEMI";
+	case SGC_YYEMPTY:
+	case SGC_YYerror:
+	case SGC_YYUNDEF:
+		break;
+	}
+	return "?";
 }

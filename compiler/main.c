@@ -431,8 +431,31 @@ static int fmt_one(const char *path, bool check_only)
 	return result;
 }
 
+/* `sgc fmt --tokens FILE`: the scanner's tokens and comments, one a line. */
+static int fmt_tokens_of(const struct options *o)
+{
+	if (o->noperands != 1 || o->check_only)
+		return cli_usage_error("%s", "`fmt --tokens` takes one FILE (or `-`), without --check");
+	const char *path = o->operands[0];
+	struct input in;
+	if (!input_read(path, &in))
+		return EXIT_USAGE;
+	struct arena *a = arena_new();
+	size_t n;
+	bool clean;
+	const char *out = fmt_tokens(a, in.text, in.len, &n, &clean);
+	fwrite(out, 1, n, stdout);
+	if (!clean)
+		fprintf(stderr, "sgc: `%s` does not lex cleanly (see `sgc check %s`)\n", path, path);
+	arena_free(a);
+	input_free(&in);
+	return clean ? EXIT_OK : EXIT_DIAGNOSTICS;
+}
+
 static int cmd_fmt(const struct options *o)
 {
+	if (o->tokens)
+		return fmt_tokens_of(o);
 	if (o->noperands == 0)
 		return cli_usage_error("%s", "`fmt` needs at least one file or directory (or `-`)");
 	struct input_list list;

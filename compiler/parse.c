@@ -1,7 +1,8 @@
 /*
  * parse.c - drives the scanner and parser over one file, and phrases
  * syntax errors the way a reader wants them: what was expected, what was
- * found, at the token that was found.
+ * found, at the token that was found. parse_file_trivia runs the same
+ * scanner in trivia mode, for the formatter.
  */
 #include "parse.h"
 
@@ -17,8 +18,8 @@
 #define YYLTYPE SGC_YYLTYPE
 #include "lexer.h"
 
-struct ast_file *parse_file(struct arena *a, struct diag_sink *diags,
-			    const struct src_map *m, uint32_t file)
+static struct ast_file *parse(struct arena *a, struct diag_sink *diags,
+			      const struct src_map *m, uint32_t file, bool trivia)
 {
 	const struct src_file *f = src_get(m, file);
 	struct lex_state ls = {
@@ -31,6 +32,8 @@ struct ast_file *parse_file(struct arena *a, struct diag_sink *diags,
 	};
 	p.result = arena_alloc(a, sizeof *p.result);
 	p.result->file = file;
+	if (trivia)
+		lex_trivia_init(&ls, &p.result->trivia);
 
 	yyscan_t scanner;
 	if (sgc_yylex_init_extra(&ls, &scanner) != 0)
@@ -40,6 +43,18 @@ struct ast_file *parse_file(struct arena *a, struct diag_sink *diags,
 	sgc_yy_delete_buffer(buf, scanner);
 	sgc_yylex_destroy(scanner);
 	return p.result;
+}
+
+struct ast_file *parse_file(struct arena *a, struct diag_sink *diags,
+			    const struct src_map *m, uint32_t file)
+{
+	return parse(a, diags, m, file, false);
+}
+
+struct ast_file *parse_file_trivia(struct arena *a, struct diag_sink *diags,
+				   const struct src_map *m, uint32_t file)
+{
+	return parse(a, diags, m, file, true);
 }
 
 void parse_finish(struct parse_ctx *p, struct ast_item_list items)

@@ -19,6 +19,13 @@ struct src_map;
 struct ast_file *parse_file(struct arena *a, struct diag_sink *diags,
 			    const struct src_map *m, uint32_t file);
 
+/*
+ * The same, with the scanner in trivia mode: the tree also holds every
+ * token and comment (ast_file.trivia), for the formatter to print from.
+ */
+struct ast_file *parse_file_trivia(struct arena *a, struct diag_sink *diags,
+				   const struct src_map *m, uint32_t file);
+
 /* ---- used only by the generated parser ---- */
 
 struct lex_state;

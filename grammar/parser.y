@@ -140,7 +140,7 @@ term
 	| name LPAREN elems RPAREN      { $$ = ast_call(&p->b, @$, $1, $3); }
 	| LBRACK elems RBRACK           { $$ = ast_list(&p->b, @$, $2); }
 	| LBRACE entries RBRACE         { $$ = ast_map(&p->b, @$, $2); }
-	| LPAREN expr RPAREN            { $$ = $2; }
+	| LPAREN expr RPAREN            { $$ = ast_paren(&p->b, $2); }
 	| LBRACK error RBRACK           { $$ = ast_invalid(&p->b, @$); }
 	| LBRACE error RBRACE           { $$ = ast_invalid(&p->b, @$); }
 	| LPAREN error RPAREN           { $$ = ast_invalid(&p->b, @$); }

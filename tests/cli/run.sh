@@ -156,6 +156,19 @@ ok fmt-stdin sh -c "\"$sgc\" fmt - < '$dir/messy.orig' | cmp -s - '$dir/messy.on
 printf 'environment e {\n' > "$dir/broken.sgl"
 expect fmt-unparsable 1 "$sgc" fmt "$dir/broken.sgl"
 
+# fmt --tokens: what sgc's scanner reads, one token or comment a line
+printf 'x {a=1;}  # c\n' > "$dir/tok.sgl"
+cp "$dir/tok.sgl" "$dir/tok.orig"
+expect fmt-tokens 0 "$sgc" fmt --tokens "$dir/tok.sgl"
+printf 'IDENT 1:1 x\nLBRACE 1:3 {\nIDENT 1:4 a\nEQ 1:5 =\nINT 1:6 1\nSEMI 1:7 ;\nRBRACE 1:8 }\nCOMMENT 1:11 # c\nEND 2:1\n' > "$dir/tok.want"
+ok fmt-tokens-listed cmp -s "$dir/out" "$dir/tok.want"
+ok fmt-tokens-writes-nothing cmp -s "$dir/tok.sgl" "$dir/tok.orig"
+expect fmt-tokens-stdin 0 sh -c "\"$sgc\" fmt --tokens - < '$dir/tok.sgl' | cmp -s - '$dir/tok.want'"
+expect fmt-tokens-unclean 1 "$sgc" fmt --tokens "$dir/broken.sgl"
+ok fmt-tokens-unclean-listed grep -q '^LBRACE 1:15 {$' "$dir/out"
+expect fmt-tokens-one-file 2 "$sgc" fmt --tokens "$dir/tok.sgl" "$dir/tok.sgl"
+expect fmt-tokens-without-check 2 "$sgc" fmt --tokens --check "$dir/tok.sgl"
+
 # same_tree A B: two directories hold the same files, byte for byte.
 same_tree() {
 	diff -r "$1" "$2" >/dev/null

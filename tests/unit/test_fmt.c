@@ -376,6 +376,9 @@ static void test_file_end_and_whitespace(void **state)
 	expect(state, "# only", "# only\n");
 	expect(state, "a = 1", "a = 1\n");
 	expect(state, "a = 1   \n\n\n", "a = 1\n");
+	/* A byte order mark goes; the scanner skips a second one right after it. */
+	expect(state, "\xEF\xBB\xBF" "a = 1\n", "a = 1\n");
+	expect(state, "\xEF\xBB\xBF\xEF\xBB\xBF" "a = 1\n", "a = 1\n");
 	/* CRLF in, LF out; a CR before a comment's end is dropped with the blanks. */
 	expect(state, "x {\r\n  a = 1  # c\r\n\r\n\r\n  b = 2\r\n}\r\n",
 	       "x {\n  a = 1  # c\n\n  b = 2\n}\n");
@@ -404,6 +407,15 @@ static void test_allow_lines_keep_their_tokens(void **state)
 	       "x {\n  a = 1  root_access = true  # sgc: allow W0701\n}\n");
 	expect(state, "e { region = \"us-east-1\"  description = \"x\"  # sgc: allow W0702\n}\n",
 	       "e { region = \"us-east-1\"  description = \"x\"  # sgc: allow W0702\n}\n");
+	/* ...and so do closers and elements sharing one (found by fuzz_fmt). */
+	expect(state, "e {\n  tags = {\n    Team: \"ml\",   }  # sgc: allow W0702\n}\n",
+	       "e {\n  tags = {\n    Team: \"ml\", }  # sgc: allow W0702\n}\n");
+	expect(state, "n {\n  subnet a {\n    cidr = 10.0.1.0/24 }  # sgc: allow W0702\n}\n",
+	       "n {\n  subnet a {\n    cidr = 10.0.1.0/24 }  # sgc: allow W0702\n}\n");
+	expect(state, "x = [1, 2,\n  3, 4]  # sgc: allow W0702\n",
+	       "x = [\n  1,\n  2,\n  3, 4]  # sgc: allow W0702\n");
+	expect(state, "e {\n  tags = { a: 1,  # sgc: allow W0702\n  b: 2 }\n}\n",
+	       "e {\n  tags = { a: 1,  # sgc: allow W0702\n    b: 2,\n  }\n}\n");
 	/* Without the marker the same input is fine. */
 	expect(state, "x {\n  a = 1; root_access = true  # fine\n}\n",
 	       "x {\n  a           = 1\n  root_access = true  # fine\n}\n");
@@ -445,6 +457,39 @@ static void test_null_when_not_parsed(void **state)
 		strcat(deep, "]");
 	assert_null(fmt(state, deep));
 	assert_null(fmt_source(*state, NULL, 3, NULL));
+}
+
+/* ---- sgc fmt --tokens ---------------------------------------------------- */
+
+static void test_tokens_dump(void **state)
+{
+	size_t n;
+	bool clean;
+	static const char text[] = "\xEF\xBB\xBFx { # c  \n  a = 50GB ; s = \"caf\xC3\xA9\"\n}";
+	const char *out = fmt_tokens(*state, text, sizeof text - 1, &n, &clean);
+	assert_true(clean);
+	assert_string_equal(out,
+			    "IDENT 1:1 x\n"
+			    "LBRACE 1:3 {\n"
+			    "COMMENT 1:5 # c\n"
+			    "IDENT 2:3 a\n"
+			    "EQ 2:5 =\n"
+			    "SIZE 2:7 50GB\n"
+			    "SEMI 2:12 ;\n"
+			    "IDENT 2:14 s\n"
+			    "EQ 2:16 =\n"
+			    "STRING 2:18 \"caf\xC3\xA9\"\n"
+			    "RBRACE 3:1 }\n"
+			    "END 3:2\n");
+	assert_int_equal(n, strlen(out));
+	/* What does not lex is still listed, as the parser would be given it. */
+	out = fmt_tokens(*state, "a = [\"\x1b\" @ }", 12, &n, &clean);
+	assert_false(clean);
+	assert_string_equal(out, "IDENT 1:1 a\nEQ 1:3 =\nLBRACK 1:5 [\nSTRING 1:6 \"\\x1b\"\n"
+			    "RBRACK 1:12 ]\nEND 1:13\n");
+	out = fmt_tokens(*state, "", 0, &n, &clean);
+	assert_true(clean);
+	assert_string_equal(out, "END 1:1\n");
 }
 
 /* ---- every .sgl file in the repository ----------------------------------- */
@@ -694,6 +739,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_end_and_whitespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow_lines_keep_their_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_when_not_parsed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tokens_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_examples_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdlib_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_good_files, setup, teardown),

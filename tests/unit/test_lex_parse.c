@@ -20,7 +20,9 @@
 #include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "lex.h"
 #include "parse.h"
+#include "parser.h"
 #include "src.h"
 
 struct fixture {
@@ -1022,6 +1024,155 @@ static void test_escaped_nul_one_error(void **state)
 	assert_string_equal(d->msg, "control character U+0000 (NUL) in a string");
 }
 
+/* ---- trivia mode (the formatter's scanner) ------------------------------ */
+
+/*
+ * The trivia of a file as text, one token a line: `KIND line text`, `~`
+ * first when a blank line precedes it, `  <- comment` when a comment
+ * trails it; its leading comments on lines of their own before it.
+ */
+static const char *trivia_text(struct arena *a, const struct ast_trivia *tv)
+{
+	const char *out = "";
+	for (uint32_t i = 0; i < tv->ntokens; i++) {
+		const struct ast_token *t = &tv->tokens[i];
+		for (uint32_t c = t->lead; c < t->lead + t->nlead; c++) {
+			const struct ast_comment *k = &tv->comments[c];
+			out = arena_printf(a, "%s  %s%u %.*s\n", out, k->blank_before ? "~" : "",
+					   k->line, (int)k->len, k->text);
+		}
+		out = arena_printf(a, "%s%s%s %u %.*s", out, t->blank_before ? "~" : "",
+				   lex_token_name(t->kind), t->line, (int)t->len, t->text);
+		if (t->trail >= 0) {
+			const struct ast_comment *k = &tv->comments[t->trail];
+			out = arena_printf(a, "%s  <- %.*s", out, (int)k->len, k->text);
+		}
+		out = arena_printf(a, "%s\n", out);
+	}
+	return out;
+}
+
+static void assert_trivia(void **state, const char *text, const char *want)
+{
+	struct fixture *fx = *state;
+	fx->file = src_add(&fx->map, "t.sgl", text, strlen(text));
+	fx->ast = parse_file_trivia(fx->arena, &fx->diags, &fx->map, fx->file);
+	assert_no_diags(fx);
+	const char *got = trivia_text(fx->arena, &fx->ast->trivia);
+	if (strcmp(got, want) != 0)
+		fail_msg("trivia of:\n%s\n--- want\n%s--- got\n%s---", text, want, got);
+}
+
+static void test_trivia_comments_attached(void **state)
+{
+	assert_trivia(state,
+		      "# head\n"
+		      "x {   # after the brace   \n"
+		      "  // own line\n"
+		      "\n"
+		      "  # after a blank line\n"
+		      "  a = 1 // trails 1\n"
+		      "  # before the closer\n"
+		      "}\n"
+		      "# at the end\n",
+		      "  1 # head\n"
+		      "IDENT 2 x\n"
+		      "LBRACE 2 {  <- # after the brace\n"
+		      "  3 // own line\n"
+		      "  ~5 # after a blank line\n"
+		      "IDENT 6 a\n"
+		      "EQ 6 =\n"
+		      "INT 6 1  <- // trails 1\n"
+		      "  7 # before the closer\n"
+		      "RBRACE 8 }\n"
+		      "  9 # at the end\n"
+		      "END 10 \n");
+}
+
+static void test_trivia_blank_lines(void **state)
+{
+	/* No blank line at the start; several count as one; CRLF counts. */
+	assert_trivia(state, "\n\n\na = 1\r\n\r\n\r\nb = 2\n",
+		      "IDENT 4 a\nEQ 4 =\nINT 4 1\n~IDENT 7 b\nEQ 7 =\nINT 7 2\nEND 8 \n");
+	/* Blanks split by something else are no blank line. */
+	assert_trivia(state, "a = [1,\n \t\n2]\n",
+		      "IDENT 1 a\nEQ 1 =\nLBRACK 1 [\nINT 1 1\nCOMMA 1 ,\n~INT 3 2\n"
+		      "RBRACK 3 ]\nEND 4 \n");
+}
+
+static void test_trivia_semicolons_pass(void **state)
+{
+	/* A comment after `;` trails the token before it... */
+	assert_trivia(state, "a = 1; # c\n",
+		      "IDENT 1 a\nEQ 1 =\nINT 1 1  <- # c\nSEMI 1 ;\nEND 2 \n");
+	/* ...unless that token is on another line; a blank line before `;` counts after it. */
+	assert_trivia(state, "a = 1\n\n; # c\nb = 2\n",
+		      "IDENT 1 a\nEQ 1 =\nINT 1 1\nSEMI 3 ;\n  ~3 # c\nIDENT 4 b\nEQ 4 =\n"
+		      "INT 4 2\nEND 5 \n");
+	assert_trivia(state, ";\n\nx {}\n", "SEMI 1 ;\nIDENT 3 x\nLBRACE 3 {\nRBRACE 3 }\nEND 4 \n");
+}
+
+static void test_trivia_same_tree(void **state)
+{
+	static const char text[] =
+		"import std.endpoints  # why\nx {\n  a = (b + c) - [d]  // note\n}\n";
+	struct fixture *fx = parse(state, text);
+	assert_no_diags(fx);
+	assert_int_equal(fx->ast->trivia.ntokens, 0);
+	assert_int_equal(fx->ast->trivia.ncomments, 0);
+	const char *plain = dump(fx);
+	fx->ast = parse_file_trivia(fx->arena, &fx->diags, &fx->map, fx->file);
+	assert_no_diags(fx);
+	assert_string_equal(dump(fx), plain);
+	assert_int_equal(fx->ast->trivia.ntokens, 19);
+	assert_int_equal(fx->ast->trivia.ncomments, 2);
+}
+
+static void test_paren_count(void **state)
+{
+	struct fixture *fx = parse(state, "a = ((b)) + (c) - d\n");
+	assert_no_diags(fx);
+	const struct ast_expr *e = fx->ast->items->value;
+	assert_int_equal(e->parens, 0);
+	assert_int_equal(e->u.bin.rhs->parens, 0);
+	const struct ast_expr *l = e->u.bin.lhs;
+	assert_int_equal(l->parens, 0);
+	assert_int_equal(l->u.bin.lhs->parens, 2);
+	assert_int_equal(l->u.bin.rhs->parens, 1);
+	/* The span is still the value's own, for diagnostics. */
+	assert_int_equal(l->u.bin.lhs->span.lo, 6);
+	assert_int_equal(l->u.bin.lhs->span.hi, 7);
+}
+
+static void test_scan_alone(void **state)
+{
+	struct fixture *fx = *state;
+	static const char text[] = "x { a = [1, 2} ; b = @ }  # c\n";
+	fx->file = src_add(&fx->map, "t.sgl", text, sizeof text - 1);
+	struct ast_trivia tv;
+	lex_scan_file(fx->arena, &fx->diags, &fx->map, fx->file, &tv);
+	/* The parser is not run; the scanner still reports and implies `]`. */
+	assert_string_equal(trivia_text(fx->arena, &tv),
+			    "IDENT 1 x\nLBRACE 1 {\nIDENT 1 a\nEQ 1 =\nLBRACK 1 [\nINT 1 1\n"
+			    "COMMA 1 ,\nINT 1 2\nRBRACK 1 ]\nSEMI 1 ;\nIDENT 1 b\nEQ 1 =\n"
+			    "RBRACE 1 }  <- # c\nEND 2 \n");
+	assert_int_equal(ndiags(fx), 2);
+}
+
+static void test_first_token(void **state)
+{
+	struct fixture *fx = *state;
+	uint32_t n;
+	assert_int_equal(lex_first_token(fx->arena, "ml.t3.large", 11, &n), INSTANCE);
+	assert_int_equal(n, 11);
+	assert_int_equal(lex_first_token(fx->arena, "ml.T3.large", 11, &n), IDENT);
+	assert_int_equal(n, 2);
+	assert_int_equal(lex_first_token(fx->arena, "1  GBx", 6, &n), SIZE);
+	assert_int_equal(n, 5);
+	assert_int_equal(lex_first_token(fx->arena, "1  x", 4, &n), INT);
+	assert_int_equal(n, 1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1088,6 +1239,13 @@ int main(void)
 		T(test_c1_control_outside_string),
 		T(test_bad_escape_multibyte),
 		T(test_escaped_nul_one_error),
+		T(test_trivia_comments_attached),
+		T(test_trivia_blank_lines),
+		T(test_trivia_semicolons_pass),
+		T(test_trivia_same_tree),
+		T(test_paren_count),
+		T(test_scan_alone),
+		T(test_first_token),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
