@@ -19,411 +19,6 @@
 #include "instances.h"
 #include "vars.h"
 
-/* ---- generic validation ------------------------------------------------- */
-
-/* Returns the index of the attribute suggested instead, or -1. */
-static int unknown_attr(struct checker *ck, const struct ast_item *it,
-			const struct block_schema *bs)
-{
-	const char *names[SCHEMA_MAX_ATTRS];
-	for (size_t i = 0; i < bs->nattrs; i++)
-		names[i] = bs->attrs[i].name;
-	struct diag *d = diag_add(ck->diags, DIAG_E0205, it->name_span,
-				  "`%s` blocks have no attribute `%s`", bs->kind,
-				  it->name);
-	const char *best = suggest_best(it->name, names, bs->nattrs);
-	if (best) {
-		diag_help(ck->diags, d, "did you mean `%s`?", best);
-		return schema_attr_index(bs, best);
-	} else {
-		const char *list = NULL;
-		for (size_t i = 0; i < bs->nattrs; i++)
-			list = list ? arena_printf(ck->arena, "%s, `%s`", list, names[i])
-				    : arena_printf(ck->arena, "`%s`", names[i]);
-		diag_note(ck->diags, d, "`%s` takes %s", bs->kind, list);
-	}
-	return -1;
-}
-
-void ck_unknown_kind(struct checker *ck, const struct ast_item *it)
-{
-	size_t n;
-	const struct block_schema *all = schema_blocks(&n);
-	const char *names[SCHEMA_MAX_ATTRS];
-	for (size_t i = 0; i < n && i < SCHEMA_MAX_ATTRS; i++)
-		names[i] = all[i].kind;
-	struct diag *d = diag_add(ck->diags, DIAG_E0204, it->kind_span,
-				  "unknown block kind `%s`", it->block_kind);
-	const char *best = suggest_best(it->block_kind, names, n);
-	if (best)
-		diag_help(ck->diags, d, "did you mean `%s`?", best);
-}
-
-static bool check_placement(struct checker *ck, const struct ast_item *it,
-			    const struct block_schema *bs, const char *parent)
-{
-	bool ok = parent ? schema_kind_in(bs->parent, parent) : bs->parent == NULL;
-	if (!ok) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0208, it->kind_span,
-					  "`%s` blocks cannot appear %s%s%s",
-					  bs->kind, parent ? "inside `" : "at the top level",
-					  parent ? parent : "", parent ? "`" : "");
-		if (bs->parent) {
-			char *kinds = arena_strdup(ck->arena, bs->parent);
-			char *bar = strchr(kinds, '|');
-			if (bar)
-				*bar = '\0';
-			diag_help(ck->diags, d, "move it inside `%s { ... }`%s", kinds,
-				  bar ? arena_printf(ck->arena, " or `%s { ... }`", bar + 1) : "");
-		}
-		else
-			diag_help(ck->diags, d, "move it to the top level of the file");
-		return false;
-	}
-	if (bs->named && !it->name) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0215, it->kind_span,
-					  "`%s` blocks need a name", bs->kind);
-		diag_help(ck->diags, d, "write `%s <name> { ... }`", bs->kind);
-		return false;
-	}
-	if (!bs->named && it->name) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0215, it->name_span,
-					  "`%s` blocks take no name", bs->kind);
-		diag_help(ck->diags, d, "write `%s { ... }`", bs->kind);
-		return false;
-	}
-	return true;
-}
-
-/*
- * Fill `slots` with the block's attributes and report unknown, repeated
- * and missing ones. Child blocks and parameters are checked for placement
- * only; their callers check them in turn.
- */
-void ck_validate_attrs(struct checker *ck, const struct ast_item *block,
-			   const struct block_schema *bs, struct slots *slots)
-{
-	memset(slots, 0, sizeof *slots);
-	bool suggested[SCHEMA_MAX_ATTRS] = { false };
-	for (const struct ast_item *it = block->children; it; it = it->next) {
-		if (it->kind == IT_IMPORT) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0216, it->span,
-						  "imports must be at the top level");
-			diag_help(ck->diags, d, "move this line to the top of the file");
-			continue;
-		}
-		if (it->kind == IT_PARAM && strcmp(bs->kind, "environment") != 0) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0216, it->span,
-						  "parameters belong to the environment");
-			diag_help(ck->diags, d,
-				  "declare `param %s` directly inside `environment`",
-				  it->name);
-			continue;
-		}
-		if (it->kind == IT_BLOCK) {
-			const struct block_schema *cs = schema_block(it->block_kind);
-			if (!cs)
-				ck_unknown_kind(ck, it);
-			else
-				check_placement(ck, it, cs, bs->kind);
-			continue;
-		}
-		if (it->kind != IT_ATTR)
-			continue;
-		int i = schema_attr_index(bs, it->name);
-		if (i < 0) {
-			int instead = unknown_attr(ck, it, bs);
-			if (instead >= 0)
-				suggested[instead] = true;
-			continue;
-		}
-		if (slots->at[i]) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0207, it->name_span,
-						  "`%s` is set twice", it->name);
-			diag_secondary(ck->diags, d, slots->at[i]->name_span,
-				       "first set here");
-			diag_help(ck->diags, d, "remove one of the two");
-			continue;
-		}
-		slots->at[i] = it;
-	}
-	for (size_t i = 0; i < bs->nattrs; i++) {
-		/* `zones = b` already said "did you mean `zone`": no second error. */
-		if (!bs->attrs[i].required || slots->at[i] || suggested[i])
-			continue;
-		struct span at = block->name ? block->name_span : block->kind_span;
-		struct diag *d = diag_add(ck->diags, DIAG_E0206, at,
-					  "%s `%s` is missing `%s`", bs->kind,
-					  block->name ? block->name : "", bs->attrs[i].name);
-		if (!block->name)
-			d->msg = arena_printf(ck->arena, "`%s` block is missing `%s`",
-					      bs->kind, bs->attrs[i].name);
-		diag_help(ck->diags, d, "add `%s = ...`: %s", bs->attrs[i].name,
-			  bs->attrs[i].doc);
-	}
-}
-
-/* Children of `block` of one kind, placed and named correctly (reported by validate_attrs otherwise). */
-void ck_child_blocks(struct checker *ck, const struct ast_item *block,
-			 const char *kind, struct ptrvec *out)
-{
-	for (const struct ast_item *it = block->children; it; it = it->next) {
-		if (it->kind != IT_BLOCK || strcmp(it->block_kind, kind) != 0)
-			continue;
-		const struct block_schema *bs = schema_block(kind);
-		if (!schema_kind_in(bs->parent, block->block_kind))
-			continue;
-		if (bs->named != (it->name != NULL))
-			continue;
-		ptrvec_push(ck->arena, out, (void *)it);
-	}
-}
-
-/* ---- values --------------------------------------------------------------- */
-
-void ck_wrong_type(struct checker *ck, const struct ast_item *attr,
-		       const struct ast_expr *e, enum vtype want)
-{
-	if (e->kind == EX_INVALID)
-		return; /* already reported where it was read */
-	struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
-				  "`%s` expects %s, found %s %s", attr->name,
-				  schema_type_name(want),
-				  e->kind == EX_INT || e->kind == EX_INSTANCE ? "an" : "a",
-				  ast_expr_kind_name(e->kind));
-	if (e->kind == EX_STRING && (want == VT_CIDR || want == VT_INT || want == VT_BOOL ||
-				     want == VT_PORT || want == VT_SIZE || want == VT_DURATION))
-		diag_help(ck->diags, d, "remove the quotes: `%.*s`",
-			  (int)e->u.str.len, e->u.str.s);
-}
-
-/*
- * The definition `e` (a name) stands for, seen from `sc`. Parameters are
- * deploy-time values and cannot stand where the checker needs the value;
- * blocks are not values. Reports and returns NULL for those.
- */
-static struct symbol *definition_named(struct checker *ck, const struct scope *sc,
-				       const struct ast_expr *e)
-{
-	struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
-	if (!sym)
-		return NULL;
-	if (sym->kind == SYM_PARAM) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
-					  "`%s` is a deploy-time parameter; this value must be known when compiling",
-					  ast_name_str(ck->arena, e->u.name));
-		diag_help(ck->diags, d, "write the value itself, or a top-level definition");
-		return NULL;
-	}
-	if (sym->kind != SYM_DEF) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
-					  "`%s` is a %s, not a value",
-					  ast_name_str(ck->arena, e->u.name),
-					  sym->kind == SYM_BLOCK ? sym->item->block_kind : "name");
-		diag_secondary(ck->diags, d, sym->span, "declared here");
-		return NULL;
-	}
-	return sym;
-}
-
-/* `use` leads into a loop of definitions that comes back to `again`. */
-static void value_loop(struct checker *ck, const struct ast_expr *use,
-		       const struct symbol *again, const struct symbol *closer)
-{
-	struct diag *d = diag_add(ck->diags, DIAG_E0214, use->span,
-				  "`%s` is defined in terms of itself", again->name);
-	diag_secondary(ck->diags, d, closer->span, "`%s` is part of the loop", closer->name);
-	diag_help(ck->diags, d, "give one of the definitions a value");
-}
-
-/*
- * A bare name in a value position may name a top-level definition
- * (`cidr = base_range`); follow it to its value. The walk is a loop, not
- * a recursion, and every definition it passes records the value found,
- * so a chain of any length is followed once in all: a later use stops at
- * the first definition already done. Only a real loop is an error.
- */
-const struct ast_expr *ck_deref(struct checker *ck, const struct scope *sc,
-				const struct ast_expr *e)
-{
-	if (e->kind != EX_NAME)
-		return e;
-	struct symbol *sym = definition_named(ck, sc, e);
-	if (!sym)
-		return NULL;
-	struct ptrvec path = { 0 };   /* definitions made ACTIVE by this walk */
-	const struct ast_expr *value = NULL;
-	for (;;) {
-		if (sym->value_state == DEF_DONE) {
-			value = sym->value;
-			break;
-		}
-		if (sym->value_state == DEF_ACTIVE) {
-			value_loop(ck, e, sym, path.n ? path.items[path.n - 1] : sym);
-			break;
-		}
-		sym->value_state = DEF_ACTIVE;
-		ptrvec_push(ck->arena, &path, sym);
-		const struct ast_expr *v = sym->item->value;
-		if (v->kind != EX_NAME) {
-			value = v;
-			break;
-		}
-		sym = definition_named(ck, sym->home, v);
-		if (!sym)
-			break;
-	}
-	for (size_t i = 0; i < path.n; i++) {
-		struct symbol *done = path.items[i];
-		done->value_state = DEF_DONE;
-		done->value = value;
-	}
-	return value;
-}
-
-const struct ast_expr *ck_value_of(struct checker *ck, const struct scope *sc,
-				   const struct ast_item *attr, enum ast_expr_kind want,
-				   enum vtype vt)
-{
-	if (!attr)
-		return NULL;
-	const struct ast_expr *v = attr->value;
-	/* `public = yes`: a word where a boolean goes is a type error, not a typo of a name. */
-	if (want == EX_BOOL && v->kind == EX_NAME && v->u.name->n == 1 &&
-	    !resolve_find(sc, v->u.name)) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0209, v->span,
-					  "`%s` expects `true` or `false`, found `%s`",
-					  attr->name, v->u.name->parts[0]);
-		diag_help(ck->diags, d, "write `%s = true` or `%s = false`", attr->name, attr->name);
-		return NULL;
-	}
-	const struct ast_expr *e = ck_deref(ck, sc, v);
-	if (!e)
-		return NULL;
-	if (e->kind != want) {
-		ck_wrong_type(ck, attr, e, vt);
-		return NULL;
-	}
-	return e;
-}
-
-const char *ck_get_string(struct checker *ck, const struct scope *sc,
-			      const struct ast_item *attr)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_STRING, VT_STRING);
-	return e ? e->u.str.s : NULL;
-}
-
-bool ck_get_bool(struct checker *ck, const struct scope *sc,
-		     const struct ast_item *attr, bool dflt)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_BOOL, VT_BOOL);
-	return e ? e->u.b : dflt;
-}
-
-int ck_get_port(struct checker *ck, const struct scope *sc,
-		    const struct ast_item *attr)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_INT, VT_PORT);
-	if (!e)
-		return -1;
-	if (e->u.i > 65535) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0406, e->span,
-					  "port %lld is out of range",
-					  (long long)e->u.i);
-		diag_help(ck->diags, d, "ports are 0 to 65535");
-		return -1;
-	}
-	return (int)e->u.i;
-}
-
-/* A bare word that must be one of `choices`: `isolation = isolated`. */
-const char *ck_get_word(struct checker *ck, const struct ast_item *attr,
-			    const char *const *choices)
-{
-	if (!attr)
-		return NULL;
-	const struct ast_expr *e = attr->value;
-	if (e->kind != EX_NAME || e->u.name->n != 1) {
-		if (e->kind == EX_INVALID)
-			return NULL;
-		struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
-					  "`%s` expects one of its words, found %s",
-					  attr->name, ast_expr_kind_name(e->kind));
-		diag_help(ck->diags, d, "write the word without quotes, e.g. `%s = %s`",
-			  attr->name, choices[0]);
-		return NULL;
-	}
-	const char *w = e->u.name->parts[0];
-	size_t n = 0;
-	for (; choices[n]; n++)
-		if (strcmp(choices[n], w) == 0)
-			return choices[n];
-	struct diag *d = diag_add(ck->diags, DIAG_E0210, e->span,
-				  "`%s` is not a valid `%s`", w, attr->name);
-	const char *best = suggest_best(w, choices, n);
-	const char *list = NULL;
-	for (size_t i = 0; i < n; i++)
-		list = list ? arena_printf(ck->arena, "%s, `%s`", list, choices[i])
-			    : arena_printf(ck->arena, "`%s`", choices[i]);
-	if (best)
-		diag_help(ck->diags, d, "did you mean `%s`?", best);
-	else
-		diag_help(ck->diags, d, "use one of %s", list);
-	return NULL;
-}
-
-/* ---- CIDR blocks ------------------------------------------------------- */
-
-const char *ck_fmt_cidr(struct checker *ck, struct cidr c)
-{
-	char buf[CIDR_STR_MAX];
-	cidr_format(c, buf);
-	return arena_strdup(ck->arena, buf);
-}
-
-/*
- * Parse a CIDR literal exactly. Host bits are an error (AWS would silently
- * canonicalise a VPC range, which hides a typo); the aligned block is
- * returned so later checks still run on something sensible.
- */
-static bool get_cidr(struct checker *ck, const struct scope *sc,
-		     const struct ast_item *attr, struct cidr *out, struct span *at)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_CIDR, VT_CIDR);
-	if (!e)
-		return false;
-	*at = e->span;
-	size_t len = strlen(e->u.text), off = 0;
-	enum cidr_error err = cidr_parse(e->u.text, len, out, &off);
-	if (err != CIDR_OK) {
-		size_t end = off + 1;
-		while (end < len && e->u.text[end] >= '0' && e->u.text[end] <= '9' &&
-		       e->u.text[off] >= '0' && e->u.text[off] <= '9')
-			end++;
-		struct span sp = { e->span.file, e->span.lo + (uint32_t)off,
-				   e->span.lo + (uint32_t)end };
-		if (sp.hi > e->span.hi)
-			sp = (struct span){ e->span.file, e->span.hi - 1, e->span.hi };
-		struct diag *d = diag_add(ck->diags, DIAG_E0301, sp,
-					  "invalid CIDR block `%s`", e->u.text);
-		diag_label(ck->diags, d, "%s", cidr_error_str(err));
-		diag_help(ck->diags, d,
-			  "write four numbers from 0 to 255 and a prefix from 0 to 32, like `10.0.0.0/16`");
-		return false;
-	}
-	if (cidr_has_host_bits(*out)) {
-		struct cidr aligned = cidr_aligned(*out);
-		struct diag *d = diag_add(ck->diags, DIAG_E0302, e->span,
-					  "CIDR block `%s` has host bits set", e->u.text);
-		diag_label(ck->diags, d, "the /%u block containing this address starts at `%s`",
-			   out->prefix, ck_fmt_cidr(ck, aligned));
-		diag_help(ck->diags, d, "write `%s`", ck_fmt_cidr(ck, aligned));
-		*out = aligned;
-	}
-	return true;
-}
-
 /* AWS accepts VPC and subnet IPv4 blocks from /16 to /28. */
 static bool check_prefix(struct checker *ck, struct cidr c, struct span at,
 			 enum diag_code code, const char *what)
@@ -696,7 +291,7 @@ static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env
 	sn->item = b;
 	sn->net = net;
 	sn->public = net->isolation == ISO_PUBLIC;
-	bool ok = get_cidr(ck, b->scope, sl.at[0], &sn->cidr, &sn->cidr_span) &&
+	bool ok = ck_get_cidr(ck, b->scope, sl.at[0], &sn->cidr, &sn->cidr_span) &&
 		  check_prefix(ck, sn->cidr, sn->cidr_span, DIAG_E0304, "subnet");
 	if (sl.at[1])
 		check_zone(ck, env, sl.at[1], sn);
@@ -965,14 +560,14 @@ static void check_description(struct checker *ck, const struct ast_item *attr,
 	diag_note(ck->diags, d, "EC2 accepts letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*");
 }
 
-static struct m_sg *find_sg(const struct m_network *net, const struct ast_item *item)
+/* The security group of network `net` that `item` declares, or NULL. */
+static struct m_sg *group_of(const struct checker *ck, const struct m_network *net,
+			     const struct ast_item *item)
 {
-	for (size_t i = 0; i < net->sgs.n; i++) {
-		struct m_sg *sg = net->sgs.items[i];
-		if (sg->item == item)
-			return sg;
-	}
-	return NULL;
+	if (strcmp(item->block_kind, "security_group") != 0)
+		return NULL;
+	struct m_sg *sg = ck_object(ck, item);
+	return sg && sg->net == net ? sg : NULL;
 }
 
 enum { R_PROTOCOL, R_PORT, R_FROM, R_TO, R_CIDR, R_GROUP, R_SELF, R_PREFIX, R_DESC };
@@ -1056,7 +651,7 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 	if (sl->at[R_CIDR]) {
 		struct span at;
 		r->peer = PEER_CIDR;
-		get_cidr(ck, sc, sl->at[R_CIDR], &r->cidr, &at);
+		ck_get_cidr(ck, sc, sl->at[R_CIDR], &r->cidr, &at);
 	} else if (sl->at[R_SELF]) {
 		r->peer = PEER_SELF;
 		r->group = sg;
@@ -1085,7 +680,7 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
 		if (!sym)
 			return;
-		struct m_sg *peer = sym->kind == SYM_BLOCK ? find_sg(sg->net, sym->item) : NULL;
+		struct m_sg *peer = sym->kind == SYM_BLOCK ? group_of(ck, sg->net, sym->item) : NULL;
 		if (!peer) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
 						  "`%s` is not a security group of network `%s`",
@@ -1133,6 +728,7 @@ static void check_security_groups(struct checker *ck, const struct ast_item *nb,
 		sg->net = net;
 		sg->description = ck_get_string(ck, b->scope, sl.at[0]);
 		check_description(ck, sl.at[0], sg->description, "security group description");
+		ck_register(ck, b, sg);
 		ptrvec_push(ck->arena, &net->sgs, sg);
 	}
 	for (size_t i = 0; i < blocks.n; i++) {
@@ -1175,7 +771,7 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 	struct m_network *net = arena_alloc(ck->arena, sizeof *net);
 	net->name = b->name;
 	net->span = b->name_span;
-	bool cidr_ok = get_cidr(ck, b->scope, sl.at[0], &net->cidr, &net->cidr_span) &&
+	bool cidr_ok = ck_get_cidr(ck, b->scope, sl.at[0], &net->cidr, &net->cidr_span) &&
 		       check_prefix(ck, net->cidr, net->cidr_span, DIAG_E0303, "VPC");
 	if (cidr_ok && !cidr_is_private(net->cidr)) {
 		struct diag *d = diag_add(ck->diags, DIAG_W0310, net->cidr_span,
@@ -1197,8 +793,10 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 	for (size_t i = 0; i < blocks.n; i++) {
 		struct m_subnet *sn = check_subnet(ck, env, net, blocks.items[i], iso_known,
 						   &public_unknown);
-		if (sn)
-			ptrvec_push(ck->arena, &net->subnets, sn);
+		if (!sn)
+			continue;
+		ck_register(ck, blocks.items[i], sn);
+		ptrvec_push(ck->arena, &net->subnets, sn);
 	}
 	/* A misspelt or unnamed subnet was reported already; it still counts as one. */
 	size_t written = 0;
@@ -1419,6 +1017,7 @@ static void check_params(struct checker *ck, const struct ast_item *b)
 				p->dflt = param_default(ck, p, e);
 			}
 		}
+		ck_register(ck, it, p);
 		ptrvec_push(ck->arena, &ck->env->params, p);
 	}
 }
@@ -1481,39 +1080,6 @@ static void apply_vars(struct checker *ck)
 	}
 }
 
-struct m_subnet *ck_subnet_of(struct checker *ck, const struct ast_item *block)
-{
-	for (size_t i = 0; i < ck->env->networks.n; i++) {
-		const struct m_network *net = ck->env->networks.items[i];
-		for (size_t k = 0; k < net->subnets.n; k++) {
-			struct m_subnet *sn = net->subnets.items[k];
-			if (sn->item == block)
-				return sn;
-		}
-	}
-	return NULL;
-}
-
-struct m_sg *ck_sg_of(struct checker *ck, const struct ast_item *block)
-{
-	for (size_t i = 0; i < ck->env->networks.n; i++) {
-		struct m_sg *sg = find_sg(ck->env->networks.items[i], block);
-		if (sg)
-			return sg;
-	}
-	return NULL;
-}
-
-struct m_param *ck_param_of(struct checker *ck, const struct ast_item *item)
-{
-	for (size_t i = 0; i < ck->env->params.n; i++) {
-		struct m_param *p = ck->env->params.items[i];
-		if (p->item == item)
-			return p;
-	}
-	return NULL;
-}
-
 static struct m_env *check_environment(struct checker *ck, const struct ast_item *b)
 {
 	const struct block_schema *bs = schema_block("environment");
@@ -1570,7 +1136,7 @@ struct m_env *check_file(struct resolver *r, const struct ast_file *f,
 			ck_unknown_kind(&ck, it);
 			continue;
 		}
-		if (!check_placement(&ck, it, bs, NULL))
+		if (!ck_placement(&ck, it, bs, NULL))
 			continue;
 		if (env_block) {
 			struct diag *d = diag_add(ck.diags, DIAG_E0211, it->name_span,

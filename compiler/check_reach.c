@@ -178,44 +178,6 @@ static void check_isolation(struct checker *ck, const struct workload *w,
 		egress_rules(ck, w, sgs->items[i]);
 }
 
-/* ---- instance fit ---------------------------------------------------------------- */
-
-static const struct instance_type *fit(struct checker *ck, const struct m_value *v,
-				       unsigned where, const char *who)
-{
-	/* A parameter is checked with this stage's value, else its default. */
-	const struct m_param *p = v->param;
-	const char *name = v->literal ? v->literal : p ? (p->value ? p->value : p->dflt) : NULL;
-	if (v->span.hi == 0 && v->literal) /* sgc's own default: known good */
-		return instance_find(name);
-	struct span at = v->literal ? v->span : p ? (p->value ? p->value_span : p->dflt_span) : v->span;
-	if (!name)
-		return NULL;
-	const struct instance_type *t = instance_find(name);
-	const char *kind = where == INST_NOTEBOOK ? "notebook instances" : "Studio apps";
-	if (!t) {
-		const char *names[256];
-		size_t n = instance_names(where, names, 256);
-		struct diag *d = diag_add(ck->diags, DIAG_E0607, at, "unknown instance type `%s`", name);
-		const char *best = suggest_best(name, names, n);
-		if (best)
-			diag_help(ck->diags, d, "did you mean `%s`?", best);
-		else
-			diag_note(ck->diags, d, "docs/language.md lists the types for %s", kind);
-		return NULL;
-	}
-	if (!(t->valid & where)) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0608, at,
-					  "`%s` is not available for %s", name, kind);
-		diag_label(ck->diags, d, "used by %s", who);
-		const struct instance_type *alt = instance_bigger(t, t->memory_mib, where);
-		if (alt)
-			diag_help(ck->diags, d, "use `%s`", alt->name);
-		return NULL;
-	}
-	return t;
-}
-
 /* Remote access needs at least 8 GiB (AWS Toolkit and Unified Studio requirements). */
 static void remote_fit(struct checker *ck, const struct m_space *sp,
 		       const struct instance_type *t)
@@ -315,7 +277,7 @@ static void check_notebook_reach(struct checker *ck, const struct m_notebook *nb
 		.no_internet = net && !nb->direct_internet &&
 			       !(net->isolation == ISO_RESTRICTED && !nb->subnet->public),
 	};
-	fit(ck, &nb->instance, INST_NOTEBOOK, w.what);
+	ck_fit_instance(ck, &nb->instance, INST_NOTEBOOK, w.what);
 	if (nb->root_access) {
 		struct diag *d = diag_add(ck->diags, DIAG_W0701, nb->root_span,
 					  "notebook `%s` gives its users root", nb->name);
@@ -363,10 +325,10 @@ static void check_studio_reach(struct checker *ck, const struct m_studio *st, bo
 	lint_allows(ck, &st->grants);
 	for (int a = 0; a < 2; a++)
 		if (st->apps[a].present)
-			fit(ck, &st->apps[a].instance, INST_STUDIO, w.what);
+			ck_fit_instance(ck, &st->apps[a].instance, INST_STUDIO, w.what);
 	for (size_t i = 0; i < st->spaces.n; i++) {
 		const struct m_space *sp = st->spaces.items[i];
-		const struct instance_type *t = fit(ck, &sp->instance, INST_STUDIO,
+		const struct instance_type *t = ck_fit_instance(ck, &sp->instance, INST_STUDIO,
 						    arena_printf(ck->arena, "space `%s`", sp->name));
 		remote_fit(ck, sp, t);
 		if (sp->remote_access && net && used)

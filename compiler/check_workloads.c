@@ -16,21 +16,6 @@
 #include "lifecycle.h"
 #include "suggest.h"
 
-/* ---- registry: AST block -> model object --------------------------------- */
-
-/* A hash map, not a list: every reference looks its block up here. */
-static void reg(struct checker *ck, const struct ast_item *item, void *obj)
-{
-	strmap_put(ck->arena, &ck->reg, arena_printf(ck->arena, "%p", (const void *)item), obj);
-}
-
-static void *obj_of(const struct checker *ck, const struct ast_item *item)
-{
-	char key[32];
-	snprintf(key, sizeof key, "%p", (const void *)item);
-	return strmap_get(&ck->reg, key);
-}
-
 /* `sagemaker_packages` -> `sagemaker-packages`: AWS names prefer hyphens. */
 static const char *aws_name(struct checker *ck, const char *name)
 {
@@ -41,101 +26,7 @@ static const char *aws_name(struct checker *ck, const char *name)
 	return s;
 }
 
-/* ---- references ------------------------------------------------------------ */
-
-static const char *kinds_text(struct checker *ck, const char *kinds)
-{
-	struct strbuf b = { 0 };
-	strbuf_puts(ck->arena, &b, "`");
-	for (const char *p = kinds; *p; p++) {
-		if (*p == '|')
-			strbuf_puts(ck->arena, &b, strchr(p + 1, '|') ? "`, `" : "` or `");
-		else
-			strbuf_add(ck->arena, &b, p, 1);
-	}
-	strbuf_puts(ck->arena, &b, "`");
-	return b.s;
-}
-
-/* A reference to a block of one of `kinds`; reports and returns NULL otherwise. */
-static const struct ast_item *ref_block(struct checker *ck, const struct scope *sc,
-					const struct ast_expr *e, const char *kinds)
-{
-	if (e->kind != EX_NAME) {
-		if (e->kind != EX_INVALID) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
-						  "expected a reference to a %s block, found %s",
-						  kinds_text(ck, kinds), ast_expr_kind_name(e->kind));
-			diag_help(ck->diags, d, "write the block's name, e.g. `vpc.private_a`");
-		}
-		return NULL;
-	}
-	struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
-	if (!sym)
-		return NULL;
-	if (sym->kind != SYM_BLOCK || !schema_kind_in(kinds, sym->item->block_kind)) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0212, e->span,
-					  "`%s` is %s, not a %s block",
-					  ast_name_str(ck->arena, e->u.name),
-					  sym->kind == SYM_BLOCK
-						  ? arena_printf(ck->arena, "a `%s` block", sym->item->block_kind)
-						  : sym->kind == SYM_PARAM ? "a parameter" : "a definition",
-					  kinds_text(ck, kinds));
-		diag_secondary(ck->diags, d, sym->span, "declared here");
-		return NULL;
-	}
-	return sym->item;
-}
-
-/* Each element of a list, or the single value. */
-static void ref_blocks(struct checker *ck, const struct scope *sc,
-		       const struct ast_item *attr, const char *kinds,
-		       struct ptrvec *out)
-{
-	if (!attr)
-		return;
-	const struct ast_expr *e = attr->value;
-	if (e->kind != EX_LIST) {
-		const struct ast_item *b = ref_block(ck, sc, e, kinds);
-		if (b)
-			ptrvec_push(ck->arena, out, (void *)b);
-		return;
-	}
-	for (const struct ast_expr *x = e->u.list.head; x; x = x->next) {
-		const struct ast_item *b = ref_block(ck, sc, x, kinds);
-		if (b)
-			ptrvec_push(ck->arena, out, (void *)b);
-	}
-}
-
-static void *ref_obj(struct checker *ck, const struct scope *sc,
-		     const struct ast_item *attr, const char *kind)
-{
-	if (!attr)
-		return NULL;
-	const struct ast_item *b = ref_block(ck, sc, attr->value, kind);
-	return b ? obj_of(ck, b) : NULL;
-}
-
-static void get_strings(struct checker *ck, const struct scope *sc,
-			const struct ast_item *attr, struct ptrvec *out)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_LIST, VT_STRINGS);
-	if (!e)
-		return;
-	for (const struct ast_expr *x = e->u.list.head; x; x = x->next) {
-		const struct ast_expr *v = ck_deref(ck, sc, x);
-		if (!v)
-			continue;
-		if (v->kind != EX_STRING) {
-			ck_wrong_type(ck, attr, v, VT_STRINGS);
-			continue;
-		}
-		ptrvec_push(ck->arena, out, (void *)v->u.str.s);
-	}
-}
-
-/* ---- names and numbers ------------------------------------------------------ */
+/* ---- names ------------------------------------------------------------ */
 
 static bool is_lower_alnum(char c)
 {
@@ -212,118 +103,6 @@ static const char *checked_name(struct checker *ck, const struct ast_item *b,
 
 static const char *sagemaker_rule = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit";
 
-/*
- * Whole gigabytes: `50 GB` and `50 GiB` both mean 50, as the SageMaker
- * APIs count volume sizes in GiB under the name "GB".
- */
-static int get_gb(struct checker *ck, const struct scope *sc,
-		  const struct ast_item *attr, int dflt, int lo, int hi)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_SIZE, VT_SIZE);
-	if (!e)
-		return dflt;
-	uint64_t gb;
-	switch (e->u.size.unit) {
-	case UNIT_GB:
-	case UNIT_GIB: gb = e->u.size.amount; break;
-	case UNIT_TB:
-	case UNIT_TIB: gb = e->u.size.amount > UINT64_MAX / 1024 ? UINT64_MAX : e->u.size.amount * 1024; break;
-	default: gb = 0; break;
-	}
-	if (gb < (uint64_t)lo || gb > (uint64_t)hi) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0508, e->span,
-					  "`%s` must be from %d GB to %d GB", attr->name, lo, hi);
-		diag_label(ck->diags, d, "%s", e->u.size.unit < UNIT_GB || (e->u.size.unit >= UNIT_KIB && e->u.size.unit < UNIT_GIB)
-			   ? "sizes here are whole GB" : "out of range");
-		return dflt;
-	}
-	return (int)gb;
-}
-
-static int get_minutes(struct checker *ck, const struct scope *sc,
-		       const struct ast_item *attr, int dflt, int lo, int hi)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_DURATION, VT_DURATION);
-	if (!e)
-		return dflt;
-	uint64_t m = e->u.seconds / 60;
-	if (e->u.seconds % 60 || m < (uint64_t)lo || m > (uint64_t)hi) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0508, e->span,
-					  "`%s` must be whole minutes from %dm to %dm", attr->name, lo, hi);
-		diag_help(ck->diags, d, "write e.g. `%dm` or `%dh`", lo, lo / 60 ? lo / 60 : 1);
-		return dflt;
-	}
-	return (int)m;
-}
-
-static int get_days(struct checker *ck, const struct scope *sc,
-		    const struct ast_item *attr, int dflt, int lo, int hi)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_DURATION, VT_DURATION);
-	if (!e)
-		return dflt;
-	uint64_t d = e->u.seconds / 86400;
-	if (e->u.seconds % 86400 || d < (uint64_t)lo || d > (uint64_t)hi) {
-		struct diag *dg = diag_add(ck->diags, DIAG_E0508, e->span,
-					   "`%s` must be whole days from %dd to %dd", attr->name, lo, hi);
-		diag_help(ck->diags, dg, "write e.g. `%dd`", lo);
-		return dflt;
-	}
-	return (int)d;
-}
-
-static int get_int(struct checker *ck, const struct scope *sc,
-		   const struct ast_item *attr, int dflt, int lo, int hi)
-{
-	const struct ast_expr *e = ck_value_of(ck, sc, attr, EX_INT, VT_INT);
-	if (!e)
-		return dflt;
-	if (e->u.i < lo || e->u.i > hi) {
-		diag_add(ck->diags, DIAG_E0508, e->span, "`%s` must be from %d to %d",
-			 attr->name, lo, hi);
-		return dflt;
-	}
-	return (int)e->u.i;
-}
-
-/* `ml.t3.medium`, or `param.x` of type instance (a deploy-time value). */
-static struct m_value get_instance(struct checker *ck, const struct scope *sc,
-				   const struct ast_item *attr)
-{
-	struct m_value v = { 0 };
-	if (!attr)
-		return v;
-	const struct ast_expr *e = attr->value;
-	v.span = e->span;
-	if (e->kind == EX_NAME) {
-		struct symbol *sym = resolve_lookup(ck->res, sc, e->u.name);
-		if (sym && sym->kind == SYM_PARAM) {
-			v.param = ck_param_of(ck, sym->item);
-			if (v.param && strcmp(v.param->type, "instance") != 0) {
-				struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
-							  "parameter `%s` is a %s, not an instance type",
-							  v.param->name, v.param->type);
-				diag_secondary(ck->diags, d, v.param->span, "declared here");
-				v.param = NULL;
-			}
-			if (v.param)
-				v.param->used = true;
-			return v;
-		}
-		if (!sym)
-			return v;
-		e = ck_deref(ck, sc, e);
-		if (!e)
-			return v;
-	}
-	if (e->kind != EX_INSTANCE) {
-		ck_wrong_type(ck, attr, e, VT_INSTANCE);
-		return v;
-	}
-	v.literal = e->u.text;
-	return v;
-}
-
 /* ---- KMS, CodeArtifact, storage ------------------------------------------ */
 
 static void check_kms(struct checker *ck, const struct ast_item *b)
@@ -336,8 +115,8 @@ static void check_kms(struct checker *ck, const struct ast_item *b)
 	k->description = ck_get_string(ck, b->scope, sl.at[0]);
 	k->rotation = ck_get_bool(ck, b->scope, sl.at[1], true);
 	/* AWS KMS waits 7 to 30 days before deleting a key. */
-	k->window_days = get_days(ck, b->scope, sl.at[2], 30, 7, 30);
-	reg(ck, b, k);
+	k->window_days = ck_get_days(ck, b->scope, sl.at[2], 30, 7, 30);
+	ck_register(ck, b, k);
 	ptrvec_push(ck->arena, &ck->env->kms_keys, k);
 }
 
@@ -395,8 +174,8 @@ static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 	dom->span = b->name_span;
 	dom->domain_name = checked_name(ck, b, sl.at[0], "CodeArtifact domain", domain_name_ok,
 					"2 to 50 lowercase letters, digits and hyphens, starting with a letter");
-	dom->kms = ref_obj(ck, b->scope, sl.at[1], "kms_key");
-	reg(ck, b, dom);
+	dom->kms = ck_ref_obj(ck, b->scope, sl.at[1], "kms_key");
+	ck_register(ck, b, dom);
 
 	struct ptrvec blocks = { 0 }, repos = { 0 };
 	ck_child_blocks(ck, b, "repository", &blocks);
@@ -407,7 +186,7 @@ static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 		r->span = rb->name_span;
 		r->domain = dom;
 		r->format = "pypi";
-		reg(ck, rb, r);
+		ck_register(ck, rb, r);
 		ptrvec_push(ck->arena, &repos, r);
 	}
 	for (size_t i = 0; i < blocks.n; i++) {
@@ -425,9 +204,9 @@ static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 				r->external = external_connection(w, &r->format);
 		}
 		struct ptrvec ups = { 0 };
-		ref_blocks(ck, rb->scope, rs.at[2], "repository", &ups);
+		ck_ref_blocks(ck, rb->scope, rs.at[2], "repository", &ups);
 		for (size_t k = 0; k < ups.n; k++) {
-			struct m_repo *up = obj_of(ck, ups.items[k]);
+			struct m_repo *up = ck_object(ck, ups.items[k]);
 			if (!up || up->domain != dom) {
 				struct diag *d = diag_add(ck->diags, DIAG_E0212, rs.at[2]->value->span,
 							  "upstreams must be repositories of domain `%s`",
@@ -455,9 +234,9 @@ static void check_bucket(struct checker *ck, const struct ast_item *b)
 	bk->span = b->name_span;
 	bk->versioning = ck_get_bool(ck, b->scope, sl.at[0], true);
 	bk->versioning_span = sl.at[0] ? sl.at[0]->span : b->name_span;
-	bk->kms = ref_obj(ck, b->scope, sl.at[1], "kms_key");
+	bk->kms = ck_ref_obj(ck, b->scope, sl.at[1], "kms_key");
 	bk->retain = ck_get_bool(ck, b->scope, sl.at[2], true);
-	reg(ck, b, bk);
+	ck_register(ck, b, bk);
 	ptrvec_push(ck->arena, &ck->env->buckets, bk);
 }
 
@@ -467,7 +246,7 @@ static void check_mutable_tags(struct checker *ck, const struct scope *sc,
 {
 	if (!attr)
 		return;
-	get_strings(ck, sc, attr, &r->mutable_tags);
+	ck_get_strings(ck, sc, attr, &r->mutable_tags);
 	struct span at = attr->value->span;
 	if (!r->immutable) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0210, at,
@@ -501,7 +280,7 @@ static void check_ecr(struct checker *ck, const struct ast_item *b)
 	struct m_ecr *r = arena_alloc(ck->arena, sizeof *r);
 	r->name = b->name;
 	r->span = b->name_span;
-	r->keep_images = get_int(ck, b->scope, sl.at[0], 20, 1, 10000);
+	r->keep_images = ck_get_int(ck, b->scope, sl.at[0], 20, 1, 10000);
 	r->tag_prefix = sl.at[1] ? ck_get_string(ck, b->scope, sl.at[1]) : "v";
 	if (!r->tag_prefix)
 		r->tag_prefix = "v";
@@ -515,13 +294,13 @@ static void check_ecr(struct checker *ck, const struct ast_item *b)
 		diag_note(ck->diags, d, "ECR tags are 1 to 128 letters, digits, `.`, `_` and `-`");
 		r->tag_prefix = "v";
 	}
-	r->expire_days = get_days(ck, b->scope, sl.at[2], 14, 1, 3650);
+	r->expire_days = ck_get_days(ck, b->scope, sl.at[2], 14, 1, 3650);
 	r->scan_on_push = ck_get_bool(ck, b->scope, sl.at[3], true);
 	r->immutable = ck_get_bool(ck, b->scope, sl.at[4], true);
-	r->kms = ref_obj(ck, b->scope, sl.at[5], "kms_key");
+	r->kms = ck_ref_obj(ck, b->scope, sl.at[5], "kms_key");
 	check_mutable_tags(ck, b->scope, sl.at[6], r);
 	r->retain = ck_get_bool(ck, b->scope, sl.at[7], true);
-	reg(ck, b, r);
+	ck_register(ck, b, r);
 	ptrvec_push(ck->arena, &ck->env->ecrs, r);
 }
 
@@ -533,9 +312,9 @@ static void check_secret(struct checker *ck, const struct ast_item *b)
 	s->name = b->name;
 	s->span = b->name_span;
 	s->description = ck_get_string(ck, b->scope, sl.at[0]);
-	s->kms = ref_obj(ck, b->scope, sl.at[1], "kms_key");
+	s->kms = ck_ref_obj(ck, b->scope, sl.at[1], "kms_key");
 	s->generate = ck_get_bool(ck, b->scope, sl.at[2], false);
-	reg(ck, b, s);
+	ck_register(ck, b, s);
 	ptrvec_push(ck->arena, &ck->env->secrets, s);
 }
 
@@ -563,7 +342,7 @@ static struct m_use *new_use(struct checker *ck, const char *what, const void *o
 static void grant_use(struct checker *ck, struct m_grants *g, const struct ast_item *b,
 		      struct span at)
 {
-	void *obj = obj_of(ck, b);
+	void *obj = ck_object(ck, b);
 	if (!obj)
 		return;
 	const char *k = b->block_kind;
@@ -595,7 +374,7 @@ static void check_uses(struct checker *ck, const struct scope *sc, const struct 
 	const struct ast_expr *e = attr->value;
 	const struct ast_expr *one_expr = e->kind == EX_LIST ? e->u.list.head : e;
 	for (const struct ast_expr *x = one_expr; x; x = e->kind == EX_LIST ? x->next : NULL) {
-		const struct ast_item *b = ref_block(ck, sc, x, kinds);
+		const struct ast_item *b = ck_ref_block(ck, sc, x, kinds);
 		if (b)
 			grant_use(ck, g, b, x->span);
 	}
@@ -624,8 +403,8 @@ static void check_allows(struct checker *ck, const struct ast_item *owner,
 		ck_validate_attrs(ck, b, schema_block("allow"), &sl);
 		struct m_allow *al = arena_alloc(ck->arena, sizeof *al);
 		al->span = b->kind_span;
-		get_strings(ck, b->scope, sl.at[0], &al->actions);
-		get_strings(ck, b->scope, sl.at[1], &al->resources);
+		ck_get_strings(ck, b->scope, sl.at[0], &al->actions);
+		ck_get_strings(ck, b->scope, sl.at[1], &al->resources);
 		if (sl.at[1])
 			al->resources_span = sl.at[1]->value->span;
 		for (size_t k = 0; k < al->actions.n; k++) {
@@ -645,7 +424,7 @@ static void check_allows(struct checker *ck, const struct ast_item *owner,
 static void check_managed(struct checker *ck, const struct scope *sc,
 			  const struct ast_item *attr, struct m_grants *g)
 {
-	get_strings(ck, sc, attr, &g->managed);
+	ck_get_strings(ck, sc, attr, &g->managed);
 	for (size_t i = 0; i < g->managed.n; i++) {
 		const char *name = g->managed.items[i];
 		bool ok = *name != '\0';
@@ -727,8 +506,8 @@ static void step_pip_from(struct checker *ck, const struct scope *sc,
 			  const struct ast_expr *call, const struct lc_function *fn,
 			  struct script_ctx *sx)
 {
-	const struct ast_item *rb = ref_block(ck, sc, call->u.call.args, "repository");
-	struct m_repo *r = rb ? obj_of(ck, rb) : NULL;
+	const struct ast_item *rb = ck_ref_block(ck, sc, call->u.call.args, "repository");
+	struct m_repo *r = rb ? ck_object(ck, rb) : NULL;
 	if (!r || !r->repo_name || !r->domain->domain_name)
 		return;
 	const char *names[] = { "DOMAIN", "REPOSITORY", "REFRESH_HOURS" };
@@ -1001,14 +780,14 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 			bad_name(ck, b->name_span, "notebook lifecycle configuration", lc_name,
 				 sagemaker_rule, false);
 	}
-	nb->instance = get_instance(ck, sc, sl.at[NB_INSTANCE]);
-	nb->volume_gb = get_gb(ck, sc, sl.at[NB_VOLUME], 5, 5, 16384);
-	const struct ast_item *sb = sl.at[NB_SUBNET] ? ref_block(ck, sc, sl.at[NB_SUBNET]->value, "subnet") : NULL;
-	nb->subnet = sb ? ck_subnet_of(ck, sb) : NULL;
+	nb->instance = ck_get_instance(ck, sc, sl.at[NB_INSTANCE]);
+	nb->volume_gb = ck_get_gb(ck, sc, sl.at[NB_VOLUME], 5, 5, 16384);
+	const struct ast_item *sb = sl.at[NB_SUBNET] ? ck_ref_block(ck, sc, sl.at[NB_SUBNET]->value, "subnet") : NULL;
+	nb->subnet = sb ? ck_object(ck, sb) : NULL;
 	struct ptrvec sgs = { 0 };
-	ref_blocks(ck, sc, sl.at[NB_SGS], "security_group", &sgs);
+	ck_ref_blocks(ck, sc, sl.at[NB_SGS], "security_group", &sgs);
 	for (size_t i = 0; i < sgs.n; i++) {
-		struct m_sg *sg = ck_sg_of(ck, sgs.items[i]);
+		struct m_sg *sg = ck_object(ck, sgs.items[i]);
 		if (!sg)
 			continue;
 		if (!nb->subnet || sg->net != nb->subnet->net) {
@@ -1038,7 +817,7 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 					  nb->name);
 		diag_help(ck->diags, d, "add `subnet = <network>.<subnet>`");
 	}
-	nb->kms = ref_obj(ck, sc, sl.at[NB_KMS], "kms_key");
+	nb->kms = ck_ref_obj(ck, sc, sl.at[NB_KMS], "kms_key");
 	nb->platform = sl.at[NB_PLATFORM] ? ck_get_string(ck, sc, sl.at[NB_PLATFORM]) : NULL;
 	if (!nb->platform)
 		nb->platform = "notebook-al2-v3";
@@ -1054,7 +833,7 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 				    arena_printf(ck->arena, "notebook %s, on start", b->name));
 	grant_script(ck, &nb->grants, nb->on_create);
 	grant_script(ck, &nb->grants, nb->on_start);
-	reg(ck, b, nb);
+	ck_register(ck, b, nb);
 	ptrvec_push(ck->arena, &ck->env->notebooks, nb);
 }
 
@@ -1067,9 +846,9 @@ static void check_studio_subnets(struct checker *ck, const struct ast_item *b,
 				 const struct slots *sl, struct m_studio *st)
 {
 	struct ptrvec blocks = { 0 };
-	ref_blocks(ck, b->scope, sl->at[ST_SUBNETS], "subnet", &blocks);
+	ck_ref_blocks(ck, b->scope, sl->at[ST_SUBNETS], "subnet", &blocks);
 	for (size_t i = 0; i < blocks.n; i++) {
-		struct m_subnet *sn = ck_subnet_of(ck, blocks.items[i]);
+		struct m_subnet *sn = ck_object(ck, blocks.items[i]);
 		if (!sn)
 			continue;
 		if (!st->net) {
@@ -1135,7 +914,7 @@ static void check_apps(struct checker *ck, const struct ast_item *b, struct m_st
 		ck_validate_attrs(ck, ab, schema_block(kinds[a]), &sl);
 		struct m_app_settings *app = &st->apps[a];
 		app->present = true;
-		app->instance = get_instance(ck, ab->scope, sl.at[1]);
+		app->instance = ck_get_instance(ck, ab->scope, sl.at[1]);
 		const char *stem = aws_name(ck, b->name);
 		const char *app_name = a == APP_CODE_EDITOR ? "code-editor" : "jupyterlab";
 		app->on_start = build_script(ck, ab->scope, sl.at[0],
@@ -1165,7 +944,7 @@ static void check_users(struct checker *ck, const struct ast_item *b, struct m_s
 		u->span = ub->name_span;
 		u->profile_name = checked_name(ck, ub, sl.at[0], "user profile", sagemaker_name_ok,
 					       sagemaker_rule);
-		reg(ck, ub, u);
+		ck_register(ck, ub, u);
 		ptrvec_push(ck->arena, &st->users, u);
 	}
 }
@@ -1237,23 +1016,23 @@ static void check_spaces(struct checker *ck, const struct ast_item *b, struct m_
 		const char *app = sl.at[SP_APP] ? ck_get_word(ck, sl.at[SP_APP], schema->attrs[SP_APP].choices) : NULL;
 		sp->app = app && strcmp(app, "jupyterlab") == 0 ? APP_JUPYTERLAB : APP_CODE_EDITOR;
 		if (sl.at[SP_OWNER]) {
-			const struct ast_item *ob = ref_block(ck, sb->scope, sl.at[SP_OWNER]->value, "user");
-			sp->owner = ob ? obj_of(ck, ob) : NULL;
+			const struct ast_item *ob = ck_ref_block(ck, sb->scope, sl.at[SP_OWNER]->value, "user");
+			sp->owner = ob ? ck_object(ck, ob) : NULL;
 			if (ob && !sp->owner) {
 				struct diag *d = diag_add(ck->diags, DIAG_E0212, sl.at[SP_OWNER]->value->span,
 							  "the owner must be a user of studio `%s`", st->name);
 				diag_help(ck->diags, d, "declare `user` blocks inside the studio that owns the space");
 			}
 		}
-		sp->instance = get_instance(ck, sb->scope, sl.at[SP_INSTANCE]);
+		sp->instance = ck_get_instance(ck, sb->scope, sl.at[SP_INSTANCE]);
 		if (!sp->instance.literal && !sp->instance.param)
 			sp->instance.literal = "ml.t3.medium";
-		sp->ebs_gb = sl.at[SP_EBS] ? get_gb(ck, sb->scope, sl.at[SP_EBS], 0, 5, st->ebs_max_gb) : 0;
+		sp->ebs_gb = sl.at[SP_EBS] ? ck_get_gb(ck, sb->scope, sl.at[SP_EBS], 0, 5, st->ebs_max_gb) : 0;
 		sp->remote_access = ck_get_bool(ck, sb->scope, sl.at[SP_REMOTE], false);
 		if (sl.at[SP_REMOTE])
 			sp->remote_span = sl.at[SP_REMOTE]->span;
 		check_image(ck, sb->scope, sl.at[SP_IMAGE], sp);
-		reg(ck, sb, sp);
+		ck_register(ck, sb, sp);
 		ptrvec_push(ck->arena, &st->spaces, sp);
 	}
 }
@@ -1284,8 +1063,8 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 			      : !(st->net && st->net->isolation == ISO_PUBLIC);
 	st->docker = ck_get_bool(ck, sc, sl.at[ST_DOCKER], false);
 	st->efs_automount = ck_get_bool(ck, sc, sl.at[ST_EFS], false);
-	st->ebs_default_gb = get_gb(ck, sc, sl.at[ST_EBS_DEFAULT], 5, 5, 16384);
-	st->ebs_max_gb = get_gb(ck, sc, sl.at[ST_EBS_MAX], 100, 5, 16384);
+	st->ebs_default_gb = ck_get_gb(ck, sc, sl.at[ST_EBS_DEFAULT], 5, 5, 16384);
+	st->ebs_max_gb = ck_get_gb(ck, sc, sl.at[ST_EBS_MAX], 100, 5, 16384);
 	if (st->ebs_default_gb > st->ebs_max_gb) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0508,
 					  sl.at[ST_EBS_DEFAULT] ? sl.at[ST_EBS_DEFAULT]->value->span : b->name_span,
@@ -1294,15 +1073,15 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 		diag_help(ck->diags, d, "raise `ebs_max` or lower `ebs_default`");
 	}
 	/* Studio idle shutdown: 60 to 525600 minutes. */
-	st->idle_minutes = sl.at[ST_IDLE] ? get_minutes(ck, sc, sl.at[ST_IDLE], 0, 60, 525600) : 0;
-	st->kms = ref_obj(ck, sc, sl.at[ST_KMS], "kms_key");
+	st->idle_minutes = sl.at[ST_IDLE] ? ck_get_minutes(ck, sc, sl.at[ST_IDLE], 0, 60, 525600) : 0;
+	st->kms = ck_ref_obj(ck, sc, sl.at[ST_KMS], "kms_key");
 	check_uses(ck, sc, sl.at[ST_USES], schema->attrs[ST_USES].ref_kind, &st->grants);
 	check_managed(ck, sc, sl.at[ST_MANAGED], &st->grants);
 	check_allows(ck, b, &st->grants);
 	check_apps(ck, b, st);
 	check_users(ck, b, st);
 	check_spaces(ck, b, st);
-	reg(ck, b, st);
+	ck_register(ck, b, st);
 	ptrvec_push(ck->arena, &ck->env->studios, st);
 }
 
