@@ -5,14 +5,13 @@
  * Each capability is a list of rows; a row is one request, written with
  * placeholders ({domain}, {repo_arn}, ...) that the capability's instance
  * fills in: names from the model, resource attributes as Fn::Sub
- * references to the logical IDs lowering gave them (lower_id), so the
+ * references to the logical IDs lowering gave them (cfn_id_of), so the
  * requests name exactly the resources the template creates.
  */
 #include "iam.h"
 
 #include <string.h>
 
-#include "lower.h"
 
 /* Sources: AWS documentation pages, each cited by the rows that need it. */
 #define SAR "https://docs.aws.amazon.com/service-authorization/latest/reference/"
@@ -369,7 +368,7 @@ static void refuse(struct builder *b, const char *identity, const char *capabili
 /* `${Id.Attr}`, or `${Id}` (its Ref) without an attribute. */
 static const char *att(struct builder *b, const void *obj, const char *attr)
 {
-	const char *id = lower_id(b->t, obj, "resource");
+	const char *id = cfn_id_of(b->t, obj, "resource");
 	return attr ? arena_printf(b->a, "${%s.%s}", id, attr) : arena_printf(b->a, "${%s}", id);
 }
 
@@ -488,7 +487,7 @@ static void logs_needs(struct builder *b, const char *role, const char *group, s
 
 static void notebook_needs(struct builder *b, const struct m_notebook *nb)
 {
-	const char *role = lower_id(b->t, &nb->grants, "role");
+	const char *role = cfn_id_of(b->t, &nb->grants, "role");
 	struct iam_identity *id = identity(b, role, "execution-role",
 					   arena_printf(b->a, "notebook %s", nb->name));
 	add_script(b, id, nb->on_create);
@@ -519,7 +518,7 @@ static const char *app_type(enum m_app app)
 static void studio_needs(struct builder *b, const struct m_studio *st)
 {
 	struct arena *a = b->a;
-	const char *role = lower_id(b->t, &st->grants, "role");
+	const char *role = cfn_id_of(b->t, &st->grants, "role");
 	struct iam_identity *id = identity(b, role, "execution-role",
 					   arena_printf(a, "studio %s", st->name));
 	for (int app = 0; app < 2; app++)
@@ -571,7 +570,7 @@ static void studio_needs(struct builder *b, const struct m_studio *st)
 static void remote_needs(struct builder *b, const struct m_studio *st, const struct m_space *sp)
 {
 	struct arena *a = b->a;
-	const char *policy = lower_id(b->t, sp, "access");
+	const char *policy = cfn_id_of(b->t, sp, "access");
 	if (!policy)
 		return;
 	struct iam_identity *id = identity(b, policy, "developer",

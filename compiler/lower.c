@@ -10,60 +10,13 @@
  * cloudformation.md and endpoints.md.
  */
 #include "lower.h"
+
 #include "lower_impl.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-const char *lower_pascal(struct arena *a, const char *name)
-{
-	size_t n = strlen(name);
-	char *out = arena_alloc(a, n + 1);
-	size_t k = 0;
-	bool upper = true;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		if (!isalnum(c)) {
-			upper = true;
-			continue;
-		}
-		out[k++] = (char)(upper ? toupper(c) : c);
-		upper = false;
-	}
-	out[k] = '\0';
-	return out;
-}
-
-const char *lower_id(const struct cfn_template *t, const void *obj, const char *part)
-{
-	char key[64];
-	snprintf(key, sizeof key, "%p/%s", obj, part);
-	return strmap_get(&t->made_from, key);
-}
-
-static bool id_taken(const struct lowerer *lw, const char *id)
-{
-	return strmap_get(&lw->ids, id) != NULL;
-}
-
-/*
- * Logical IDs must be unique; `a_b` and `aB` both give `AB`. The later
- * declaration gets a number, which keeps every earlier ID stable.
- */
-const char *logical_id(struct lowerer *lw, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	const char *base = arena_vprintf(lw->a, fmt, ap);
-	va_end(ap);
-	const char *id = base;
-	for (int i = 2; id_taken(lw, id); i++)
-		id = arena_printf(lw->a, "%s%d", base, i);
-	strmap_put(lw->a, &lw->ids, id, (void *)id);
-	return id;
-}
 
 /* `vpc` -> ``, `main` -> `Main`: the network's prefix for its resources. */
 static const char *net_stem(struct lowerer *lw, const struct m_network *net)
@@ -73,43 +26,6 @@ static const char *net_stem(struct lowerer *lw, const struct m_network *net)
 	if (n >= 3 && strcmp(p + n - 3, "Vpc") == 0)
 		return arena_strndup(lw->a, p, n - 3);
 	return p;
-}
-
-struct cv *lw_tags(struct lowerer *lw, const char *name)
-{
-	struct arena *a = lw->a;
-	struct cv *arr = cv_arr(a);
-	struct cv *tag = cv_obj(a);
-	cv_set(a, tag, "Key", cv_str(a, "Name"));
-	cv_set(a, tag, "Value", cv_str(a, name));
-	cv_push(a, arr, tag);
-	for (size_t i = 0; i < lw->env->ntags; i++) {
-		tag = cv_obj(a);
-		cv_set(a, tag, "Key", cv_str(a, lw->env->tags[i].key));
-		cv_set(a, tag, "Value", cv_str(a, lw->env->tags[i].value));
-		cv_push(a, arr, tag);
-	}
-	return arr;
-}
-
-const char *lw_cidr(struct lowerer *lw, struct cidr c)
-{
-	char buf[CIDR_STR_MAX];
-	cidr_format(c, buf);
-	return arena_strdup(lw->a, buf);
-}
-
-void lw_output(struct lowerer *lw, const char *id, const char *desc,
-	       struct cv *value)
-{
-	struct arena *a = lw->a;
-	struct cv *o = cv_obj(a);
-	cv_set(a, o, "Description", cv_str(a, desc));
-	cv_set(a, o, "Value", value);
-	struct cv *exp = cv_obj(a);
-	cv_set(a, exp, "Name", cv_sub(a, arena_printf(a, "${AWS::StackName}-%s", id)));
-	cv_set(a, o, "Export", exp);
-	cv_set(a, lw->t->outputs, id, o);
 }
 
 static const char *res_name(struct lowerer *lw, const struct netl *nl,
@@ -174,6 +90,7 @@ static void lower_subnets(struct lowerer *lw, struct netl *nl)
 		const struct m_subnet *sn = net->subnets.items[i];
 		const char *stem = lower_pascal(a, sn->name);
 		nl->subnet_ids[i] = logical_id(lw, "%s%sSubnet", nl->stem, stem);
+		lw_map_id(lw, sn, nl->subnet_ids[i]);
 		struct cfn_resource *r = cfn_add(lw->t, nl->subnet_ids[i], "AWS::EC2::Subnet");
 		cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
 		cv_set(a, r->props, "CidrBlock", cv_str(a, lw_cidr(lw, sn->cidr)));
@@ -202,8 +119,12 @@ static void lower_nat(struct lowerer *lw, struct netl *nl)
 		cfn_depends(lw->t, r, nl->igw_attachment);
 		cv_set(a, r->props, "Domain", cv_str(a, "vpc"));
 		cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, arena_printf(a, "nat-%c", sn->zone))));
-		nl->nat_ids[i] = logical_id(lw, "%s%sNatGateway", nl->stem, stem);
-		r = cfn_add(lw->t, nl->nat_ids[i], "AWS::EC2::NatGateway");
+		const char *nat = logical_id(lw, "%s%sNatGateway", nl->stem, stem);
+		if (sn->zone >= 'a' && sn->zone <= 'z' && !nl->nat_by_zone[sn->zone - 'a'])
+			nl->nat_by_zone[sn->zone - 'a'] = nat;
+		if (!nl->first_nat)
+			nl->first_nat = nat;
+		r = cfn_add(lw->t, nat, "AWS::EC2::NatGateway");
 		cv_set(a, r->props, "AllocationId", cv_getatt(a, eip, "AllocationId"));
 		cv_set(a, r->props, "SubnetId", cv_ref(a, nl->subnet_ids[i]));
 		cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, arena_printf(a, "nat-%c", sn->zone))));
@@ -213,17 +134,8 @@ static void lower_nat(struct lowerer *lw, struct netl *nl)
 /* The NAT gateway in the subnet's own zone, else the first one. */
 static const char *nat_for(const struct netl *nl, const struct m_subnet *sn)
 {
-	const char *first = NULL;
-	for (size_t i = 0; i < nl->net->subnets.n; i++) {
-		const struct m_subnet *o = nl->net->subnets.items[i];
-		if (!nl->nat_ids[i])
-			continue;
-		if (o->zone == sn->zone)
-			return nl->nat_ids[i];
-		if (!first)
-			first = nl->nat_ids[i];
-	}
-	return first;
+	const char *own = sn->zone >= 'a' && sn->zone <= 'z' ? nl->nat_by_zone[sn->zone - 'a'] : NULL;
+	return own ? own : nl->first_nat;
 }
 
 /*
@@ -260,34 +172,6 @@ static void lower_routes(struct lowerer *lw, struct netl *nl)
 	}
 }
 
-struct cv *lw_rule(struct lowerer *lw, const char *proto, int from, int to,
-		       const char *peer_key, struct cv *peer, const char *desc)
-{
-	struct arena *a = lw->a;
-	struct cv *o = cv_obj(a);
-	cv_set(a, o, "IpProtocol", cv_str(a, proto));
-	if (from >= 0 || strcmp(proto, "icmp") == 0) {
-		cv_set(a, o, "FromPort", cv_int(a, from));
-		cv_set(a, o, "ToPort", cv_int(a, to));
-	}
-	cv_set(a, o, peer_key, peer);
-	if (desc)
-		cv_set(a, o, "Description", cv_str(a, desc));
-	return o;
-}
-
-/*
- * A group without egress rules would get AWS's default allow-all egress;
- * one rule to the loopback range, which never leaves the host, replaces it.
- */
-struct cv *lw_no_egress(struct lowerer *lw)
-{
-	struct cv *arr = cv_arr(lw->a);
-	cv_push(lw->a, arr, lw_rule(lw, "-1", -1, -1, "CidrIp", cv_str(lw->a, "127.0.0.1/32"),
-				 "no egress: replaces the default allow-all rule"));
-	return arr;
-}
-
 static void lower_endpoint_sg(struct lowerer *lw, struct netl *nl)
 {
 	struct arena *a = lw->a;
@@ -302,23 +186,6 @@ static void lower_endpoint_sg(struct lowerer *lw, struct netl *nl)
 	cv_set(a, r->props, "SecurityGroupIngress", in);
 	cv_set(a, r->props, "SecurityGroupEgress", lw_no_egress(lw));
 	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, "endpoints")));
-}
-
-/* Gateway prefix-list IDs differ per Region and cannot be looked up in a template. */
-const char *lw_prefix_list_param(struct lowerer *lw, const struct ep_service *svc)
-{
-	struct arena *a = lw->a;
-	const char *id = arena_printf(a, "%sPrefixListId", svc->logical);
-	if (cv_get(lw->t->parameters, id))
-		return id;
-	struct cv *p = cv_obj(a);
-	cv_set(a, p, "Type", cv_str(a, "String"));
-	cv_set(a, p, "AllowedPattern", cv_str(a, "^pl-[0-9a-f]{8,17}$"));
-	cv_set(a, p, "Description", cv_strf(a,
-		"ID of the AWS-managed prefix list com.amazonaws.<region>.%s "
-		"(aws ec2 describe-managed-prefix-lists)", svc->name));
-	cv_set(a, lw->t->parameters, id, p);
-	return id;
 }
 
 static struct cv *peer_value(struct lowerer *lw, const struct m_rule *r,
@@ -342,20 +209,6 @@ static struct cv *peer_value(struct lowerer *lw, const struct m_rule *r,
 }
 
 /*
- * The ID a group was given, which may carry a number when its natural ID
- * was taken: rules must never be rebuilt from the name, or they would
- * attach to whichever resource holds the natural ID.
- */
-const char *lw_sg_id(const struct lowerer *lw, const struct m_sg *sg)
-{
-	const struct netl *nl = lw_net(lw, sg->net);
-	for (size_t i = 0; i < sg->net->sgs.n; i++)
-		if (sg->net->sgs.items[i] == sg)
-			return nl->sg_ids[i];
-	return NULL;
-}
-
-/*
  * Rules naming a group (or the group itself) become separate Ingress and
  * Egress resources: inline, two groups naming each other would form a
  * dependency cycle CloudFormation refuses.
@@ -366,8 +219,8 @@ static void lower_security_groups(struct lowerer *lw, struct netl *nl)
 	const struct m_network *net = nl->net;
 	for (size_t i = 0; i < net->sgs.n; i++) {
 		const struct m_sg *sg = net->sgs.items[i];
-		const char *id = nl->sg_ids[i] = logical_id(lw, "%s%sSecurityGroup", nl->stem,
-							      lower_pascal(a, sg->name));
+		const char *id = logical_id(lw, "%s%sSecurityGroup", nl->stem, lower_pascal(a, sg->name));
+		lw_map_id(lw, sg, id);
 		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
 		cv_set(a, r->props, "GroupDescription",
 		       sg->description ? cv_str(a, sg->description)
@@ -402,7 +255,7 @@ static void lower_security_groups(struct lowerer *lw, struct netl *nl)
 				: logical_id(lw, "%s%sIngress%d", nl->stem, stem, ++nin);
 			struct cfn_resource *r = cfn_add(lw->t, rid, ru->egress
 				? "AWS::EC2::SecurityGroupEgress" : "AWS::EC2::SecurityGroupIngress");
-			cv_set(a, r->props, "GroupId", cv_getatt(a, nl->sg_ids[i], "GroupId"));
+			cv_set(a, r->props, "GroupId", cv_getatt(a, lw_sg_id(lw, sg), "GroupId"));
 			cv_set(a, r->props, "IpProtocol", cv_str(a, ru->protocol));
 			if (ru->from_port >= 0 || strcmp(ru->protocol, "icmp") == 0) {
 				cv_set(a, r->props, "FromPort", cv_int(a, ru->from_port));
@@ -444,9 +297,7 @@ static void lower_endpoints(struct lowerer *lw, struct netl *nl)
 		cv_set(a, r->props, "PrivateDnsEnabled", cv_bool(a, true));
 		struct cv *subnets = cv_arr(a);
 		for (size_t k = 0; k < net->endpoint_subnets.n; k++)
-			for (size_t j = 0; j < net->subnets.n; j++)
-				if (net->subnets.items[j] == net->endpoint_subnets.items[k])
-					cv_push(a, subnets, cv_ref(a, nl->subnet_ids[j]));
+			cv_push(a, subnets, cv_ref(a, lw_subnet_id(lw, net->endpoint_subnets.items[k])));
 		cv_set(a, r->props, "SubnetIds", subnets);
 		struct cv *sgs = cv_arr(a);
 		cv_push(a, sgs, cv_getatt(a, nl->endpoint_sg, "GroupId"));
@@ -462,9 +313,7 @@ static void lower_network(struct lowerer *lw, const struct m_network *net)
 	nl->stem = net_stem(lw, net);
 	nl->subnet_ids = arena_calloc(lw->a, n, sizeof *nl->subnet_ids);
 	nl->route_tables = arena_calloc(lw->a, n, sizeof *nl->route_tables);
-	nl->nat_ids = arena_calloc(lw->a, n, sizeof *nl->nat_ids);
-	nl->sg_ids = arena_calloc(lw->a, net->sgs.n + 1, sizeof *nl->sg_ids);
-	ptrvec_push(lw->a, &lw->nets, nl);
+	lw_add_net(lw, nl);
 	lower_vpc(lw, nl);
 	if (any_public(net))
 		lower_internet_gateway(lw, nl);
@@ -475,25 +324,6 @@ static void lower_network(struct lowerer *lw, const struct m_network *net)
 		lower_endpoint_sg(lw, nl);
 	lower_security_groups(lw, nl);
 	lower_endpoints(lw, nl);
-}
-
-struct netl *lw_net(const struct lowerer *lw, const struct m_network *net)
-{
-	for (size_t i = 0; i < lw->nets.n; i++) {
-		struct netl *nl = lw->nets.items[i];
-		if (nl->net == net)
-			return nl;
-	}
-	return NULL;
-}
-
-const char *lw_subnet_id(const struct lowerer *lw, const struct m_subnet *sn)
-{
-	const struct netl *nl = lw_net(lw, sn->net);
-	for (size_t i = 0; i < sn->net->subnets.n; i++)
-		if (sn->net->subnets.items[i] == sn)
-			return nl->subnet_ids[i];
-	return NULL;
 }
 
 /* Deploying to another Region than the one checked would void the zone checks. */

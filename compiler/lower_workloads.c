@@ -13,95 +13,6 @@
 #include "lower_impl.h"
 #include "stdmod.h"
 
-static const char *pascal(struct lowerer *lw, const char *name)
-{
-	return lower_pascal(lw->a, name);
-}
-
-static struct cv *strs(struct lowerer *lw, const char *const *items, size_t n)
-{
-	struct cv *arr = cv_arr(lw->a);
-	for (size_t i = 0; i < n; i++)
-		cv_push(lw->a, arr, cv_str(lw->a, items[i]));
-	return arr;
-}
-
-static struct cv *one(struct lowerer *lw, struct cv *v)
-{
-	struct cv *arr = cv_arr(lw->a);
-	cv_push(lw->a, arr, v);
-	return arr;
-}
-
-static const char *env_name(struct lowerer *lw, const char *name)
-{
-	return arena_printf(lw->a, "%s-%s", lw->env->name, name);
-}
-
-/* Model object -> logical ID, for references between resources (lower_id). */
-static const char *obj_key(struct lowerer *lw, const void *obj, const char *part)
-{
-	return arena_printf(lw->a, "%p/%s", obj, part);
-}
-
-static void map_part(struct lowerer *lw, const void *obj, const char *part, const char *id)
-{
-	strmap_put(lw->a, &lw->t->made_from, obj_key(lw, obj, part), (void *)id);
-}
-
-static void map_id(struct lowerer *lw, const void *obj, const char *id)
-{
-	map_part(lw, obj, "resource", id);
-}
-
-static const char *id_of(struct lowerer *lw, const void *obj)
-{
-	return lower_id(lw->t, obj, "resource");
-}
-
-static struct cv *arn_of(struct lowerer *lw, const void *obj)
-{
-	return cv_getatt(lw->a, id_of(lw, obj), "Arn");
-}
-
-static struct cv *policy_doc(struct lowerer *lw, struct cv *statements)
-{
-	struct cv *doc = cv_obj(lw->a);
-	cv_set(lw->a, doc, "Version", cv_str(lw->a, "2012-10-17"));
-	cv_set(lw->a, doc, "Statement", statements);
-	return doc;
-}
-
-static struct cv *statement(struct lowerer *lw, const char *sid, const char *effect,
-			    struct cv *actions, struct cv *resources)
-{
-	struct cv *st = cv_obj(lw->a);
-	if (sid)
-		cv_set(lw->a, st, "Sid", cv_str(lw->a, sid));
-	cv_set(lw->a, st, "Effect", cv_str(lw->a, effect));
-	cv_set(lw->a, st, "Action", actions);
-	cv_set(lw->a, st, "Resource", resources);
-	return st;
-}
-
-/* Adds `"Condition": {op: {key: value}}` to a statement, merging operators. */
-static struct cv *when(struct lowerer *lw, struct cv *st, const char *op, const char *key,
-		       struct cv *value)
-{
-	struct cv *c = cv_get(st, "Condition");
-	if (!c) {
-		c = cv_obj(lw->a);
-		cv_set(lw->a, st, "Condition", c);
-	}
-	struct cv *inner = cv_get(c, op);
-	if (!inner) {
-		inner = cv_obj(lw->a);
-		cv_set(lw->a, c, op, inner);
-	}
-	cv_set(lw->a, inner, key, value);
-	return st;
-}
-
 /* ---- KMS keys ---------------------------------------------------------------- */
 
 /*
@@ -112,8 +23,8 @@ static struct cv *when(struct lowerer *lw, struct cv *st, const char *op, const 
 static void lower_kms(struct lowerer *lw, const struct m_kms *k)
 {
 	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sKey", pascal(lw, k->name));
-	map_id(lw, k, id);
+	const char *id = logical_id(lw, "%sKey", lw_pascal(lw, k->name));
+	lw_map_id(lw, k, id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::KMS::Key");
 	r->deletion_policy = "Retain";
 	r->update_replace_policy = "Retain";
@@ -129,11 +40,11 @@ static void lower_kms(struct lowerer *lw, const struct m_kms *k)
 	cv_set(a, st, "Principal", principal);
 	cv_set(a, st, "Action", cv_str(a, "kms:*"));
 	cv_set(a, st, "Resource", cv_str(a, "*"));
-	cv_set(a, r->props, "KeyPolicy", policy_doc(lw, one(lw, st)));
-	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, k->name)));
+	cv_set(a, r->props, "KeyPolicy", lw_policy_doc(lw, lw_one(lw, st)));
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, k->name)));
 
-	r = cfn_add(lw->t, logical_id(lw, "%sKeyAlias", pascal(lw, k->name)), "AWS::KMS::Alias");
-	cv_set(a, r->props, "AliasName", cv_strf(a, "alias/%s", env_name(lw, k->name)));
+	r = cfn_add(lw->t, logical_id(lw, "%sKeyAlias", lw_pascal(lw, k->name)), "AWS::KMS::Alias");
+	cv_set(a, r->props, "AliasName", cv_strf(a, "alias/%s", lw_env_name(lw, k->name)));
 	cv_set(a, r->props, "TargetKeyId", cv_ref(a, id));
 }
 
@@ -142,29 +53,29 @@ static void lower_kms(struct lowerer *lw, const struct m_kms *k)
 static void lower_domain(struct lowerer *lw, const struct m_domain *d)
 {
 	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sCodeArtifactDomain", pascal(lw, d->name));
-	map_id(lw, d, id);
+	const char *id = logical_id(lw, "%sCodeArtifactDomain", lw_pascal(lw, d->name));
+	lw_map_id(lw, d, id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::CodeArtifact::Domain");
 	cv_set(a, r->props, "DomainName", cv_str(a, d->domain_name));
 	if (d->kms)
-		cv_set(a, r->props, "EncryptionKey", arn_of(lw, d->kms));
+		cv_set(a, r->props, "EncryptionKey", lw_arn_of(lw, d->kms));
 	cv_set(a, r->props, "Tags", lw_tags(lw, d->domain_name));
 	/* d->repos is ordered upstreams first; GetAtt Name also orders creation. */
 	for (size_t i = 0; i < d->repos.n; i++) {
 		const struct m_repo *rp = d->repos.items[i];
-		const char *rid = logical_id(lw, "%sRepository", pascal(lw, rp->name));
-		map_id(lw, rp, rid);
+		const char *rid = logical_id(lw, "%sRepository", lw_pascal(lw, rp->name));
+		lw_map_id(lw, rp, rid);
 		r = cfn_add(lw->t, rid, "AWS::CodeArtifact::Repository");
 		cv_set(a, r->props, "RepositoryName", cv_str(a, rp->repo_name));
 		cv_set(a, r->props, "DomainName", cv_getatt(a, id, "Name"));
 		if (rp->description)
 			cv_set(a, r->props, "Description", cv_str(a, rp->description));
 		if (rp->external)
-			cv_set(a, r->props, "ExternalConnections", one(lw, cv_str(a, rp->external)));
+			cv_set(a, r->props, "ExternalConnections", lw_one(lw, cv_str(a, rp->external)));
 		if (rp->upstreams.n) {
 			struct cv *ups = cv_arr(a);
 			for (size_t k = 0; k < rp->upstreams.n; k++)
-				cv_push(a, ups, cv_getatt(a, id_of(lw, rp->upstreams.items[k]), "Name"));
+				cv_push(a, ups, cv_getatt(a, lw_id_of(lw, rp->upstreams.items[k]), "Name"));
 			cv_set(a, r->props, "Upstreams", ups);
 		}
 		cv_set(a, r->props, "Tags", lw_tags(lw, rp->repo_name));
@@ -175,7 +86,7 @@ static void lower_domain(struct lowerer *lw, const struct m_domain *d)
 static void repo_outputs(struct lowerer *lw, const struct m_repo *rp)
 {
 	struct arena *a = lw->a;
-	const char *stem = pascal(lw, rp->name);
+	const char *stem = lw_pascal(lw, rp->name);
 	lw_output(lw, logical_id(lw, "%sRepositoryEndpoint", stem),
 		  arena_printf(a, "%s index URL of CodeArtifact repository %s", rp->format, rp->repo_name),
 		  cv_sub(a, arena_printf(a,
@@ -202,8 +113,8 @@ static void repo_outputs(struct lowerer *lw, const struct m_repo *rp)
 static void lower_bucket(struct lowerer *lw, const struct m_bucket *b)
 {
 	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sBucket", pascal(lw, b->name));
-	map_id(lw, b, id);
+	const char *id = logical_id(lw, "%sBucket", lw_pascal(lw, b->name));
+	lw_map_id(lw, b, id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::S3::Bucket");
 	if (b->retain) {
 		r->deletion_policy = "Retain";
@@ -212,7 +123,7 @@ static void lower_bucket(struct lowerer *lw, const struct m_bucket *b)
 	struct cv *dflt = cv_obj(a);
 	if (b->kms) {
 		cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "aws:kms"));
-		cv_set(a, dflt, "KMSMasterKeyID", arn_of(lw, b->kms));
+		cv_set(a, dflt, "KMSMasterKeyID", lw_arn_of(lw, b->kms));
 	} else {
 		cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "AES256"));
 	}
@@ -220,7 +131,7 @@ static void lower_bucket(struct lowerer *lw, const struct m_bucket *b)
 	cv_set(a, rule, "ServerSideEncryptionByDefault", dflt);
 	cv_set(a, rule, "BucketKeyEnabled", cv_bool(a, b->kms != NULL));
 	struct cv *enc = cv_obj(a);
-	cv_set(a, enc, "ServerSideEncryptionConfiguration", one(lw, rule));
+	cv_set(a, enc, "ServerSideEncryptionConfiguration", lw_one(lw, rule));
 	cv_set(a, r->props, "BucketEncryption", enc);
 	struct cv *pab = cv_obj(a);
 	cv_set(a, pab, "BlockPublicAcls", cv_bool(a, true));
@@ -231,15 +142,15 @@ static void lower_bucket(struct lowerer *lw, const struct m_bucket *b)
 	struct cv *own = cv_obj(a);
 	cv_set(a, own, "ObjectOwnership", cv_str(a, "BucketOwnerEnforced"));
 	struct cv *owner = cv_obj(a);
-	cv_set(a, owner, "Rules", one(lw, own));
+	cv_set(a, owner, "Rules", lw_one(lw, own));
 	cv_set(a, r->props, "OwnershipControls", owner);
 	struct cv *ver = cv_obj(a);
 	cv_set(a, ver, "Status", cv_str(a, b->versioning ? "Enabled" : "Suspended"));
 	cv_set(a, r->props, "VersioningConfiguration", ver);
-	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, b->name)));
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, b->name)));
 
 	/* Refuse every request that does not use TLS. */
-	r = cfn_add(lw->t, logical_id(lw, "%sBucketPolicy", pascal(lw, b->name)), "AWS::S3::BucketPolicy");
+	r = cfn_add(lw->t, logical_id(lw, "%sBucketPolicy", lw_pascal(lw, b->name)), "AWS::S3::BucketPolicy");
 	cv_set(a, r->props, "Bucket", cv_ref(a, id));
 	struct cv *st = cv_obj(a);
 	cv_set(a, st, "Sid", cv_str(a, "DenyInsecureTransport"));
@@ -254,8 +165,8 @@ static void lower_bucket(struct lowerer *lw, const struct m_bucket *b)
 	cv_set(a, b_, "aws:SecureTransport", cv_str(a, "false"));
 	cv_set(a, cond, "Bool", b_);
 	cv_set(a, st, "Condition", cond);
-	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, one(lw, st)));
-	lw_output(lw, logical_id(lw, "%sBucketName", pascal(lw, b->name)),
+	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, lw_one(lw, st)));
+	lw_output(lw, logical_id(lw, "%sBucketName", lw_pascal(lw, b->name)),
 		  arena_printf(a, "name of bucket %s", b->name), cv_ref(a, id));
 }
 
@@ -277,8 +188,8 @@ static const char *ecr_lifecycle(struct lowerer *lw, const struct m_ecr *e)
 static void lower_ecr(struct lowerer *lw, const struct m_ecr *e)
 {
 	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sEcrRepository", pascal(lw, e->name));
-	map_id(lw, e, id);
+	const char *id = logical_id(lw, "%sEcrRepository", lw_pascal(lw, e->name));
+	lw_map_id(lw, e, id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::ECR::Repository");
 	struct cv *scan = cv_obj(a);
 	cv_set(a, scan, "ScanOnPush", cv_bool(a, e->scan_on_push));
@@ -304,13 +215,13 @@ static void lower_ecr(struct lowerer *lw, const struct m_ecr *e)
 	struct cv *enc = cv_obj(a);
 	cv_set(a, enc, "EncryptionType", cv_str(a, e->kms ? "KMS" : "AES256"));
 	if (e->kms)
-		cv_set(a, enc, "KmsKey", arn_of(lw, e->kms));
+		cv_set(a, enc, "KmsKey", lw_arn_of(lw, e->kms));
 	cv_set(a, r->props, "EncryptionConfiguration", enc);
 	struct cv *lp = cv_obj(a);
 	cv_set(a, lp, "LifecyclePolicyText", cv_str(a, ecr_lifecycle(lw, e)));
 	cv_set(a, r->props, "LifecyclePolicy", lp);
-	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, e->name)));
-	lw_output(lw, logical_id(lw, "%sEcrRepositoryUri", pascal(lw, e->name)),
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, e->name)));
+	lw_output(lw, logical_id(lw, "%sEcrRepositoryUri", lw_pascal(lw, e->name)),
 		  arena_printf(a, "URI of ECR repository %s", e->name),
 		  cv_getatt(a, id, "RepositoryUri"));
 }
@@ -319,23 +230,23 @@ static void lower_ecr(struct lowerer *lw, const struct m_ecr *e)
 static void lower_secret(struct lowerer *lw, const struct m_secret *s)
 {
 	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sSecret", pascal(lw, s->name));
-	map_id(lw, s, id);
+	const char *id = logical_id(lw, "%sSecret", lw_pascal(lw, s->name));
+	lw_map_id(lw, s, id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SecretsManager::Secret");
 	cv_set(a, r->props, "Name", cv_str(a, arena_printf(a, "%s/%s", lw->env->name, s->name)));
 	cv_set(a, r->props, "Description", cv_str(a, s->description ? s->description
 			: arena_printf(a, "secret %s of environment %s; set its value with "
 					  "aws secretsmanager put-secret-value", s->name, lw->env->name)));
 	if (s->kms)
-		cv_set(a, r->props, "KmsKeyId", arn_of(lw, s->kms));
+		cv_set(a, r->props, "KmsKeyId", lw_arn_of(lw, s->kms));
 	if (s->generate) {
 		struct cv *gen = cv_obj(a);
 		cv_set(a, gen, "PasswordLength", cv_int(a, 32));
 		cv_set(a, gen, "ExcludePunctuation", cv_bool(a, true));
 		cv_set(a, r->props, "GenerateSecretString", gen);
 	}
-	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, s->name)));
-	lw_output(lw, logical_id(lw, "%sSecretArn", pascal(lw, s->name)),
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, s->name)));
+	lw_output(lw, logical_id(lw, "%sSecretArn", lw_pascal(lw, s->name)),
 		  arena_printf(a, "ARN of secret %s", s->name), cv_ref(a, id));
 }
 
@@ -375,23 +286,23 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 						      "logs:DescribeLogStreams" };
 	const char *group = arena_printf(a, "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:%s",
 					 log_group);
-	cv_push(a, sts, statement(lw, "SageMakerLogGroup", "Allow", strs(lw, group_actions, 1),
-				  one(lw, sub_arn(lw, group))));
-	cv_push(a, sts, statement(lw, "SageMakerLogStreams", "Allow", strs(lw, stream_actions, 3),
-				  one(lw, sub_arn(lw, arena_printf(a, "%s:*", group)))));
+	cv_push(a, sts, lw_statement(lw, "SageMakerLogGroup", "Allow", lw_strs(lw, group_actions, 1),
+				  lw_one(lw, sub_arn(lw, group))));
+	cv_push(a, sts, lw_statement(lw, "SageMakerLogStreams", "Allow", lw_strs(lw, stream_actions, 3),
+				  lw_one(lw, sub_arn(lw, arena_printf(a, "%s:*", group)))));
 	struct ptrvec keys = { 0 };
 	for (size_t i = 0; i < g->kms.n; i++)
 		add_kms_use(lw, &keys, g->kms.items[i]);
 	for (size_t i = 0; i < g->buckets.n; i++) {
 		const struct m_bucket *b = g->buckets.items[i];
-		const char *id = id_of(lw, b);
+		const char *id = lw_id_of(lw, b);
 		static const char *const obj[] = { "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
 						   "s3:AbortMultipartUpload" };
 		static const char *const list[] = { "s3:ListBucket", "s3:GetBucketLocation" };
-		cv_push(a, sts, statement(lw, arena_printf(a, "%sObjects", id), "Allow", strs(lw, obj, 4),
-			one(lw, cv_sub(a, arena_printf(a, "${%s.Arn}/*", id)))));
-		cv_push(a, sts, statement(lw, arena_printf(a, "%sList", id), "Allow", strs(lw, list, 2),
-			one(lw, cv_getatt(a, id, "Arn"))));
+		cv_push(a, sts, lw_statement(lw, arena_printf(a, "%sObjects", id), "Allow", lw_strs(lw, obj, 4),
+			lw_one(lw, cv_sub(a, arena_printf(a, "${%s.Arn}/*", id)))));
+		cv_push(a, sts, lw_statement(lw, arena_printf(a, "%sList", id), "Allow", lw_strs(lw, list, 2),
+			lw_one(lw, cv_getatt(a, id, "Arn"))));
 		add_kms_use(lw, &keys, b->kms);
 	}
 	if (g->ecrs.n) {
@@ -399,53 +310,53 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 						    "ecr:BatchCheckLayerAvailability" };
 		struct cv *res = cv_arr(a);
 		for (size_t i = 0; i < g->ecrs.n; i++) {
-			cv_push(a, res, arn_of(lw, g->ecrs.items[i]));
+			cv_push(a, res, lw_arn_of(lw, g->ecrs.items[i]));
 			add_kms_use(lw, &keys, ((const struct m_ecr *)g->ecrs.items[i])->kms);
 		}
-		cv_push(a, sts, statement(lw, "EcrPull", "Allow", strs(lw, pull, 3), res));
+		cv_push(a, sts, lw_statement(lw, "EcrPull", "Allow", lw_strs(lw, pull, 3), res));
 		if (push_images) {
 			/* Docker in Studio builds images; pushing them needs these too. */
 			static const char *const push[] = { "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
 							    "ecr:CompleteLayerUpload", "ecr:PutImage" };
-			cv_push(a, sts, statement(lw, "EcrPush", "Allow", strs(lw, push, 4), res));
+			cv_push(a, sts, lw_statement(lw, "EcrPush", "Allow", lw_strs(lw, push, 4), res));
 		}
 		static const char *const auth[] = { "ecr:GetAuthorizationToken" };
-		cv_push(a, sts, statement(lw, "EcrLoginHasNoResourceScope", "Allow", strs(lw, auth, 1),
-			one(lw, cv_str(a, "*"))));
+		cv_push(a, sts, lw_statement(lw, "EcrLoginHasNoResourceScope", "Allow", lw_strs(lw, auth, 1),
+			lw_one(lw, cv_str(a, "*"))));
 	}
 	if (g->secrets.n) {
 		static const char *const read[] = { "secretsmanager:GetSecretValue",
 						    "secretsmanager:DescribeSecret" };
 		struct cv *res = cv_arr(a);
 		for (size_t i = 0; i < g->secrets.n; i++) {
-			cv_push(a, res, cv_ref(a, id_of(lw, g->secrets.items[i])));
+			cv_push(a, res, cv_ref(a, lw_id_of(lw, g->secrets.items[i])));
 			add_kms_use(lw, &keys, ((const struct m_secret *)g->secrets.items[i])->kms);
 		}
-		cv_push(a, sts, statement(lw, "SecretsRead", "Allow", strs(lw, read, 2), res));
+		cv_push(a, sts, lw_statement(lw, "SecretsRead", "Allow", lw_strs(lw, read, 2), res));
 	}
 	if (g->repos.n) {
 		struct cv *domains = cv_arr(a), *repos = cv_arr(a);
 		struct ptrvec seen = { 0 };
 		for (size_t i = 0; i < g->repos.n; i++) {
 			const struct m_repo *rp = g->repos.items[i];
-			cv_push(a, repos, arn_of(lw, rp));
+			cv_push(a, repos, lw_arn_of(lw, rp));
 			bool dup = false;
 			for (size_t k = 0; k < seen.n; k++)
 				dup |= seen.items[k] == rp->domain;
 			if (!dup) {
 				ptrvec_push(a, &seen, rp->domain);
-				cv_push(a, domains, arn_of(lw, rp->domain));
+				cv_push(a, domains, lw_arn_of(lw, rp->domain));
 				add_kms_use(lw, &keys, rp->domain->kms);
 			}
 		}
 		static const char *const token[] = { "codeartifact:GetAuthorizationToken" };
 		static const char *const read[] = { "codeartifact:GetRepositoryEndpoint",
 						    "codeartifact:ReadFromRepository" };
-		cv_push(a, sts, statement(lw, "CodeArtifactToken", "Allow", strs(lw, token, 1), domains));
-		cv_push(a, sts, statement(lw, "CodeArtifactRead", "Allow", strs(lw, read, 2), repos));
+		cv_push(a, sts, lw_statement(lw, "CodeArtifactToken", "Allow", lw_strs(lw, token, 1), domains));
+		cv_push(a, sts, lw_statement(lw, "CodeArtifactRead", "Allow", lw_strs(lw, read, 2), repos));
 		static const char *const bearer[] = { "sts:GetServiceBearerToken" };
-		struct cv *st = statement(lw, "CodeArtifactBearerTokenOnly", "Allow", strs(lw, bearer, 1),
-					  one(lw, cv_str(a, "*")));
+		struct cv *st = lw_statement(lw, "CodeArtifactBearerTokenOnly", "Allow", lw_strs(lw, bearer, 1),
+					  lw_one(lw, cv_str(a, "*")));
 		struct cv *eq = cv_obj(a), *cond = cv_obj(a);
 		cv_set(a, eq, "sts:AWSServiceName", cv_str(a, "codeartifact.amazonaws.com"));
 		cv_set(a, cond, "StringEquals", eq);
@@ -456,8 +367,8 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 		static const char *const use[] = { "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey" };
 		struct cv *res = cv_arr(a);
 		for (size_t i = 0; i < keys.n; i++)
-			cv_push(a, res, arn_of(lw, keys.items[i]));
-		cv_push(a, sts, statement(lw, "KmsUse", "Allow", strs(lw, use, 3), res));
+			cv_push(a, res, lw_arn_of(lw, keys.items[i]));
+		cv_push(a, sts, lw_statement(lw, "KmsUse", "Allow", lw_strs(lw, use, 3), res));
 	}
 	for (size_t i = 0; i < g->allows.n; i++) {
 		const struct m_allow *al = g->allows.items[i];
@@ -466,8 +377,8 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 			const char *r = al->resources.items[k];
 			cv_push(a, res, strstr(r, "${") ? cv_sub(a, r) : cv_str(a, r));
 		}
-		cv_push(a, sts, statement(lw, arena_printf(a, "Declared%zu", i + 1), "Allow",
-			strs(lw, (const char *const *)al->actions.items, al->actions.n), res));
+		cv_push(a, sts, lw_statement(lw, arena_printf(a, "Declared%zu", i + 1), "Allow",
+			lw_strs(lw, (const char *const *)al->actions.items, al->actions.n), res));
 	}
 	return sts;
 }
@@ -485,11 +396,11 @@ static void domain_key_statements(struct lowerer *lw, struct cv *sts, const stru
 	struct arena *a = lw->a;
 	static const char *const grant[] = { "kms:CreateGrant" };
 	static const char *const describe[] = { "kms:DescribeKey" };
-	struct cv *st = statement(lw, "DomainKeyGrantsForApps", "Allow", strs(lw, grant, 1),
-				  one(lw, arn_of(lw, key)));
-	cv_push(a, sts, when(lw, st, "Bool", "kms:GrantIsForAWSResource", cv_str(a, "true")));
-	cv_push(a, sts, statement(lw, "DomainKeyDescribe", "Allow", strs(lw, describe, 1),
-				  one(lw, arn_of(lw, key))));
+	struct cv *st = lw_statement(lw, "DomainKeyGrantsForApps", "Allow", lw_strs(lw, grant, 1),
+				  lw_one(lw, lw_arn_of(lw, key)));
+	cv_push(a, sts, lw_when(lw, st, "Bool", "kms:GrantIsForAWSResource", cv_str(a, "true")));
+	cv_push(a, sts, lw_statement(lw, "DomainKeyDescribe", "Allow", lw_strs(lw, describe, 1),
+				  lw_one(lw, lw_arn_of(lw, key))));
 }
 
 static const char *lower_role(struct lowerer *lw, const char *id, const char *what,
@@ -504,7 +415,7 @@ static const char *lower_role(struct lowerer *lw, const char *id, const char *wh
 	cv_set(a, st, "Effect", cv_str(a, "Allow"));
 	cv_set(a, st, "Principal", principal);
 	cv_set(a, st, "Action", cv_str(a, "sts:AssumeRole"));
-	cv_set(a, r->props, "AssumeRolePolicyDocument", policy_doc(lw, one(lw, st)));
+	cv_set(a, r->props, "AssumeRolePolicyDocument", lw_policy_doc(lw, lw_one(lw, st)));
 	cv_set(a, r->props, "Description", cv_strf(a, "execution role of %s, derived by sgc", what));
 	if (g->managed.n) {
 		struct cv *arns = cv_arr(a);
@@ -518,29 +429,14 @@ static const char *lower_role(struct lowerer *lw, const char *id, const char *wh
 	struct cv *sts = grant_statements(lw, g, log_group, push_images);
 	if (domain_key)
 		domain_key_statements(lw, sts, domain_key);
-	cv_set(a, pol, "PolicyDocument", policy_doc(lw, sts));
-	cv_set(a, r->props, "Policies", one(lw, pol));
+	cv_set(a, pol, "PolicyDocument", lw_policy_doc(lw, sts));
+	cv_set(a, r->props, "Policies", lw_one(lw, pol));
 	cv_set(a, r->props, "Tags", lw_tags(lw, what));
-	map_part(lw, g, "role", id);
+	lw_map_part(lw, g, "role", id);
 	return id;
 }
 
-/* ---- lifecycle scripts -------------------------------------------------------------- */
-
-static struct cv *script_content(struct lowerer *lw, const struct m_script *s)
-{
-	cfn_add_file(lw->t, arena_printf(lw->a, "lifecycle/%s", s->file_name), s->text, s->len, true);
-	return cv_str(lw->a, cfn_base64(lw->a, s->text, s->len));
-}
-
 /* ---- notebooks ------------------------------------------------------------------------ */
-
-static struct cv *value(struct lowerer *lw, const struct m_value *v)
-{
-	if (v->param)
-		return cv_ref(lw->a, lower_pascal(lw->a, v->param->name));
-	return cv_str(lw->a, v->literal);
-}
 
 /*
  * The default notebook group: HTTPS to the VPC (its interface endpoints),
@@ -551,7 +447,7 @@ static const char *notebook_sg(struct lowerer *lw, const struct m_notebook *nb,
 			       const struct netl *nl)
 {
 	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sNotebookSecurityGroup", pascal(lw, nb->name));
+	const char *id = logical_id(lw, "%sNotebookSecurityGroup", lw_pascal(lw, nb->name));
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
 	cv_set(a, r->props, "GroupDescription", cv_strf(a, "notebook %s: HTTPS out only", nb->name));
 	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
@@ -569,7 +465,7 @@ static const char *notebook_sg(struct lowerer *lw, const struct m_notebook *nb,
 						"HTTPS to S3 through the gateway endpoint"));
 	}
 	cv_set(a, r->props, "SecurityGroupEgress", out);
-	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, nb->name)));
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, nb->name)));
 	return id;
 }
 
@@ -585,21 +481,21 @@ static void idle_stop_policy(struct lowerer *lw, const struct m_notebook *nb,
 {
 	struct arena *a = lw->a;
 	struct cfn_resource *r = cfn_add(lw->t, logical_id(lw, "%sNotebookIdleStopPolicy",
-							 pascal(lw, nb->name)),
+							 lw_pascal(lw, nb->name)),
 					 "AWS::IAM::ManagedPolicy");
 	cv_set(a, r->props, "Description", cv_strf(a, "notebook %s: idle_stop may stop this instance only",
 						  nb->name));
-	cv_set(a, r->props, "Roles", one(lw, cv_ref(a, role)));
+	cv_set(a, r->props, "Roles", lw_one(lw, cv_ref(a, role)));
 	static const char *const stop[] = { "sagemaker:StopNotebookInstance" };
-	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, one(lw,
-		statement(lw, "StopThisNotebookWhenIdle", "Allow", strs(lw, stop, 1),
-			  one(lw, cv_ref(a, notebook))))));
+	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, lw_one(lw,
+		lw_statement(lw, "StopThisNotebookWhenIdle", "Allow", lw_strs(lw, stop, 1),
+			  lw_one(lw, cv_ref(a, notebook))))));
 }
 
 static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 {
 	struct arena *a = lw->a;
-	const char *stem = pascal(lw, nb->name);
+	const char *stem = lw_pascal(lw, nb->name);
 	const struct netl *nl = nb->subnet ? lw_net(lw, nb->subnet->net) : NULL;
 	const char *role = lower_role(lw, logical_id(lw, "%sNotebookRole", stem),
 				      arena_printf(a, "notebook %s", nb->name), &nb->grants,
@@ -612,13 +508,13 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 		struct cv *hook;
 		if (nb->on_create) {
 			hook = cv_obj(a);
-			cv_set(a, hook, "Content", script_content(lw, nb->on_create));
-			cv_set(a, r->props, "OnCreate", one(lw, hook));
+			cv_set(a, hook, "Content", lw_script(lw, nb->on_create));
+			cv_set(a, r->props, "OnCreate", lw_one(lw, hook));
 		}
 		if (nb->on_start) {
 			hook = cv_obj(a);
-			cv_set(a, hook, "Content", script_content(lw, nb->on_start));
-			cv_set(a, r->props, "OnStart", one(lw, hook));
+			cv_set(a, hook, "Content", lw_script(lw, nb->on_start));
+			cv_set(a, r->props, "OnStart", lw_one(lw, hook));
 		}
 	}
 	struct cv *sgs = cv_arr(a);
@@ -633,7 +529,7 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 	/* Lifecycle steps reach AWS through the endpoints: create those first. */
 	for (size_t i = 0; nl && i < nl->endpoint_ids.n; i++)
 		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
-	cv_set(a, r->props, "InstanceType", value(lw, &nb->instance));
+	cv_set(a, r->props, "InstanceType", lw_value(lw, &nb->instance));
 	cv_set(a, r->props, "RoleArn", cv_getatt(a, role, "Arn"));
 	if (nb->subnet) {
 		cv_set(a, r->props, "SubnetId", cv_ref(a, lw_subnet_id(lw, nb->subnet)));
@@ -643,7 +539,7 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 	cv_set(a, r->props, "RootAccess", cv_str(a, nb->root_access ? "Enabled" : "Disabled"));
 	cv_set(a, r->props, "VolumeSizeInGB", cv_int(a, nb->volume_gb));
 	if (nb->kms)
-		cv_set(a, r->props, "KmsKeyId", arn_of(lw, nb->kms));
+		cv_set(a, r->props, "KmsKeyId", lw_arn_of(lw, nb->kms));
 	cv_set(a, r->props, "PlatformIdentifier", cv_str(a, nb->platform));
 	if (lc)
 		cv_set(a, r->props, "LifecycleConfigName",
@@ -651,8 +547,8 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 	struct cv *imds = cv_obj(a);
 	cv_set(a, imds, "MinimumInstanceMetadataServiceVersion", cv_str(a, "2"));
 	cv_set(a, r->props, "InstanceMetadataServiceConfiguration", imds);
-	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, nb->name)));
-	map_id(lw, nb, id);
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, nb->name)));
+	lw_map_id(lw, nb, id);
 	if (nb->grants.stop_notebook)
 		idle_stop_policy(lw, nb, id, role);
 	lw_output(lw, logical_id(lw, "%sNotebookUrl", stem),
@@ -689,7 +585,7 @@ static void self_rule(struct lowerer *lw, const char *id, const char *sg, bool e
 static const char *studio_sg(struct lowerer *lw, const struct m_studio *st, const struct netl *nl)
 {
 	struct arena *a = lw->a;
-	const char *stem = pascal(lw, st->name);
+	const char *stem = lw_pascal(lw, st->name);
 	const char *id = logical_id(lw, "%sStudioSecurityGroup", stem);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
 	cv_set(a, r->props, "GroupDescription",
@@ -709,7 +605,7 @@ static const char *studio_sg(struct lowerer *lw, const struct m_studio *st, cons
 						"HTTPS to S3 through the gateway endpoint"));
 	}
 	cv_set(a, r->props, "SecurityGroupEgress", out);
-	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, st->name)));
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, st->name)));
 	if (st->efs_automount) {
 		self_rule(lw, logical_id(lw, "%sStudioNfsIngress", stem), id, false, 2049, 2049,
 			  "NFS to the home EFS volume");
@@ -729,11 +625,11 @@ static const char *studio_lcc(struct lowerer *lw, const struct m_studio *st, enu
 	struct arena *a = lw->a;
 	const struct m_script *s = st->apps[app].on_start;
 	const char *kind = app == APP_CODE_EDITOR ? "CodeEditor" : "JupyterLab";
-	const char *id = logical_id(lw, "%s%sLifecycleConfig", pascal(lw, st->name), kind);
+	const char *id = logical_id(lw, "%s%sLifecycleConfig", lw_pascal(lw, st->name), kind);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::StudioLifecycleConfig");
 	cv_set(a, r->props, "StudioLifecycleConfigName", cv_str(a, s->config_name));
 	cv_set(a, r->props, "StudioLifecycleConfigAppType", cv_str(a, kind));
-	cv_set(a, r->props, "StudioLifecycleConfigContent", script_content(lw, s));
+	cv_set(a, r->props, "StudioLifecycleConfigContent", lw_script(lw, s));
 	return id;
 }
 
@@ -746,13 +642,13 @@ static struct cv *app_settings(struct lowerer *lw, const struct m_studio *st, en
 	if (lcc || as->instance.literal || as->instance.param) {
 		struct cv *spec = cv_obj(a);
 		if (as->instance.literal || as->instance.param)
-			cv_set(a, spec, "InstanceType", value(lw, &as->instance));
+			cv_set(a, spec, "InstanceType", lw_value(lw, &as->instance));
 		if (lcc)
 			cv_set(a, spec, "LifecycleConfigArn", cv_getatt(a, lcc, "StudioLifecycleConfigArn"));
 		cv_set(a, o, "DefaultResourceSpec", spec);
 	}
 	if (lcc)
-		cv_set(a, o, "LifecycleConfigArns", one(lw, cv_getatt(a, lcc, "StudioLifecycleConfigArn")));
+		cv_set(a, o, "LifecycleConfigArns", lw_one(lw, cv_getatt(a, lcc, "StudioLifecycleConfigArn")));
 	if (st->idle_minutes) {
 		struct cv *idle = cv_obj(a), *mgmt = cv_obj(a);
 		cv_set(a, idle, "LifecycleManagement", cv_str(a, "ENABLED"));
@@ -789,45 +685,45 @@ static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
 				 const struct m_space *sp, const char *domain, const char *space)
 {
 	struct arena *a = lw->a;
-	const char *stem = pascal(lw, sp->name);
+	const char *stem = lw_pascal(lw, sp->name);
 	const char *id = logical_id(lw, "%sRemoteAccessPolicy", stem);
-	map_part(lw, sp, "access", id);
+	lw_map_part(lw, sp, "access", id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::IAM::ManagedPolicy");
 	cv_set(a, r->props, "Description", cv_strf(a,
 		"attach to the IAM principal of whoever connects to space %s from a local IDE", sp->name));
 	struct cv *sts = cv_arr(a);
 	static const char *const on_space[] = { "sagemaker:StartSession", "sagemaker:DescribeSpace",
 						"sagemaker:UpdateSpace" };
-	cv_push(a, sts, statement(lw, "ThisSpace", "Allow", strs(lw, on_space, 3),
-		one(lw, cv_getatt(a, space, "SpaceArn"))));
+	cv_push(a, sts, lw_statement(lw, "ThisSpace", "Allow", lw_strs(lw, on_space, 3),
+		lw_one(lw, cv_getatt(a, space, "SpaceArn"))));
 	const char *apps = arena_printf(a, SM_ARN "app/${%s.DomainId}/%s/*", domain, sp->space_name);
 	static const char *const on_app[] = { "sagemaker:CreateApp", "sagemaker:DescribeApp",
 					      "sagemaker:DeleteApp" };
-	cv_push(a, sts, statement(lw, "AppsOfThisSpace", "Allow", strs(lw, on_app, 3),
-		one(lw, cv_sub(a, apps))));
+	cv_push(a, sts, lw_statement(lw, "AppsOfThisSpace", "Allow", lw_strs(lw, on_app, 3),
+		lw_one(lw, cv_sub(a, apps))));
 	static const char *const tag[] = { "sagemaker:AddTags" };
-	cv_push(a, sts, when(lw, statement(lw, "TagAppsItCreates", "Allow", strs(lw, tag, 1),
-					   one(lw, cv_sub(a, apps))),
+	cv_push(a, sts, lw_when(lw, lw_statement(lw, "TagAppsItCreates", "Allow", lw_strs(lw, tag, 1),
+					   lw_one(lw, cv_sub(a, apps))),
 			     "Null", "sagemaker:TaggingAction", cv_str(a, "false")));
 	static const char *const on_domain[] = { "sagemaker:DescribeDomain" };
-	cv_push(a, sts, statement(lw, "ItsDomain", "Allow", strs(lw, on_domain, 1),
-		one(lw, cv_getatt(a, domain, "DomainArn"))));
+	cv_push(a, sts, lw_statement(lw, "ItsDomain", "Allow", lw_strs(lw, on_domain, 1),
+		lw_one(lw, cv_getatt(a, domain, "DomainArn"))));
 	if (sp->owner && !st->sso) {
 		static const char *const deep[] = { "sagemaker:CreatePresignedDomainUrl" };
-		cv_push(a, sts, statement(lw, "DeepLinkAsOwner", "Allow", strs(lw, deep, 1),
-			one(lw, cv_sub(a, arena_printf(a, SM_ARN "user-profile/${%s.DomainId}/%s",
+		cv_push(a, sts, lw_statement(lw, "DeepLinkAsOwner", "Allow", lw_strs(lw, deep, 1),
+			lw_one(lw, cv_sub(a, arena_printf(a, SM_ARN "user-profile/${%s.DomainId}/%s",
 							domain, sp->owner->profile_name)))));
 	}
 	static const char *const list[] = { "sagemaker:ListSpaces", "sagemaker:ListApps" };
-	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 2),
-		one(lw, cv_str(a, "*"))));
+	cv_push(a, sts, lw_statement(lw, "ListingHasNoResourceScope", "Allow", lw_strs(lw, list, 2),
+		lw_one(lw, cv_str(a, "*"))));
 	/* The connect script reads the space ARN from this stack's outputs. */
 	static const char *const stack[] = { "cloudformation:DescribeStacks" };
-	cv_push(a, sts, statement(lw, "ThisStacksOutputs", "Allow", strs(lw, stack, 1),
-		one(lw, cv_sub(a, "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"))));
+	cv_push(a, sts, lw_statement(lw, "ThisStacksOutputs", "Allow", lw_strs(lw, stack, 1),
+		lw_one(lw, cv_sub(a, "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"))));
 	if (st->kms)
 		domain_key_statements(lw, sts, st->kms);
-	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, sts));
+	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, sts));
 	lw_output(lw, logical_id(lw, "%sRemoteAccessPolicyArn", stem),
 		  arena_printf(a, "policy to attach to the principal that connects to space %s", sp->name),
 		  cv_ref(a, id));
@@ -852,7 +748,7 @@ static void lower_remote_files(struct lowerer *lw, const struct m_studio *st,
 	const char *values[] = {
 		lc_quote(a, arn_output), lc_quote(a, lw->env->name),
 		lc_quote(a, lw->env->region->name), lc_quote(a, sp->space_name),
-		lc_quote(a, arena_printf(a, "%sDomainId", pascal(lw, st->name))),
+		lc_quote(a, arena_printf(a, "%sDomainId", lw_pascal(lw, st->name))),
 	};
 	size_t n;
 	const char *text = lc_render(a, script->text, script->len, names, values, 5, &n);
@@ -893,18 +789,18 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 	struct arena *a = lw->a;
 	for (size_t i = 0; i < st->users.n; i++) {
 		const struct m_user *u = st->users.items[i];
-		const char *id = logical_id(lw, "%sUserProfile", pascal(lw, u->name));
-		map_id(lw, u, id);
+		const char *id = logical_id(lw, "%sUserProfile", lw_pascal(lw, u->name));
+		lw_map_id(lw, u, id);
 		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::UserProfile");
 		cv_set(a, r->props, "DomainId", cv_getatt(a, domain, "DomainId"));
 		cv_set(a, r->props, "UserProfileName", cv_str(a, u->profile_name));
-		cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, u->name)));
+		cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, u->name)));
 	}
 	for (size_t i = 0; i < st->spaces.n; i++) {
 		const struct m_space *sp = st->spaces.items[i];
-		const char *stem = pascal(lw, sp->name);
+		const char *stem = lw_pascal(lw, sp->name);
 		const char *id = logical_id(lw, "%sSpace", stem);
-		map_id(lw, sp, id);
+		lw_map_id(lw, sp, id);
 		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Space");
 		cv_set(a, r->props, "DomainId", cv_getatt(a, domain, "DomainId"));
 		cv_set(a, r->props, "SpaceName", cv_str(a, sp->space_name));
@@ -912,7 +808,7 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 		cv_set(a, share, "SharingType", cv_str(a, sp->owner ? "Private" : "Shared"));
 		if (sp->owner) {
 			/* The owner is named, not referenced: wait for the profile. */
-			cfn_depends(lw->t, r, id_of(lw, sp->owner));
+			cfn_depends(lw->t, r, lw_id_of(lw, sp->owner));
 			struct cv *own = cv_obj(a);
 			cv_set(a, own, "OwnerUserProfileName", cv_str(a, sp->owner->profile_name));
 			cv_set(a, r->props, "OwnershipSettings", own);
@@ -920,7 +816,7 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 		cv_set(a, r->props, "SpaceSharingSettings", share);
 		struct cv *settings = cv_obj(a), *spec = cv_obj(a), *app = cv_obj(a);
 		cv_set(a, settings, "AppType", cv_str(a, sp->app == APP_CODE_EDITOR ? "CodeEditor" : "JupyterLab"));
-		cv_set(a, spec, "InstanceType", value(lw, &sp->instance));
+		cv_set(a, spec, "InstanceType", lw_value(lw, &sp->instance));
 		if (sp->image)
 			cv_set(a, spec, sp->image_version ? "SageMakerImageVersionArn" : "SageMakerImageArn",
 			       cv_str(a, sp->image));
@@ -935,7 +831,7 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 		if (sp->remote_access)
 			cv_set(a, settings, "RemoteAccess", cv_str(a, "ENABLED"));
 		cv_set(a, r->props, "SpaceSettings", settings);
-		cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, sp->name)));
+		cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, sp->name)));
 		lw_output(lw, logical_id(lw, "%sSpaceArn", stem), arena_printf(a, "ARN of space %s", sp->name),
 			  cv_getatt(a, id, "SpaceArn"));
 		if (sp->remote_access) {
@@ -966,11 +862,11 @@ static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
 			       const char *domain, const char *role)
 {
 	struct arena *a = lw->a;
-	struct cfn_resource *r = cfn_add(lw->t, logical_id(lw, "%sStudioAppsPolicy", pascal(lw, st->name)),
+	struct cfn_resource *r = cfn_add(lw->t, logical_id(lw, "%sStudioAppsPolicy", lw_pascal(lw, st->name)),
 					 "AWS::IAM::ManagedPolicy");
 	cv_set(a, r->props, "Description",
 	       cv_strf(a, "studio %s: each user starts apps and opens spaces of their own, in this domain only", st->name));
-	cv_set(a, r->props, "Roles", one(lw, cv_ref(a, role)));
+	cv_set(a, r->props, "Roles", lw_one(lw, cv_ref(a, role)));
 	struct cv *own = cv_sub(a, arena_printf(a, SM_ARN "user-profile/${%s.DomainId}/${!sagemaker:UserProfileName}",
 						domain));
 	struct cv *sts = cv_arr(a);
@@ -979,60 +875,60 @@ static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
 						 "sagemaker:DeleteSpace" };
 	static const char *const private[] = { "Private" };
 	static const char *const any_sharing[] = { "Private", "Shared" };
-	cv_push(a, sts, when(lw, statement(lw, "AppsOfSpacesWithoutOwner", "Allow", strs(lw, app_ops, 2),
-					   one(lw, in_domain(lw, domain, "app"))),
+	cv_push(a, sts, lw_when(lw, lw_statement(lw, "AppsOfSpacesWithoutOwner", "Allow", lw_strs(lw, app_ops, 2),
+					   lw_one(lw, in_domain(lw, domain, "app"))),
 			     "Null", "sagemaker:OwnerUserProfileArn", cv_str(a, "true")));
-	struct cv *st_apps = statement(lw, "AppsOfOwnPrivateSpaces", "Allow", strs(lw, app_ops, 2),
-				       one(lw, in_domain(lw, domain, "app")));
-	when(lw, st_apps, "ArnLike", "sagemaker:OwnerUserProfileArn", own);
-	cv_push(a, sts, when(lw, st_apps, "StringEquals", "sagemaker:SpaceSharingType", strs(lw, private, 1)));
-	cv_push(a, sts, when(lw, statement(lw, "SpacesWithoutOwner", "Allow", strs(lw, space_ops, 3),
-					   one(lw, in_domain(lw, domain, "space"))),
+	struct cv *st_apps = lw_statement(lw, "AppsOfOwnPrivateSpaces", "Allow", lw_strs(lw, app_ops, 2),
+				       lw_one(lw, in_domain(lw, domain, "app")));
+	lw_when(lw, st_apps, "ArnLike", "sagemaker:OwnerUserProfileArn", own);
+	cv_push(a, sts, lw_when(lw, st_apps, "StringEquals", "sagemaker:SpaceSharingType", lw_strs(lw, private, 1)));
+	cv_push(a, sts, lw_when(lw, lw_statement(lw, "SpacesWithoutOwner", "Allow", lw_strs(lw, space_ops, 3),
+					   lw_one(lw, in_domain(lw, domain, "space"))),
 			     "Null", "sagemaker:OwnerUserProfileArn", cv_str(a, "true")));
-	struct cv *st_spaces = statement(lw, "OwnSpaces", "Allow", strs(lw, space_ops, 3),
-					 one(lw, in_domain(lw, domain, "space")));
-	when(lw, st_spaces, "ArnLike", "sagemaker:OwnerUserProfileArn", own);
-	cv_push(a, sts, when(lw, st_spaces, "StringEquals", "sagemaker:SpaceSharingType",
-			     strs(lw, any_sharing, 2)));
+	struct cv *st_spaces = lw_statement(lw, "OwnSpaces", "Allow", lw_strs(lw, space_ops, 3),
+					 lw_one(lw, in_domain(lw, domain, "space")));
+	lw_when(lw, st_spaces, "ArnLike", "sagemaker:OwnerUserProfileArn", own);
+	cv_push(a, sts, lw_when(lw, st_spaces, "StringEquals", "sagemaker:SpaceSharingType",
+			     lw_strs(lw, any_sharing, 2)));
 	static const char *const tag[] = { "sagemaker:AddTags" };
 	struct cv *taggable = cv_arr(a);
 	cv_push(a, taggable, in_domain(lw, domain, "app"));
 	cv_push(a, taggable, in_domain(lw, domain, "space"));
-	cv_push(a, sts, when(lw, statement(lw, "TagWhatStudioCreates", "Allow", strs(lw, tag, 1), taggable),
+	cv_push(a, sts, lw_when(lw, lw_statement(lw, "TagWhatStudioCreates", "Allow", lw_strs(lw, tag, 1), taggable),
 			     "Null", "sagemaker:TaggingAction", cv_str(a, "false")));
 	static const char *const read_apps[] = { "sagemaker:DescribeApp" };
 	static const char *const read_spaces[] = { "sagemaker:DescribeSpace" };
 	static const char *const read_profiles[] = { "sagemaker:DescribeUserProfile" };
-	cv_push(a, sts, statement(lw, "ReadAppsOfThisDomain", "Allow", strs(lw, read_apps, 1),
-				  one(lw, in_domain(lw, domain, "app"))));
-	cv_push(a, sts, statement(lw, "ReadSpacesOfThisDomain", "Allow", strs(lw, read_spaces, 1),
-				  one(lw, in_domain(lw, domain, "space"))));
-	cv_push(a, sts, statement(lw, "ReadProfilesOfThisDomain", "Allow", strs(lw, read_profiles, 1),
-				  one(lw, in_domain(lw, domain, "user-profile"))));
+	cv_push(a, sts, lw_statement(lw, "ReadAppsOfThisDomain", "Allow", lw_strs(lw, read_apps, 1),
+				  lw_one(lw, in_domain(lw, domain, "app"))));
+	cv_push(a, sts, lw_statement(lw, "ReadSpacesOfThisDomain", "Allow", lw_strs(lw, read_spaces, 1),
+				  lw_one(lw, in_domain(lw, domain, "space"))));
+	cv_push(a, sts, lw_statement(lw, "ReadProfilesOfThisDomain", "Allow", lw_strs(lw, read_profiles, 1),
+				  lw_one(lw, in_domain(lw, domain, "user-profile"))));
 	static const char *const dom[] = { "sagemaker:DescribeDomain" };
-	cv_push(a, sts, statement(lw, "ThisDomain", "Allow", strs(lw, dom, 1), one(lw, cv_getatt(a, domain, "DomainArn"))));
+	cv_push(a, sts, lw_statement(lw, "ThisDomain", "Allow", lw_strs(lw, dom, 1), lw_one(lw, cv_getatt(a, domain, "DomainArn"))));
 	/* "Open in VS Code" from Studio starts the session with this role. */
 	bool remote = false;
 	for (size_t i = 0; i < st->spaces.n; i++)
 		remote |= ((const struct m_space *)st->spaces.items[i])->remote_access;
 	if (remote) {
 		static const char *const session[] = { "sagemaker:StartSession" };
-		cv_push(a, sts, when(lw, statement(lw, "OwnSpacesFromLocalIde", "Allow", strs(lw, session, 1),
-						   one(lw, in_domain(lw, domain, "space"))),
+		cv_push(a, sts, lw_when(lw, lw_statement(lw, "OwnSpacesFromLocalIde", "Allow", lw_strs(lw, session, 1),
+						   lw_one(lw, in_domain(lw, domain, "space"))),
 				     "ArnLike", "sagemaker:ResourceTag/sagemaker:user-profile-arn", own));
 	}
 	static const char *const list[] = { "sagemaker:ListApps", "sagemaker:ListSpaces",
 					    "sagemaker:ListUserProfiles", "sagemaker:ListDomains",
 					    "sagemaker:ListTags" };
-	cv_push(a, sts, statement(lw, "ListingHasNoResourceScope", "Allow", strs(lw, list, 5),
-				  one(lw, cv_str(a, "*"))));
-	cv_set(a, r->props, "PolicyDocument", policy_doc(lw, sts));
+	cv_push(a, sts, lw_statement(lw, "ListingHasNoResourceScope", "Allow", lw_strs(lw, list, 5),
+				  lw_one(lw, cv_str(a, "*"))));
+	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, sts));
 }
 
 static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 {
 	struct arena *a = lw->a;
-	const char *stem = pascal(lw, st->name);
+	const char *stem = lw_pascal(lw, st->name);
 	const struct netl *nl = st->net ? lw_net(lw, st->net) : NULL;
 	const char *role = lower_role(lw, logical_id(lw, "%sExecutionRole", stem),
 				      arena_printf(a, "studio %s", st->name), &st->grants,
@@ -1044,7 +940,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 			lcc[app] = studio_lcc(lw, st, (enum m_app)app);
 
 	const char *id = logical_id(lw, "%sDomain", stem);
-	map_id(lw, st, id);
+	lw_map_id(lw, st, id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Domain");
 	for (size_t i = 0; nl && st->vpc_only && i < nl->endpoint_ids.n; i++)
 		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
@@ -1059,7 +955,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 		cv_set(a, r->props, "SubnetIds", subnets);
 	}
 	if (st->kms)
-		cv_set(a, r->props, "KmsKeyId", arn_of(lw, st->kms));
+		cv_set(a, r->props, "KmsKeyId", lw_arn_of(lw, st->kms));
 	if (!st->efs_automount) {
 		/*
 		 * No home EFS: spaces keep their data on EBS, and stack deletes do
@@ -1074,7 +970,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 	struct cv *user = cv_obj(a);
 	cv_set(a, user, "ExecutionRole", cv_getatt(a, role, "Arn"));
 	if (sg)
-		cv_set(a, user, "SecurityGroups", one(lw, cv_getatt(a, sg, "GroupId")));
+		cv_set(a, user, "SecurityGroups", lw_one(lw, cv_getatt(a, sg, "GroupId")));
 	cv_set(a, user, "AutoMountHomeEFS", cv_str(a, st->efs_automount ? "Enabled" : "Disabled"));
 	cv_set(a, user, "SpaceStorageSettings", storage_settings(lw, st));
 	struct cv *ce = app_settings(lw, st, APP_CODE_EDITOR, lcc[APP_CODE_EDITOR]);
@@ -1089,7 +985,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 	struct cv *space = cv_obj(a);
 	cv_set(a, space, "ExecutionRole", cv_getatt(a, role, "Arn"));
 	if (sg)
-		cv_set(a, space, "SecurityGroups", one(lw, cv_getatt(a, sg, "GroupId")));
+		cv_set(a, space, "SecurityGroups", lw_one(lw, cv_getatt(a, sg, "GroupId")));
 	cv_set(a, r->props, "DefaultSpaceSettings", space);
 	if (st->docker) {
 		struct cv *docker = cv_obj(a), *ds = cv_obj(a);
@@ -1097,7 +993,7 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 		cv_set(a, ds, "DockerSettings", docker);
 		cv_set(a, r->props, "DomainSettings", ds);
 	}
-	cv_set(a, r->props, "Tags", lw_tags(lw, env_name(lw, st->name)));
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, st->name)));
 	studio_apps_policy(lw, st, id, role);
 	lw_output(lw, logical_id(lw, "%sStudioUrl", stem), arena_printf(a, "URL of studio %s", st->name),
 		  cv_getatt(a, id, "Url"));
@@ -1124,7 +1020,7 @@ void lower_params(struct lowerer *lw)
 			cv_set(a, o, "AllowedPattern", cv_str(a, "^ml\\.[a-z0-9]+(-[a-z0-9]+)*\\.[a-z0-9]+$"));
 		if (strcmp(p->type, "bool") == 0) {
 			static const char *const tf[] = { "true", "false" };
-			cv_set(a, o, "AllowedValues", strs(lw, tf, 2));
+			cv_set(a, o, "AllowedValues", lw_strs(lw, tf, 2));
 		}
 		cv_set(a, o, "Description", cv_strf(a, "param %s: %s%s", p->name, p->type,
 						    strcmp(p->type, "size") == 0 ? " in GB" : ""));
