@@ -14,6 +14,7 @@
 
 #include "check_impl.h"
 #include "diag.h"
+#include "grants.h"
 #include "instances.h"
 #include "needs.h"
 #include "suggest.h"
@@ -246,21 +247,6 @@ static void lint_sgs(struct checker *ck)
 	}
 }
 
-static void lint_allows(struct checker *ck, const struct m_grants *g)
-{
-	for (size_t i = 0; i < g->allows.n; i++) {
-		const struct m_allow *al = g->allows.items[i];
-		for (size_t k = 0; k < al->resources.n; k++) {
-			if (strcmp(al->resources.items[k], "*") != 0)
-				continue;
-			struct diag *d = diag_add(ck->diags, DIAG_W0705, al->resources_span,
-						  "`allow` grants its actions on every resource");
-			diag_help(ck->diags, d, "name the ARNs, e.g. `\"arn:${AWS::Partition}:s3:::bucket/*\"`");
-			break;
-		}
-	}
-}
-
 /* ---- per workload ------------------------------------------------------------------- */
 
 static void check_notebook_reach(struct checker *ck, const struct m_notebook *nb, bool *used_by_net[])
@@ -284,7 +270,7 @@ static void check_notebook_reach(struct checker *ck, const struct m_notebook *nb
 		diag_note(ck->diags, d, "root can change the lifecycle configuration's settings and read other users' files");
 		diag_help(ck->diags, d, "remove `root_access = true` unless the team needs it");
 	}
-	lint_allows(ck, &nb->grants);
+	grants_lint(ck, &nb->grants);
 	if (!net) {
 		if (nb->direct_internet) {
 			struct diag *d = diag_add(ck->diags, DIAG_W0606, nb->span,
@@ -322,7 +308,7 @@ static void check_studio_reach(struct checker *ck, const struct m_studio *st, bo
 		.net = net, .at = st->span, .grants = &st->grants,
 		.no_internet = net && st->vpc_only && !via_nat,
 	};
-	lint_allows(ck, &st->grants);
+	grants_lint(ck, &st->grants);
 	for (int a = 0; a < 2; a++)
 		if (st->apps[a].present)
 			ck_fit_instance(ck, &st->apps[a].instance, INST_STUDIO, w.what);

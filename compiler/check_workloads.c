@@ -13,42 +13,11 @@
 
 #include "check_impl.h"
 #include "diag.h"
+#include "steps.h"
+#include "names.h"
+#include "grants.h"
 #include "lifecycle.h"
 #include "suggest.h"
-
-/* `sagemaker_packages` -> `sagemaker-packages`: AWS names prefer hyphens. */
-static const char *aws_name(struct checker *ck, const char *name)
-{
-	char *s = arena_strdup(ck->arena, name);
-	for (char *p = s; *p; p++)
-		if (*p == '_')
-			*p = '-';
-	return s;
-}
-
-/* ---- names ------------------------------------------------------------ */
-
-static bool is_lower_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static bool is_alnum(char c)
-{
-	return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
-}
-
-/* SageMaker names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`. */
-static bool sagemaker_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 63 || !is_alnum(s[0]) || !is_alnum(s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_alnum(s[i]) && s[i] != '-')
-			return false;
-	return true;
-}
 
 /* CodeArtifact domains: `^([a-z][a-z0-9\-]{0,48}[a-z0-9])$`. */
 static bool domain_name_ok(const char *s)
@@ -73,35 +42,6 @@ static bool repo_name_ok(const char *s)
 			return false;
 	return true;
 }
-
-static void bad_name(struct checker *ck, struct span at, const char *what,
-		     const char *name, const char *rule, bool from_attr)
-{
-	struct diag *d = diag_add(ck->diags, DIAG_E0507, at,
-				  "`%s` is not a valid %s name", name, what);
-	diag_note(ck->diags, d, "%s names are %s", what, rule);
-	if (from_attr)
-		diag_help(ck->diags, d, "change `name`");
-	else
-		diag_help(ck->diags, d, "rename the block, or set `name = \"...\"`");
-}
-
-static const char *checked_name(struct checker *ck, const struct ast_item *b,
-				const struct ast_item *name_attr, const char *what,
-				bool (*ok)(const char *), const char *rule)
-{
-	const char *name = name_attr ? ck_get_string(ck, b->scope, name_attr) : NULL;
-	struct span at = name_attr ? name_attr->value->span : b->name_span;
-	if (!name)
-		name = aws_name(ck, b->name);
-	if (!ok(name)) {
-		bad_name(ck, at, what, name, rule, name_attr != NULL);
-		return NULL;
-	}
-	return name;
-}
-
-static const char *sagemaker_rule = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit";
 
 /* ---- KMS, CodeArtifact, storage ------------------------------------------ */
 
@@ -318,444 +258,6 @@ static void check_secret(struct checker *ck, const struct ast_item *b)
 	ptrvec_push(ck->arena, &ck->env->secrets, s);
 }
 
-/* ---- grants ---------------------------------------------------------------- */
-
-static void add_unique(struct checker *ck, struct ptrvec *list, void *obj)
-{
-	for (size_t i = 0; i < list->n; i++)
-		if (list->items[i] == obj)
-			return;
-	ptrvec_push(ck->arena, list, obj);
-}
-
-static struct m_use *new_use(struct checker *ck, const char *what, const void *obj,
-			     const char *kind, struct span span)
-{
-	struct m_use *u = arena_alloc(ck->arena, sizeof *u);
-	u->what = what;
-	u->obj = obj;
-	u->kind = kind;
-	u->span = span;
-	return u;
-}
-
-static void grant_use(struct checker *ck, struct m_grants *g, const struct ast_item *b,
-		      struct span at)
-{
-	void *obj = ck_object(ck, b);
-	if (!obj)
-		return;
-	const char *k = b->block_kind;
-	ptrvec_push(ck->arena, &g->uses, new_use(ck, "uses", obj, k, at));
-	add_unique(ck, strcmp(k, "bucket") == 0 ? &g->buckets
-		       : strcmp(k, "ecr_repository") == 0 ? &g->ecrs
-		       : strcmp(k, "secret") == 0 ? &g->secrets
-		       : strcmp(k, "repository") == 0 ? &g->repos : &g->kms, obj);
-}
-
-/* What a script's steps call: repositories it installs from, StopNotebookInstance. */
-static void grant_script(struct checker *ck, struct m_grants *g, const struct m_script *s)
-{
-	if (!s)
-		return;
-	for (size_t k = 0; k < s->repos.n; k++)
-		add_unique(ck, &g->repos, s->repos.items[k]);
-	for (size_t k = 0; k < s->uses.n; k++)
-		ptrvec_push(ck->arena, &g->uses, s->uses.items[k]);
-	g->stop_notebook |= s->stops_notebook;
-}
-
-/* Each element of `uses = [...]`, granted with the span that asked for it. */
-static void check_uses(struct checker *ck, const struct scope *sc, const struct ast_item *attr,
-		       const char *kinds, struct m_grants *g)
-{
-	if (!attr)
-		return;
-	const struct ast_expr *e = attr->value;
-	const struct ast_expr *one_expr = e->kind == EX_LIST ? e->u.list.head : e;
-	for (const struct ast_expr *x = one_expr; x; x = e->kind == EX_LIST ? x->next : NULL) {
-		const struct ast_item *b = ck_ref_block(ck, sc, x, kinds);
-		if (b)
-			grant_use(ck, g, b, x->span);
-	}
-}
-
-/* IAM actions look like `service:Action`; `*` alone is never granted. */
-static bool action_ok(const char *a)
-{
-	const char *colon = strchr(a, ':');
-	if (!colon || colon == a || !colon[1])
-		return false;
-	for (const char *p = a; p < colon; p++)
-		if (!is_lower_alnum(*p) && *p != '-')
-			return false;
-	return true;
-}
-
-static void check_allows(struct checker *ck, const struct ast_item *owner,
-			 struct m_grants *g)
-{
-	struct ptrvec blocks = { 0 };
-	ck_child_blocks(ck, owner, "allow", &blocks);
-	for (size_t i = 0; i < blocks.n; i++) {
-		const struct ast_item *b = blocks.items[i];
-		struct slots sl;
-		ck_validate_attrs(ck, b, schema_block("allow"), &sl);
-		struct m_allow *al = arena_alloc(ck->arena, sizeof *al);
-		al->span = b->kind_span;
-		ck_get_strings(ck, b->scope, sl.at[0], &al->actions);
-		ck_get_strings(ck, b->scope, sl.at[1], &al->resources);
-		if (sl.at[1])
-			al->resources_span = sl.at[1]->value->span;
-		for (size_t k = 0; k < al->actions.n; k++) {
-			const char *a = al->actions.items[k];
-			if (action_ok(a))
-				continue;
-			struct diag *d = diag_add(ck->diags, DIAG_E0210, sl.at[0]->value->span,
-						  "`%s` is not an IAM action sgc will grant", a);
-			diag_note(ck->diags, d, "actions are `service:Action`; a bare `*` would grant everything");
-			diag_help(ck->diags, d, "name the actions, e.g. `\"s3:GetObject\"`");
-		}
-		if (sl.at[0] && sl.at[1] && al->actions.n && al->resources.n)
-			ptrvec_push(ck->arena, &g->allows, al);
-	}
-}
-
-static void check_managed(struct checker *ck, const struct scope *sc,
-			  const struct ast_item *attr, struct m_grants *g)
-{
-	ck_get_strings(ck, sc, attr, &g->managed);
-	for (size_t i = 0; i < g->managed.n; i++) {
-		const char *name = g->managed.items[i];
-		bool ok = *name != '\0';
-		for (const char *p = name; *p; p++)
-			if (!is_alnum(*p) && !strchr("+=,.@_-/", *p))
-				ok = false;
-		if (!ok || name[0] == '/' || strstr(name, "arn:")) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0210, attr->value->span,
-						  "`%s` is not an AWS managed policy name", name);
-			diag_help(ck->diags, d, "write the name only, e.g. `\"AmazonSageMakerFullAccess\"`");
-		}
-	}
-}
-
-/* ---- lifecycle scripts ------------------------------------------------------ */
-
-struct script_ctx {
-	struct lc_script lc;
-	struct m_script *script;
-	unsigned host;          /* LC_NOTEBOOK, LC_STUDIO|LC_CODE_EDITOR, LC_STUDIO */
-	const char *host_name;
-};
-
-static bool arg_count(struct checker *ck, const struct ast_expr *call,
-		      const struct lc_function *fn)
-{
-	if (call->u.call.nargs == fn->nargs)
-		return true;
-	struct diag *d = diag_add(ck->diags, DIAG_E0503, call->span,
-				  "`%s` takes %d argument%s, found %d", fn->name, fn->nargs,
-				  fn->nargs == 1 ? "" : "s", call->u.call.nargs);
-	diag_help(ck->diags, d, "write `%s`", fn->signature);
-	return false;
-}
-
-static const char *quoted_words(struct checker *ck, const struct scope *sc,
-				const struct ast_expr *arg, const struct lc_function *fn)
-{
-	const struct ast_expr *e = ck_deref(ck, sc, arg);
-	if (!e)
-		return NULL;
-	if (e->kind != EX_LIST || e->u.list.n == 0) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0503, arg->span,
-					  "`%s` takes a non-empty list of strings", fn->name);
-		diag_help(ck->diags, d, "write `%s`", fn->signature);
-		return NULL;
-	}
-	struct strbuf b = { 0 };
-	for (const struct ast_expr *x = e->u.list.head; x; x = x->next) {
-		if (x->kind != EX_STRING || x->u.str.len == 0) {
-			diag_add(ck->diags, DIAG_E0503, x->span,
-				 "`%s` takes non-empty strings here", fn->name);
-			return NULL;
-		}
-		if (b.n)
-			strbuf_puts(ck->arena, &b, " ");
-		strbuf_puts(ck->arena, &b, lc_quote(ck->arena, x->u.str.s));
-	}
-	return b.s;
-}
-
-static const char *quoted_string(struct checker *ck, const struct scope *sc,
-				 const struct ast_expr *arg, const struct lc_function *fn)
-{
-	const struct ast_expr *e = ck_deref(ck, sc, arg);
-	if (!e)
-		return NULL;
-	if (e->kind != EX_STRING) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0503, arg->span,
-					  "`%s` expects a string here, found %s", fn->name,
-					  ast_expr_kind_name(e->kind));
-		diag_help(ck->diags, d, "write `%s`", fn->signature);
-		return NULL;
-	}
-	return lc_quote(ck->arena, e->u.str.s);
-}
-
-static void step_pip_from(struct checker *ck, const struct scope *sc,
-			  const struct ast_expr *call, const struct lc_function *fn,
-			  struct script_ctx *sx)
-{
-	const struct ast_item *rb = ck_ref_block(ck, sc, call->u.call.args, "repository");
-	struct m_repo *r = rb ? ck_object(ck, rb) : NULL;
-	if (!r || !r->repo_name || !r->domain->domain_name)
-		return;
-	const char *names[] = { "DOMAIN", "REPOSITORY", "REFRESH_HOURS" };
-	const char *values[] = { lc_quote(ck->arena, r->domain->domain_name),
-				 lc_quote(ck->arena, r->repo_name), "'6'" };
-	lc_add(&sx->lc, fn, names, values, 3);
-	ptrvec_push(ck->arena, &sx->script->repos, r);
-	ptrvec_push(ck->arena, &sx->script->uses, new_use(ck, "pip_from", r, "repository", call->span));
-}
-
-/*
- * CloudFormation takes lifecycle content base64-encoded, at most 16384
- * characters: a script of more than 12288 bytes does not fit.
- */
-enum { SCRIPT_MAX_BYTES = 12288 };
-
-/* The root in words, and how to widen it: every refusal of a path says both. */
-static void explain_root(struct checker *ck, struct diag *d)
-{
-	const struct confine *cf = ck->files;
-	switch (cf->root_kind) {
-	case CONFINE_ROOT_GIVEN:
-		diag_note(ck->diags, d, "file() reads only below the root `%s` (--root)", cf->root_shown);
-		diag_help(ck->diags, d, "move the script below `%s`, or give a wider `--root DIR`",
-			  cf->root_shown);
-		break;
-	case CONFINE_ROOT_CWD:
-		diag_note(ck->diags, d, "file() reads only below the root, for standard input the working directory");
-		diag_help(ck->diags, d, "move the script below the working directory, or widen the root with `--root DIR`");
-		break;
-	case CONFINE_ROOT_SGL_DIR:
-		diag_note(ck->diags, d, "file() reads only below the root, by default the .sgl file's directory `%s`",
-			  cf->root_shown);
-		diag_help(ck->diags, d, "move the script below `%s`, or widen the root with `--root DIR`",
-			  cf->root_shown);
-		break;
-	}
-}
-
-/* Why a look-up failed, in the words of sgc's other messages. */
-static const char *reason(int err)
-{
-	switch (err) {
-	case EACCES: return "permission denied";
-	case ENOTDIR: return "a part of the path is not a directory";
-	case ELOOP: return "too many symbolic links";
-	case ENAMETOOLONG: return "the path is too long";
-	default: return strerror(err);
-	}
-}
-
-/* Each reason file() could not read `path`, located at its argument. */
-static void file_refused(struct checker *ck, struct span at, const char *path,
-			 const struct confine_file *f)
-{
-	struct diag *d;
-	switch (f->status) {
-	case CONFINE_ABSOLUTE:
-		d = diag_add(ck->diags, DIAG_E0515, at, "`%s` is an absolute path", path);
-		diag_label(ck->diags, d, "file() takes a path relative to the .sgl file");
-		explain_root(ck, d);
-		return;
-	case CONFINE_OUTSIDE:
-		d = diag_add(ck->diags, DIAG_E0515, at, "`%s` leads outside the root `%s`", path,
-			     ck->files->root_shown);
-		explain_root(ck, d);
-		return;
-	case CONFINE_TOO_LARGE:
-		d = diag_add(ck->diags, DIAG_E0501, at, "`%s` is %s%llu bytes; a lifecycle script takes at most %d",
-			     path, f->size_is_lower_bound ? "over " : "",
-			     (unsigned long long)(f->size_is_lower_bound ? f->size - 1 : f->size),
-			     SCRIPT_MAX_BYTES);
-		diag_help(ck->diags, d, "move long work into a script in S3 or a package, and fetch it from a short step");
-		return;
-	case CONFINE_NOT_FOUND:
-		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: no such file", path);
-		diag_note(ck->diags, d, "paths are relative to the directory of the .sgl file");
-		return;
-	case CONFINE_NOT_REGULAR:
-		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: it is %s", path, f->kind);
-		diag_note(ck->diags, d, "file() reads regular files only");
-		return;
-	case CONFINE_NO_ROOT:
-		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: the root `%s` does not resolve: %s",
-			     path, ck->files->root_shown, reason(f->err));
-		return;
-	case CONFINE_ERROR:
-		d = diag_add(ck->diags, DIAG_E0505, at, "cannot read `%s`: %s", path, reason(f->err));
-		return;
-	case CONFINE_OK:
-		return;
-	}
-}
-
-static void step_file(struct checker *ck, const struct scope *sc,
-		      const struct ast_expr *call, struct script_ctx *sx)
-{
-	const struct ast_expr *e = ck_deref(ck, sc, call->u.call.args);
-	if (!e)
-		return;
-	if (e->kind != EX_STRING) {
-		diag_add(ck->diags, DIAG_E0503, call->u.call.args->span,
-			 "`file` takes the script's path as a string");
-		return;
-	}
-	if (e->u.str.len == 0) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0503, e->span, "`file` takes a non-empty path");
-		diag_help(ck->diags, d, "write `file(\"path/to/script.sh\")`, relative to the .sgl file");
-		return;
-	}
-	/* A script past its cap keeps no text: read into scratch memory, to count. */
-	struct arena *scratch = lc_fits(&sx->lc) ? NULL : arena_new();
-	struct confine_file f = confine_read(ck->files, scratch ? scratch : ck->arena, e->u.str.s,
-					     SCRIPT_MAX_BYTES);
-	if (f.status != CONFINE_OK)
-		file_refused(ck, e->span, e->u.str.s, &f);
-	else
-		lc_add_file(&sx->lc, e->u.str.s, f.text, f.len);
-	if (scratch)
-		arena_free(scratch);
-}
-
-static void script_step(struct checker *ck, const struct scope *sc,
-			const struct ast_expr *call, struct script_ctx *sx)
-{
-	if (call->kind != EX_CALL) {
-		if (call->kind != EX_INVALID) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0209, call->span,
-						  "expected a lifecycle step, found %s",
-						  ast_expr_kind_name(call->kind));
-			diag_help(ck->diags, d, "write a call such as `std.lifecycle.pip_from(codeartifact.ml.packages)`");
-		}
-		return;
-	}
-	const struct ast_name *fn_name = call->u.call.fn;
-	const char *last = fn_name->parts[fn_name->n - 1];
-	bool is_file = fn_name->n == 1 && strcmp(last, "file") == 0;
-	if (!is_file) {
-		/* `std.lifecycle.x` needs the import, like any stdlib name. */
-		struct ast_name prefix = *fn_name;
-		prefix.n = fn_name->n - 1;
-		bool std_path = fn_name->n == 3 && strcmp(fn_name->parts[0], "std") == 0 &&
-				strcmp(fn_name->parts[1], "lifecycle") == 0;
-		if (!std_path) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0502, fn_name->span,
-						  "unknown lifecycle step `%s`",
-						  ast_name_str(ck->arena, fn_name));
-			diag_help(ck->diags, d, "steps are `std.lifecycle.<step>(...)` or `file(\"script.sh\")`");
-			return;
-		}
-		if (!resolve_lookup(ck->res, sc, &prefix))
-			return;
-	}
-	const struct lc_function *fn = lc_find(last);
-	if (!fn || (is_file != (strcmp(fn->name, "file") == 0))) {
-		const char *names[16];
-		size_t n = lc_count() < 16 ? lc_count() : 16;
-		lc_fill_names(names);
-		struct diag *d = diag_add(ck->diags, DIAG_E0502, fn_name->spans[fn_name->n - 1],
-					  "`std.lifecycle` has no step `%s`", last);
-		const char *best = suggest_best(last, names, n);
-		if (best)
-			diag_help(ck->diags, d, "did you mean `%s`?", best);
-		return;
-	}
-	if (!(fn->hosts & sx->host)) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0504, call->span,
-					  "`%s` cannot run in %s", fn->name, sx->host_name);
-		diag_note(ck->diags, d, "`%s` is for %s", fn->name,
-			  fn->hosts == LC_NOTEBOOK ? "notebook instances"
-			  : fn->hosts == LC_CODE_EDITOR ? "Studio Code Editor apps" : "other hosts");
-		return;
-	}
-	if (!arg_count(ck, call, fn))
-		return;
-	const struct ast_expr *arg = call->u.call.args;
-	if (strcmp(fn->name, "pip_from") == 0) {
-		step_pip_from(ck, sc, call, fn, sx);
-	} else if (strcmp(fn->name, "idle_stop") == 0) {
-		const struct ast_expr *e = ck_deref(ck, sc, arg);
-		if (!e)
-			return;
-		/* The fragment refuses more than 99999 minutes (about 69 days). */
-		if (e->kind != EX_DURATION || e->u.seconds < 300 || e->u.seconds % 60 ||
-		    e->u.seconds / 60 > 99999) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0503, arg->span,
-						  "`idle_stop` takes whole minutes, from 5m to 99999m");
-			diag_help(ck->diags, d, "write e.g. `std.lifecycle.idle_stop(1h)`");
-			return;
-		}
-		const char *names[] = { "IDLE_MINUTES" };
-		const char *values[] = { arena_printf(ck->arena, "'%llu'",
-						      (unsigned long long)(e->u.seconds / 60)) };
-		lc_add(&sx->lc, fn, names, values, 1);
-		sx->script->stops_notebook = true;
-		ptrvec_push(ck->arena, &sx->script->uses, new_use(ck, "idle_stop", NULL, "idle_stop", call->span));
-	} else if (strcmp(fn->name, "install_tools") == 0 ||
-		   strcmp(fn->name, "code_editor_extensions") == 0) {
-		const char *words = quoted_words(ck, sc, arg, fn);
-		const char *names[] = { fn->name[0] == 'i' ? "TOOLS" : "EXTENSIONS" };
-		if (words)
-			lc_add(&sx->lc, fn, names, &words, 1);
-	} else if (strcmp(fn->name, "git_config") == 0) {
-		const char *values[] = { quoted_string(ck, sc, arg, fn),
-					 quoted_string(ck, sc, arg->next, fn) };
-		const char *names[] = { "GIT_NAME", "GIT_EMAIL" };
-		if (values[0] && values[1])
-			lc_add(&sx->lc, fn, names, values, 2);
-	} else {
-		step_file(ck, sc, call, sx);
-	}
-}
-
-/* The whole script must fit, too: SCRIPT_MAX_BYTES. */
-static struct m_script *build_script(struct checker *ck, const struct scope *sc,
-				     const struct ast_item *attr, unsigned host,
-				     const char *host_name, const char *file_name,
-				     const char *what)
-{
-	if (!attr)
-		return NULL;
-	struct m_script *s = arena_alloc(ck->arena, sizeof *s);
-	s->file_name = file_name;
-	s->hook = what;
-	s->span = attr->name_span;
-	struct script_ctx sx = { .script = s, .host = host, .host_name = host_name };
-	lc_begin(&sx.lc, ck->arena, host != LC_NOTEBOOK, SCRIPT_MAX_BYTES, ck->env->source, what);
-	const struct ast_expr *e = attr->value;
-	unsigned errors = ck->diags->nerrors;
-	if (e->kind == EX_LIST) {
-		for (const struct ast_expr *x = e->u.list.head; x; x = x->next)
-			script_step(ck, sc, x, &sx);
-	} else {
-		script_step(ck, sc, e, &sx);
-	}
-	s->text = sx.lc.text.s;
-	s->len = sx.lc.text.n;
-	size_t encoded = (sx.lc.len + 2) / 3 * 4;
-	if (!lc_fits(&sx.lc) && ck->diags->nerrors == errors) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0501, attr->name_span,
-					  "lifecycle script `%s` is %zu bytes; CloudFormation takes at most %d",
-					  file_name, sx.lc.len, SCRIPT_MAX_BYTES);
-		diag_note(ck->diags, d, "its base64 form is %zu characters, over the 16384 limit", encoded);
-		diag_help(ck->diags, d, "move long work into a script in S3 or a package, and fetch it from a short step");
-	}
-	return s;
-}
-
 /* ---- notebooks ---------------------------------------------------------------- */
 
 enum { NB_INSTANCE, NB_VOLUME, NB_SUBNET, NB_SGS, NB_ROOT, NB_DIRECT, NB_KMS,
@@ -821,18 +323,18 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	nb->platform = sl.at[NB_PLATFORM] ? ck_get_string(ck, sc, sl.at[NB_PLATFORM]) : NULL;
 	if (!nb->platform)
 		nb->platform = "notebook-al2-v3";
-	check_uses(ck, sc, sl.at[NB_USES], schema_block("notebook")->attrs[NB_USES].ref_kind, &nb->grants);
-	check_managed(ck, sc, sl.at[NB_MANAGED], &nb->grants);
-	check_allows(ck, b, &nb->grants);
+	grants_uses(ck, sc, sl.at[NB_USES], schema_block("notebook")->attrs[NB_USES].ref_kind, &nb->grants);
+	grants_managed(ck, sc, sl.at[NB_MANAGED], &nb->grants);
+	grants_allows(ck, b, &nb->grants);
 	const char *stem = aws_name(ck, b->name);
-	nb->on_create = build_script(ck, sc, sl.at[NB_ON_CREATE], LC_NOTEBOOK, "a notebook instance",
+	nb->on_create = steps_script(ck, sc, sl.at[NB_ON_CREATE], LC_NOTEBOOK, "a notebook instance",
 				     arena_printf(ck->arena, "%s-on-create.sh", stem),
 				     arena_printf(ck->arena, "notebook %s, on create", b->name));
-	nb->on_start = build_script(ck, sc, sl.at[NB_ON_START], LC_NOTEBOOK, "a notebook instance",
+	nb->on_start = steps_script(ck, sc, sl.at[NB_ON_START], LC_NOTEBOOK, "a notebook instance",
 				    arena_printf(ck->arena, "%s-on-start.sh", stem),
 				    arena_printf(ck->arena, "notebook %s, on start", b->name));
-	grant_script(ck, &nb->grants, nb->on_create);
-	grant_script(ck, &nb->grants, nb->on_start);
+	grants_script(ck, &nb->grants, nb->on_create);
+	grants_script(ck, &nb->grants, nb->on_start);
 	ck_register(ck, b, nb);
 	ptrvec_push(ck->arena, &ck->env->notebooks, nb);
 }
@@ -860,7 +362,7 @@ static void check_studio_subnets(struct checker *ck, const struct ast_item *b,
 			diag_help(ck->diags, d, "a domain lives in one VPC: pick subnets of one network");
 			continue;
 		}
-		add_unique(ck, &st->subnets, sn);
+		ptrvec_add_unique(ck->arena, &st->subnets, sn);
 	}
 	/* AWS::SageMaker::Domain SubnetIds: 1 to 16. */
 	if (st->subnets.n > 16) {
@@ -917,7 +419,7 @@ static void check_apps(struct checker *ck, const struct ast_item *b, struct m_st
 		app->instance = ck_get_instance(ck, ab->scope, sl.at[1]);
 		const char *stem = aws_name(ck, b->name);
 		const char *app_name = a == APP_CODE_EDITOR ? "code-editor" : "jupyterlab";
-		app->on_start = build_script(ck, ab->scope, sl.at[0],
+		app->on_start = steps_script(ck, ab->scope, sl.at[0],
 					     a == APP_CODE_EDITOR ? LC_STUDIO | LC_CODE_EDITOR : LC_STUDIO,
 					     a == APP_CODE_EDITOR ? "a Code Editor app" : "a JupyterLab app",
 					     arena_printf(ck->arena, "%s-%s.sh", stem, app_name),
@@ -927,7 +429,7 @@ static void check_apps(struct checker *ck, const struct ast_item *b, struct m_st
 			app->on_start->host = a == APP_CODE_EDITOR ? HOST_CODE_EDITOR : HOST_JUPYTERLAB;
 			app->on_start->config_name = studio_config_name(ck, b, app_name, app->on_start);
 		}
-		grant_script(ck, &st->grants, app->on_start);
+		grants_script(ck, &st->grants, app->on_start);
 	}
 }
 
@@ -1075,66 +577,15 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	/* Studio idle shutdown: 60 to 525600 minutes. */
 	st->idle_minutes = sl.at[ST_IDLE] ? ck_get_minutes(ck, sc, sl.at[ST_IDLE], 0, 60, 525600) : 0;
 	st->kms = ck_ref_obj(ck, sc, sl.at[ST_KMS], "kms_key");
-	check_uses(ck, sc, sl.at[ST_USES], schema->attrs[ST_USES].ref_kind, &st->grants);
-	check_managed(ck, sc, sl.at[ST_MANAGED], &st->grants);
-	check_allows(ck, b, &st->grants);
+	grants_uses(ck, sc, sl.at[ST_USES], schema->attrs[ST_USES].ref_kind, &st->grants);
+	grants_managed(ck, sc, sl.at[ST_MANAGED], &st->grants);
+	grants_allows(ck, b, &st->grants);
 	check_apps(ck, b, st);
 	check_users(ck, b, st);
 	check_spaces(ck, b, st);
 	ck_register(ck, b, st);
 	ptrvec_push(ck->arena, &ck->env->studios, st);
 }
-
-/*
- * Physical names: what AWS and the output directory see. AWS names are
- * unique where AWS looks them up: domains per account and Region,
- * repositories per domain, profiles and spaces per Studio domain,
- * lifecycle configurations per account and Region. Files beside the
- * template are unique per output. Two blocks may differ in sgl and still
- * collide there: `name = ...`, `_` and `-` both written `-`, a name cut
- * to fit. One collision is reported once, at the later declaration.
- */
-struct physical {
-	struct strmap reported; /* `file:lo:hi` of declarations already reported */
-};
-
-static const char *span_key(struct checker *ck, struct span at)
-{
-	return arena_printf(ck->arena, "%u:%u:%u", at.file, at.lo, at.hi);
-}
-
-/*
- * `seen`: physical name -> struct span * of its first declaration. `what`
- * reads before the name: `space name`, `file`. Returns the diagnostic made.
- */
-static struct diag *unique_name(struct checker *ck, struct physical *ph, struct strmap *seen,
-				const char *what, const char *name, struct span at,
-				const char *help)
-{
-	if (!name)
-		return NULL;
-	const struct span *first = strmap_get(seen, name);
-	if (!first) {
-		struct span *copy = arena_alloc(ck->arena, sizeof *copy);
-		*copy = at;
-		strmap_put(ck->arena, seen, name, copy);
-		return NULL;
-	}
-	const char *key = span_key(ck, at);
-	if (strmap_get(&ph->reported, key))
-		return NULL;
-	strmap_put(ck->arena, &ph->reported, key, (void *)key);
-	bool file = strcmp(what, "file") == 0;
-	struct diag *d = diag_add(ck->diags, DIAG_E0611, at, "%s `%s` is %s twice", what, name,
-				  file ? "written" : "used");
-	diag_secondary(ck->diags, d, *first, file ? "first written for this one" : "first used here");
-	diag_help(ck->diags, d, "%s", help);
-	return d;
-}
-
-static const char *const rename_help = "give one of them another `name`";
-static const char *const rename_block_help =
-	"rename one of the blocks: AWS names write both `_` and `-` as `-`";
 
 static void unique_in_studios(struct checker *ck, struct physical *ph)
 {

@@ -10,6 +10,7 @@
 
 #include "lifecycle.h"
 #include "lower.h"
+#include "grants.h"
 #include "lower_impl.h"
 #include "stdmod.h"
 
@@ -250,139 +251,6 @@ static void lower_secret(struct lowerer *lw, const struct m_secret *s)
 		  arena_printf(a, "ARN of secret %s", s->name), cv_ref(a, id));
 }
 
-/* ---- execution roles ------------------------------------------------------------- */
-
-static struct cv *sub_arn(struct lowerer *lw, const char *text)
-{
-	return cv_sub(lw->a, text);
-}
-
-static void add_kms_use(struct lowerer *lw, struct ptrvec *keys, const struct m_kms *k)
-{
-	if (!k)
-		return;
-	for (size_t i = 0; i < keys->n; i++)
-		if (keys->items[i] == k)
-			return;
-	ptrvec_push(lw->a, keys, (void *)k);
-}
-
-/*
- * Least privilege from declarations: each bucket, image repository,
- * secret, package repository and key the workload uses adds exactly the
- * actions that use needs, on that resource's ARN only. Statements whose
- * action cannot be scoped to a resource (ecr:GetAuthorizationToken,
- * sts:GetServiceBearerToken) say so in their Sid and carry a condition
- * where AWS offers one.
- */
-static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
-				   const char *log_group, bool push_images)
-{
-	struct arena *a = lw->a;
-	struct cv *sts = cv_arr(a);
-	/* SageMaker writes the workload's lifecycle-script output to its log group. */
-	static const char *const group_actions[] = { "logs:CreateLogGroup" };
-	static const char *const stream_actions[] = { "logs:CreateLogStream", "logs:PutLogEvents",
-						      "logs:DescribeLogStreams" };
-	const char *group = arena_printf(a, "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:%s",
-					 log_group);
-	cv_push(a, sts, lw_statement(lw, "SageMakerLogGroup", "Allow", lw_strs(lw, group_actions, 1),
-				  lw_one(lw, sub_arn(lw, group))));
-	cv_push(a, sts, lw_statement(lw, "SageMakerLogStreams", "Allow", lw_strs(lw, stream_actions, 3),
-				  lw_one(lw, sub_arn(lw, arena_printf(a, "%s:*", group)))));
-	struct ptrvec keys = { 0 };
-	for (size_t i = 0; i < g->kms.n; i++)
-		add_kms_use(lw, &keys, g->kms.items[i]);
-	for (size_t i = 0; i < g->buckets.n; i++) {
-		const struct m_bucket *b = g->buckets.items[i];
-		const char *id = lw_id_of(lw, b);
-		static const char *const obj[] = { "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
-						   "s3:AbortMultipartUpload" };
-		static const char *const list[] = { "s3:ListBucket", "s3:GetBucketLocation" };
-		cv_push(a, sts, lw_statement(lw, arena_printf(a, "%sObjects", id), "Allow", lw_strs(lw, obj, 4),
-			lw_one(lw, cv_sub(a, arena_printf(a, "${%s.Arn}/*", id)))));
-		cv_push(a, sts, lw_statement(lw, arena_printf(a, "%sList", id), "Allow", lw_strs(lw, list, 2),
-			lw_one(lw, cv_getatt(a, id, "Arn"))));
-		add_kms_use(lw, &keys, b->kms);
-	}
-	if (g->ecrs.n) {
-		static const char *const pull[] = { "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-						    "ecr:BatchCheckLayerAvailability" };
-		struct cv *res = cv_arr(a);
-		for (size_t i = 0; i < g->ecrs.n; i++) {
-			cv_push(a, res, lw_arn_of(lw, g->ecrs.items[i]));
-			add_kms_use(lw, &keys, ((const struct m_ecr *)g->ecrs.items[i])->kms);
-		}
-		cv_push(a, sts, lw_statement(lw, "EcrPull", "Allow", lw_strs(lw, pull, 3), res));
-		if (push_images) {
-			/* Docker in Studio builds images; pushing them needs these too. */
-			static const char *const push[] = { "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-							    "ecr:CompleteLayerUpload", "ecr:PutImage" };
-			cv_push(a, sts, lw_statement(lw, "EcrPush", "Allow", lw_strs(lw, push, 4), res));
-		}
-		static const char *const auth[] = { "ecr:GetAuthorizationToken" };
-		cv_push(a, sts, lw_statement(lw, "EcrLoginHasNoResourceScope", "Allow", lw_strs(lw, auth, 1),
-			lw_one(lw, cv_str(a, "*"))));
-	}
-	if (g->secrets.n) {
-		static const char *const read[] = { "secretsmanager:GetSecretValue",
-						    "secretsmanager:DescribeSecret" };
-		struct cv *res = cv_arr(a);
-		for (size_t i = 0; i < g->secrets.n; i++) {
-			cv_push(a, res, cv_ref(a, lw_id_of(lw, g->secrets.items[i])));
-			add_kms_use(lw, &keys, ((const struct m_secret *)g->secrets.items[i])->kms);
-		}
-		cv_push(a, sts, lw_statement(lw, "SecretsRead", "Allow", lw_strs(lw, read, 2), res));
-	}
-	if (g->repos.n) {
-		struct cv *domains = cv_arr(a), *repos = cv_arr(a);
-		struct ptrvec seen = { 0 };
-		for (size_t i = 0; i < g->repos.n; i++) {
-			const struct m_repo *rp = g->repos.items[i];
-			cv_push(a, repos, lw_arn_of(lw, rp));
-			bool dup = false;
-			for (size_t k = 0; k < seen.n; k++)
-				dup |= seen.items[k] == rp->domain;
-			if (!dup) {
-				ptrvec_push(a, &seen, rp->domain);
-				cv_push(a, domains, lw_arn_of(lw, rp->domain));
-				add_kms_use(lw, &keys, rp->domain->kms);
-			}
-		}
-		static const char *const token[] = { "codeartifact:GetAuthorizationToken" };
-		static const char *const read[] = { "codeartifact:GetRepositoryEndpoint",
-						    "codeartifact:ReadFromRepository" };
-		cv_push(a, sts, lw_statement(lw, "CodeArtifactToken", "Allow", lw_strs(lw, token, 1), domains));
-		cv_push(a, sts, lw_statement(lw, "CodeArtifactRead", "Allow", lw_strs(lw, read, 2), repos));
-		static const char *const bearer[] = { "sts:GetServiceBearerToken" };
-		struct cv *st = lw_statement(lw, "CodeArtifactBearerTokenOnly", "Allow", lw_strs(lw, bearer, 1),
-					  lw_one(lw, cv_str(a, "*")));
-		struct cv *eq = cv_obj(a), *cond = cv_obj(a);
-		cv_set(a, eq, "sts:AWSServiceName", cv_str(a, "codeartifact.amazonaws.com"));
-		cv_set(a, cond, "StringEquals", eq);
-		cv_set(a, st, "Condition", cond);
-		cv_push(a, sts, st);
-	}
-	if (keys.n) {
-		static const char *const use[] = { "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey" };
-		struct cv *res = cv_arr(a);
-		for (size_t i = 0; i < keys.n; i++)
-			cv_push(a, res, lw_arn_of(lw, keys.items[i]));
-		cv_push(a, sts, lw_statement(lw, "KmsUse", "Allow", lw_strs(lw, use, 3), res));
-	}
-	for (size_t i = 0; i < g->allows.n; i++) {
-		const struct m_allow *al = g->allows.items[i];
-		struct cv *res = cv_arr(a);
-		for (size_t k = 0; k < al->resources.n; k++) {
-			const char *r = al->resources.items[k];
-			cv_push(a, res, strstr(r, "${") ? cv_sub(a, r) : cv_str(a, r));
-		}
-		cv_push(a, sts, lw_statement(lw, arena_printf(a, "Declared%zu", i + 1), "Allow",
-			lw_strs(lw, (const char *const *)al->actions.items, al->actions.n), res));
-	}
-	return sts;
-}
-
 /*
  * A Studio domain encrypted with a customer key: whoever starts an app (the
  * execution role from Studio, a developer from a local IDE) needs
@@ -401,39 +269,6 @@ static void domain_key_statements(struct lowerer *lw, struct cv *sts, const stru
 	cv_push(a, sts, lw_when(lw, st, "Bool", "kms:GrantIsForAWSResource", cv_str(a, "true")));
 	cv_push(a, sts, lw_statement(lw, "DomainKeyDescribe", "Allow", lw_strs(lw, describe, 1),
 				  lw_one(lw, lw_arn_of(lw, key))));
-}
-
-static const char *lower_role(struct lowerer *lw, const char *id, const char *what,
-			      const struct m_grants *g, const char *log_group, bool push_images,
-			      const struct m_kms *domain_key)
-{
-	struct arena *a = lw->a;
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::IAM::Role");
-	struct cv *principal = cv_obj(a);
-	cv_set(a, principal, "Service", cv_str(a, "sagemaker.amazonaws.com"));
-	struct cv *st = cv_obj(a);
-	cv_set(a, st, "Effect", cv_str(a, "Allow"));
-	cv_set(a, st, "Principal", principal);
-	cv_set(a, st, "Action", cv_str(a, "sts:AssumeRole"));
-	cv_set(a, r->props, "AssumeRolePolicyDocument", lw_policy_doc(lw, lw_one(lw, st)));
-	cv_set(a, r->props, "Description", cv_strf(a, "execution role of %s, derived by sgc", what));
-	if (g->managed.n) {
-		struct cv *arns = cv_arr(a);
-		for (size_t i = 0; i < g->managed.n; i++)
-			cv_push(a, arns, cv_sub(a, arena_printf(a, "arn:${AWS::Partition}:iam::aws:policy/%s",
-								(const char *)g->managed.items[i])));
-		cv_set(a, r->props, "ManagedPolicyArns", arns);
-	}
-	struct cv *pol = cv_obj(a);
-	cv_set(a, pol, "PolicyName", cv_str(a, "derived-from-sgl"));
-	struct cv *sts = grant_statements(lw, g, log_group, push_images);
-	if (domain_key)
-		domain_key_statements(lw, sts, domain_key);
-	cv_set(a, pol, "PolicyDocument", lw_policy_doc(lw, sts));
-	cv_set(a, r->props, "Policies", lw_one(lw, pol));
-	cv_set(a, r->props, "Tags", lw_tags(lw, what));
-	lw_map_part(lw, g, "role", id);
-	return id;
 }
 
 /* ---- notebooks ------------------------------------------------------------------------ */
@@ -497,9 +332,9 @@ static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
 	struct arena *a = lw->a;
 	const char *stem = lw_pascal(lw, nb->name);
 	const struct netl *nl = nb->subnet ? lw_net(lw, nb->subnet->net) : NULL;
-	const char *role = lower_role(lw, logical_id(lw, "%sNotebookRole", stem),
-				      arena_printf(a, "notebook %s", nb->name), &nb->grants,
-				      "/aws/sagemaker/NotebookInstances", false, NULL);
+	const char *role = grants_role(lw, logical_id(lw, "%sNotebookRole", stem),
+				       arena_printf(a, "notebook %s", nb->name), &nb->grants,
+				       "/aws/sagemaker/NotebookInstances", false, NULL);
 	const char *lc = NULL;
 	if (nb->on_create || nb->on_start) {
 		lc = logical_id(lw, "%sNotebookLifecycleConfig", stem);
@@ -930,9 +765,12 @@ static void lower_studio(struct lowerer *lw, const struct m_studio *st)
 	struct arena *a = lw->a;
 	const char *stem = lw_pascal(lw, st->name);
 	const struct netl *nl = st->net ? lw_net(lw, st->net) : NULL;
-	const char *role = lower_role(lw, logical_id(lw, "%sExecutionRole", stem),
-				      arena_printf(a, "studio %s", st->name), &st->grants,
-				      "/aws/sagemaker/studio", st->docker, st->kms);
+	struct cv *key_statements = cv_arr(a);
+	if (st->kms)
+		domain_key_statements(lw, key_statements, st->kms);
+	const char *role = grants_role(lw, logical_id(lw, "%sExecutionRole", stem),
+				       arena_printf(a, "studio %s", st->name), &st->grants,
+				       "/aws/sagemaker/studio", st->docker, key_statements);
 	const char *sg = nl ? studio_sg(lw, st, nl) : NULL;
 	const char *lcc[2] = { NULL, NULL };
 	for (int app = 0; app < 2; app++)
