@@ -15,6 +15,11 @@
 
 /* ---- generic validation ------------------------------------------------- */
 
+const struct block_schema *ck_schema(const struct checker *ck, const char *kind)
+{
+	return schema_find(ck->schemas, kind);
+}
+
 /* Returns the index of the attribute suggested instead, or -1. */
 static int unknown_attr(struct checker *ck, const struct ast_item *it,
 			const struct block_schema *bs)
@@ -41,11 +46,10 @@ static int unknown_attr(struct checker *ck, const struct ast_item *it,
 
 void ck_unknown_kind(struct checker *ck, const struct ast_item *it)
 {
-	size_t n;
-	const struct block_schema *all = schema_blocks(&n);
+	size_t n = ck->schemas->n < SCHEMA_MAX_ATTRS ? ck->schemas->n : SCHEMA_MAX_ATTRS;
 	const char *names[SCHEMA_MAX_ATTRS];
-	for (size_t i = 0; i < n && i < SCHEMA_MAX_ATTRS; i++)
-		names[i] = all[i].kind;
+	for (size_t i = 0; i < n; i++)
+		names[i] = ck->schemas->all[i]->kind;
 	struct diag *d = diag_add(ck->diags, DIAG_E0204, it->kind_span,
 				  "unknown block kind `%s`", it->block_kind);
 	const char *best = suggest_best(it->block_kind, names, n);
@@ -115,7 +119,7 @@ void ck_validate_attrs(struct checker *ck, const struct ast_item *block,
 			continue;
 		}
 		if (it->kind == IT_BLOCK) {
-			const struct block_schema *cs = schema_block(it->block_kind);
+			const struct block_schema *cs = ck_schema(ck, it->block_kind);
 			if (!cs)
 				ck_unknown_kind(ck, it);
 			else
@@ -164,7 +168,7 @@ void ck_child_blocks(struct checker *ck, const struct ast_item *block,
 	for (const struct ast_item *it = block->children; it; it = it->next) {
 		if (it->kind != IT_BLOCK || strcmp(it->block_kind, kind) != 0)
 			continue;
-		const struct block_schema *bs = schema_block(kind);
+		const struct block_schema *bs = ck_schema(ck, kind);
 		if (!schema_kind_in(bs->parent, block->block_kind))
 			continue;
 		if (bs->named != (it->name != NULL))

@@ -27,6 +27,7 @@ struct checker {
 	struct diag_sink *diags;
 	struct resolver *res;
 	struct m_env *env;
+	const struct schema_set *schemas;  /* every block kind's schema */
 	struct strmap reg;                 /* `%p` of an AST item -> its model object */
 	const struct ptrvec *vars;         /* struct var *: stage values */
 	const struct confine *files;       /* what file("...") may read (confine.h) */
@@ -37,7 +38,8 @@ struct slots {
 	const struct ast_item *at[SCHEMA_MAX_ATTRS];
 };
 
-/* Generic validation against the schema tables. */
+/* Generic validation against the schemas. */
+const struct block_schema *ck_schema(const struct checker *ck, const char *kind);
 void ck_unknown_kind(struct checker *ck, const struct ast_item *it);
 bool ck_placement(struct checker *ck, const struct ast_item *it,
 		  const struct block_schema *bs, const char *parent);

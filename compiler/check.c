@@ -18,6 +18,7 @@
 #include "schema.h"
 #include "suggest.h"
 #include "instances.h"
+#include "kinds/kinds.h"
 #include "vars.h"
 
 /* AWS accepts VPC and subnet IPv4 blocks from /16 to /28. */
@@ -76,7 +77,7 @@ static struct m_subnet *check_subnet(struct checker *ck, const struct m_env *env
 				     struct m_network *net, const struct ast_item *b,
 				     bool iso_known, bool *public_unknown)
 {
-	const struct block_schema *bs = schema_block("subnet");
+	const struct block_schema *bs = ck_schema(ck, "subnet");
 	struct slots sl;
 	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_subnet *sn = arena_alloc(ck->arena, sizeof *sn);
@@ -456,7 +457,7 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 		}
 	} else if (sl->at[R_PREFIX]) {
 		r->peer = PEER_PREFIX_LIST;
-		const char *w = ck_get_word(ck, sl->at[R_PREFIX], schema_block("egress")->attrs[R_PREFIX].choices);
+		const char *w = ck_get_word(ck, sl->at[R_PREFIX], ck_schema(ck, "egress")->attrs[R_PREFIX].choices);
 		if (w)
 			r->prefix_list = ep_find(w);
 		if (!r->egress) {
@@ -488,7 +489,7 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 
 static void check_rule(struct checker *ck, const struct ast_item *b, struct m_sg *sg)
 {
-	const struct block_schema *bs = schema_block(b->block_kind);
+	const struct block_schema *bs = ck_schema(ck, b->block_kind);
 	struct slots sl;
 	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_rule *r = arena_alloc(ck->arena, sizeof *r);
@@ -514,7 +515,7 @@ static void check_security_groups(struct checker *ck, const struct ast_item *nb,
 	for (size_t i = 0; i < blocks.n; i++) {
 		const struct ast_item *b = blocks.items[i];
 		struct slots sl;
-		ck_validate_attrs(ck, b, schema_block("security_group"), &sl);
+		ck_validate_attrs(ck, b, ck_schema(ck, "security_group"), &sl);
 		struct m_sg *sg = arena_alloc(ck->arena, sizeof *sg);
 		sg->name = b->name;
 		sg->span = b->name_span;
@@ -559,7 +560,7 @@ static void check_endpoint_attr(struct checker *ck, const struct scope *sc,
 static struct m_network *check_network(struct checker *ck, const struct m_env *env,
 				       const struct ast_item *b)
 {
-	const struct block_schema *bs = schema_block("network");
+	const struct block_schema *bs = ck_schema(ck, "network");
 	struct slots sl;
 	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_network *net = arena_alloc(ck->arena, sizeof *net);
@@ -596,7 +597,7 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 	size_t written = 0;
 	for (const struct ast_item *it = b->children; it; it = it->next)
 		if (it->kind == IT_BLOCK && (strcmp(it->block_kind, "subnet") == 0 ||
-					     !schema_block(it->block_kind)))
+					     !ck_schema(ck, it->block_kind)))
 			written++;
 	if (written == 0) {
 		struct diag *d = diag_add(ck->diags, DIAG_E0407, b->name_span,
@@ -631,6 +632,37 @@ static struct m_network *check_network(struct checker *ck, const struct m_env *e
 }
 
 /* ---- environment and file ------------------------------------------------ */
+
+static const struct attr_schema environment_attrs[] = {
+	{ "region", VT_REGION, true, NULL, NULL,
+	  "AWS Region the stack is deployed to; zones and ARNs follow it" },
+	{ "description", VT_STRING, false, NULL, NULL,
+	  "template Description (at most 1024 bytes)" },
+	{ "tags", VT_TAGS, false, NULL, NULL,
+	  "tags applied to every resource that takes tags" },
+};
+
+static const struct block_schema environment_schema = {
+	"environment", NULL, true, SCHEMA_ATTRS(environment_attrs),
+	"one deployable environment: becomes one CloudFormation template"
+};
+
+/* `environment`'s schema, then every kind's, in the registry's order. */
+static const struct schema_set *schemas(struct arena *a)
+{
+	size_t nkinds, n = 1;
+	const struct kind *const *kinds = kinds_all(&nkinds);
+	for (size_t i = 0; i < nkinds; i++)
+		n += kinds[i]->nschemas;
+	const struct block_schema **all = arena_calloc(a, n, sizeof *all);
+	struct schema_set *set = arena_alloc(a, sizeof *set);
+	all[set->n++] = &environment_schema;
+	for (size_t i = 0; i < nkinds; i++)
+		for (size_t k = 0; k < kinds[i]->nschemas; k++)
+			all[set->n++] = kinds[i]->schemas[k];
+	set->all = all;
+	return set;
+}
 
 static void check_region(struct checker *ck, const struct ast_item *attr,
 			 struct m_env *env)
@@ -876,7 +908,7 @@ static void apply_vars(struct checker *ck)
 
 static struct m_env *check_environment(struct checker *ck, const struct ast_item *b)
 {
-	const struct block_schema *bs = schema_block("environment");
+	const struct block_schema *bs = ck_schema(ck, "environment");
 	struct slots sl;
 	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_env *env = arena_alloc(ck->arena, sizeof *env);
@@ -914,7 +946,7 @@ struct m_env *check_file(struct resolver *r, const struct ast_file *f,
 			 const struct ptrvec *vars, const struct confine *files)
 {
 	struct checker ck = { .arena = r->arena, .diags = r->diags, .res = r, .vars = vars,
-			      .files = files };
+			      .files = files, .schemas = schemas(r->arena) };
 	const struct ast_item *env_block = NULL;
 	for (const struct ast_item *it = f->items; it; it = it->next) {
 		if (it->kind == IT_PARAM) {
@@ -925,7 +957,7 @@ struct m_env *check_file(struct resolver *r, const struct ast_file *f,
 		}
 		if (it->kind != IT_BLOCK)
 			continue;
-		const struct block_schema *bs = schema_block(it->block_kind);
+		const struct block_schema *bs = ck_schema(&ck, it->block_kind);
 		if (!bs) {
 			ck_unknown_kind(&ck, it);
 			continue;

@@ -48,7 +48,7 @@ static bool repo_name_ok(const char *s)
 static void check_kms(struct checker *ck, const struct ast_item *b)
 {
 	struct slots sl;
-	ck_validate_attrs(ck, b, schema_block("kms_key"), &sl);
+	ck_validate_attrs(ck, b, ck_schema(ck, "kms_key"), &sl);
 	struct m_kms *k = arena_alloc(ck->arena, sizeof *k);
 	k->name = b->name;
 	k->span = b->name_span;
@@ -108,7 +108,7 @@ static bool order_repo(struct checker *ck, struct m_domain *dom, struct m_repo *
 static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 {
 	struct slots sl;
-	ck_validate_attrs(ck, b, schema_block("codeartifact"), &sl);
+	ck_validate_attrs(ck, b, ck_schema(ck, "codeartifact"), &sl);
 	struct m_domain *dom = arena_alloc(ck->arena, sizeof *dom);
 	dom->name = b->name;
 	dom->span = b->name_span;
@@ -133,7 +133,7 @@ static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 		const struct ast_item *rb = blocks.items[i];
 		struct m_repo *r = repos.items[i];
 		struct slots rs;
-		const struct block_schema *schema = schema_block("repository");
+		const struct block_schema *schema = ck_schema(ck, "repository");
 		ck_validate_attrs(ck, rb, schema, &rs);
 		r->repo_name = checked_name(ck, rb, rs.at[0], "CodeArtifact repository",
 					    repo_name_ok,
@@ -168,7 +168,7 @@ static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 static void check_bucket(struct checker *ck, const struct ast_item *b)
 {
 	struct slots sl;
-	ck_validate_attrs(ck, b, schema_block("bucket"), &sl);
+	ck_validate_attrs(ck, b, ck_schema(ck, "bucket"), &sl);
 	struct m_bucket *bk = arena_alloc(ck->arena, sizeof *bk);
 	bk->name = b->name;
 	bk->span = b->name_span;
@@ -216,7 +216,7 @@ static void check_mutable_tags(struct checker *ck, const struct scope *sc,
 static void check_ecr(struct checker *ck, const struct ast_item *b)
 {
 	struct slots sl;
-	ck_validate_attrs(ck, b, schema_block("ecr_repository"), &sl);
+	ck_validate_attrs(ck, b, ck_schema(ck, "ecr_repository"), &sl);
 	struct m_ecr *r = arena_alloc(ck->arena, sizeof *r);
 	r->name = b->name;
 	r->span = b->name_span;
@@ -247,7 +247,7 @@ static void check_ecr(struct checker *ck, const struct ast_item *b)
 static void check_secret(struct checker *ck, const struct ast_item *b)
 {
 	struct slots sl;
-	ck_validate_attrs(ck, b, schema_block("secret"), &sl);
+	ck_validate_attrs(ck, b, ck_schema(ck, "secret"), &sl);
 	struct m_secret *s = arena_alloc(ck->arena, sizeof *s);
 	s->name = b->name;
 	s->span = b->name_span;
@@ -266,7 +266,7 @@ enum { NB_INSTANCE, NB_VOLUME, NB_SUBNET, NB_SGS, NB_ROOT, NB_DIRECT, NB_KMS,
 static void check_notebook(struct checker *ck, const struct ast_item *b)
 {
 	struct slots sl;
-	ck_validate_attrs(ck, b, schema_block("notebook"), &sl);
+	ck_validate_attrs(ck, b, ck_schema(ck, "notebook"), &sl);
 	const struct scope *sc = b->scope;
 	struct m_notebook *nb = arena_alloc(ck->arena, sizeof *nb);
 	nb->name = b->name;
@@ -323,7 +323,7 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	nb->platform = sl.at[NB_PLATFORM] ? ck_get_string(ck, sc, sl.at[NB_PLATFORM]) : NULL;
 	if (!nb->platform)
 		nb->platform = "notebook-al2-v3";
-	grants_uses(ck, sc, sl.at[NB_USES], schema_block("notebook")->attrs[NB_USES].ref_kind, &nb->grants);
+	grants_uses(ck, sc, sl.at[NB_USES], ck_schema(ck, "notebook")->attrs[NB_USES].ref_kind, &nb->grants);
 	grants_managed(ck, sc, sl.at[NB_MANAGED], &nb->grants);
 	grants_allows(ck, b, &nb->grants);
 	const char *stem = aws_name(ck, b->name);
@@ -413,7 +413,7 @@ static void check_apps(struct checker *ck, const struct ast_item *b, struct m_st
 			diag_secondary(ck->diags, d, ab->kind_span, "first set here");
 		}
 		struct slots sl;
-		ck_validate_attrs(ck, ab, schema_block(kinds[a]), &sl);
+		ck_validate_attrs(ck, ab, ck_schema(ck, kinds[a]), &sl);
 		struct m_app_settings *app = &st->apps[a];
 		app->present = true;
 		app->instance = ck_get_instance(ck, ab->scope, sl.at[1]);
@@ -440,7 +440,7 @@ static void check_users(struct checker *ck, const struct ast_item *b, struct m_s
 	for (size_t i = 0; i < blocks.n; i++) {
 		const struct ast_item *ub = blocks.items[i];
 		struct slots sl;
-		ck_validate_attrs(ck, ub, schema_block("user"), &sl);
+		ck_validate_attrs(ck, ub, ck_schema(ck, "user"), &sl);
 		struct m_user *u = arena_alloc(ck->arena, sizeof *u);
 		u->name = ub->name;
 		u->span = ub->name_span;
@@ -505,7 +505,7 @@ static void check_spaces(struct checker *ck, const struct ast_item *b, struct m_
 {
 	struct ptrvec blocks = { 0 };
 	ck_child_blocks(ck, b, "space", &blocks);
-	const struct block_schema *schema = schema_block("space");
+	const struct block_schema *schema = ck_schema(ck, "space");
 	for (size_t i = 0; i < blocks.n; i++) {
 		const struct ast_item *sb = blocks.items[i];
 		struct slots sl;
@@ -541,7 +541,7 @@ static void check_spaces(struct checker *ck, const struct ast_item *b, struct m_
 
 static void check_studio(struct checker *ck, const struct ast_item *b)
 {
-	const struct block_schema *schema = schema_block("studio");
+	const struct block_schema *schema = ck_schema(ck, "studio");
 	struct slots sl;
 	ck_validate_attrs(ck, b, schema, &sl);
 	const struct scope *sc = b->scope;

@@ -12,6 +12,16 @@
 
 /* ---- checking ---------------------------------------------------------------- */
 
+static const struct attr_schema allow_attrs[] = {
+	{ "actions", VT_STRINGS, true, NULL, NULL, "IAM actions, `service:Action`" },
+	{ "resources", VT_STRINGS, true, NULL, NULL, "resource ARNs (may use ${AWS::Region} etc.)" },
+};
+
+const struct block_schema grants_allow_schema = {
+	"allow", "notebook|studio", false, SCHEMA_ATTRS(allow_attrs),
+	"an explicit IAM statement added to the execution role"
+};
+
 struct m_use *grants_new_use(struct checker *ck, const char *what, const void *obj,
 			     const char *kind, struct span span)
 {
@@ -84,7 +94,7 @@ void grants_allows(struct checker *ck, const struct ast_item *owner,
 	for (size_t i = 0; i < blocks.n; i++) {
 		const struct ast_item *b = blocks.items[i];
 		struct slots sl;
-		ck_validate_attrs(ck, b, schema_block("allow"), &sl);
+		ck_validate_attrs(ck, b, ck_schema(ck, "allow"), &sl);
 		struct m_allow *al = arena_alloc(ck->arena, sizeof *al);
 		al->span = b->kind_span;
 		ck_get_strings(ck, b->scope, sl.at[0], &al->actions);

@@ -14,6 +14,9 @@
 
 /* ---- checking ---------------------------------------------------------------- */
 
+/* `allow` blocks, which notebooks and studios take. */
+extern const struct block_schema grants_allow_schema;
+
 struct m_use *grants_new_use(struct checker *ck, const char *what, const void *obj,
 			     const char *kind, struct span span);
 
