@@ -930,14 +930,22 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	check_params(ck, b);
 	apply_vars(ck);
 
-	struct ptrvec blocks = { 0 };
-	ck_child_blocks(ck, b, "network", &blocks);
-	for (size_t i = 0; i < blocks.n; i++) {
-		struct m_network *net = check_network(ck, env, blocks.items[i]);
-		if (net)
-			ptrvec_push(ck->arena, &env->networks, net);
+	/* Each kind's blocks in the registry's order: what a block refers to is checked before it. */
+	size_t nkinds;
+	const struct kind *const *kinds = kinds_all(&nkinds);
+	for (size_t k = 0; k < nkinds; k++) {
+		struct ptrvec blocks = { 0 };
+		ck_child_blocks(ck, b, kinds[k]->name, &blocks);
+		for (size_t i = 0; i < blocks.n; i++) {
+			if (kinds[k]->check)
+				kinds[k]->check(ck, blocks.items[i]);
+			else if (strcmp(kinds[k]->name, "network") == 0)
+				ptrvec_push(ck->arena, &env->networks, check_network(ck, env, blocks.items[i]));
+			else
+				ck_legacy(ck, kinds[k]->name, blocks.items[i]);
+		}
 	}
-	ck_workloads(ck, b);
+	check_physical_names(ck);
 	ck_reach(ck);
 	return env;
 }

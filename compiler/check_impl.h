@@ -7,8 +7,9 @@
 
 #include "attrs.h"
 
-/* check_workloads.c: everything in an environment beyond its networks. */
-void ck_workloads(struct checker *ck, const struct ast_item *env_block);
+/* check_workloads.c: the kinds not yet in compiler/kinds/, and physical names. */
+void ck_legacy(struct checker *ck, const char *kind, const struct ast_item *b);
+void check_physical_names(struct checker *ck);
 
 /* check_reach.c: reachability, isolation, instance fit and lints. */
 void ck_reach(struct checker *ck);

@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "grants.h"
 #include "instances.h"
+#include "kinds/kinds.h"
 #include "needs.h"
 #include "suggest.h"
 
@@ -90,10 +91,9 @@ static void missing_endpoints(struct checker *ck, const struct workload *w,
 			  word_list(ck, eps, n, true), net->name);
 }
 
-static void need(struct checker *ck, const struct workload *w, enum feature f,
+static void need(struct checker *ck, const struct workload *w, const struct feature_needs *fn,
 		 struct span at, const char *use, bool *used)
 {
-	const struct feature_needs *fn = needs_of(f);
 	const char *missing[NEEDS_MAX];
 	size_t n = 0;
 	for (int i = 0; fn->required[i]; i++) {
@@ -107,7 +107,7 @@ static void need(struct checker *ck, const struct workload *w, enum feature f,
 		missing_endpoints(ck, w, fn, missing, n, at, use);
 }
 
-static enum feature feature_of_use(const struct m_use *u)
+static enum feature legacy_feature(const struct m_use *u)
 {
 	if (strcmp(u->kind, "repository") == 0)
 		return FEAT_PIP;
@@ -117,9 +117,15 @@ static enum feature feature_of_use(const struct m_use *u)
 		return FEAT_S3;
 	if (strcmp(u->kind, "secret") == 0)
 		return FEAT_SECRETS;
-	if (strcmp(u->kind, "kms_key") == 0)
-		return FEAT_KMS;
 	return FEAT_IDLE_STOP;
+}
+
+static const struct feature_needs *needs_of_use(const struct m_use *u)
+{
+	const struct kind *k = kinds_of(u->kind);
+	if (k && k->use)
+		return k->use->needs;
+	return needs_of(legacy_feature(u));
 }
 
 static void uses_needs(struct checker *ck, const struct workload *w, bool *used)
@@ -129,7 +135,7 @@ static void uses_needs(struct checker *ck, const struct workload *w, bool *used)
 		const char *what = strcmp(u->what, "uses") == 0
 			? arena_printf(ck->arena, "%s, using `%s`,", w->what, src_text(ck, u->span))
 			: arena_printf(ck->arena, "`%s` in %s", u->what, w->what);
-		need(ck, w, feature_of_use(u), u->span, what, used);
+		need(ck, w, needs_of_use(u), u->span, what, used);
 	}
 }
 
@@ -283,7 +289,7 @@ static void check_notebook_reach(struct checker *ck, const struct m_notebook *nb
 	for (size_t i = 0; i < ck->env->networks.n; i++)
 		if (ck->env->networks.items[i] == net)
 			used = used_by_net[i];
-	need(ck, &w, FEAT_NOTEBOOK, nb->span, w.what, used);
+	need(ck, &w, needs_of(FEAT_NOTEBOOK), nb->span, w.what, used);
 	uses_needs(ck, &w, used);
 	check_isolation(ck, &w, &nb->sgs, nb->direct_internet, nb->direct_span,
 			arena_printf(ck->arena, "notebook `%s` -> SageMaker-managed network with internet "
@@ -318,13 +324,13 @@ static void check_studio_reach(struct checker *ck, const struct m_studio *st, bo
 						    arena_printf(ck->arena, "space `%s`", sp->name));
 		remote_fit(ck, sp, t);
 		if (sp->remote_access && net && used)
-			need(ck, &w, FEAT_REMOTE, sp->remote_span,
+			need(ck, &w, needs_of(FEAT_REMOTE), sp->remote_span,
 			     arena_printf(ck->arena, "remote access to space `%s`", sp->name), used);
 	}
 	if (!net || !used)
 		return;
 	if (st->vpc_only) {
-		need(ck, &w, FEAT_STUDIO, st->subnets_span, w.what, used);
+		need(ck, &w, needs_of(FEAT_STUDIO), st->subnets_span, w.what, used);
 		const char *pub[16];
 		size_t npub = 0;
 		for (size_t i = 0; i < st->subnets.n && npub < 16; i++)

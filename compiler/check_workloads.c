@@ -43,23 +43,6 @@ static bool repo_name_ok(const char *s)
 	return true;
 }
 
-/* ---- KMS, CodeArtifact, storage ------------------------------------------ */
-
-static void check_kms(struct checker *ck, const struct ast_item *b)
-{
-	struct slots sl;
-	ck_validate_attrs(ck, b, ck_schema(ck, "kms_key"), &sl);
-	struct m_kms *k = arena_alloc(ck->arena, sizeof *k);
-	k->name = b->name;
-	k->span = b->name_span;
-	k->description = ck_get_string(ck, b->scope, sl.at[0]);
-	k->rotation = ck_get_bool(ck, b->scope, sl.at[1], true);
-	/* AWS KMS waits 7 to 30 days before deleting a key. */
-	k->window_days = ck_get_days(ck, b->scope, sl.at[2], 30, 7, 30);
-	ck_register(ck, b, k);
-	ptrvec_push(ck->arena, &ck->env->kms_keys, k);
-}
-
 static const char *external_connection(const char *word, const char **format)
 {
 	static const char *const map[][3] = {
@@ -660,7 +643,7 @@ static void unique_remote(struct checker *ck, struct physical *ph)
 	}
 }
 
-static void check_physical_names(struct checker *ck)
+void check_physical_names(struct checker *ck)
 {
 	struct physical ph = { 0 };
 	struct strmap domains = { 0 }, studios = { 0 };
@@ -684,26 +667,19 @@ static void check_physical_names(struct checker *ck)
 	unique_remote(ck, &ph);
 }
 
-/*
- * Storage and keys first: workloads refer to them. Within a kind,
- * declaration order, which is also the template's order.
- */
-void ck_workloads(struct checker *ck, const struct ast_item *env_block)
+/* The kinds not yet in compiler/kinds/: a block of one of them. */
+void ck_legacy(struct checker *ck, const char *kind, const struct ast_item *b)
 {
 	static const struct {
 		const char *kind;
 		void (*check)(struct checker *, const struct ast_item *);
-	} order[] = {
-		{ "kms_key", check_kms },         { "codeartifact", check_codeartifact },
+	} legacy[] = {
+		{ "codeartifact", check_codeartifact },
 		{ "bucket", check_bucket },       { "ecr_repository", check_ecr },
 		{ "secret", check_secret },       { "notebook", check_notebook },
 		{ "studio", check_studio },
 	};
-	for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
-		struct ptrvec blocks = { 0 };
-		ck_child_blocks(ck, env_block, order[k].kind, &blocks);
-		for (size_t i = 0; i < blocks.n; i++)
-			order[k].check(ck, blocks.items[i]);
-	}
-	check_physical_names(ck);
+	for (size_t k = 0; k < sizeof legacy / sizeof legacy[0]; k++)
+		if (strcmp(legacy[k].kind, kind) == 0)
+			legacy[k].check(ck, b);
 }

@@ -12,16 +12,18 @@
 
 #include <string.h>
 
+#include "kinds/kinds.h"
+
 
 /* Sources: AWS documentation pages, each cited by the rows that need it. */
-#define SAR "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-#define SMDG "https://docs.aws.amazon.com/sagemaker/latest/dg/"
-#define SRC_SM_ROLES SMDG "sagemaker-roles.html"
+#define SAR IAM_SAR
+#define SMDG IAM_SMDG
+#define SRC_SM_ROLES IAM_SRC_SM_ROLES
 #define SRC_SM_DOMAIN_KMS SMDG "sagemaker-roles.html#sagemaker-roles-createdomain-perms"
 #define SRC_NB_LOGS SMDG "notebook-lifecycle-config.html"
 #define SRC_PRIVATE_SPACES SMDG "studio-updated-jl-admin-guide-permissions.html"
 #define SRC_RA_SETUP SMDG "remote-access-remote-setup.html"
-#define SRC_SAR_SM SAR "list_amazonsagemaker.html"
+#define SRC_SAR_SM IAM_SRC_SAR_SM
 #define SRC_CA_IAM "https://docs.aws.amazon.com/codeartifact/latest/ug/auth-and-access-control-iam-identity-based-access-control.html"
 #define SRC_CA_PIP "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html"
 #define SRC_SAR_CA SAR "list_awscodeartifact.html"
@@ -29,27 +31,16 @@
 #define SRC_ECR_PULL "https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html"
 #define SRC_ECR_PUSH "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html"
 #define SRC_SECRETS SAR "list_awssecretsmanager.html"
-#define SRC_KMS SAR "list_awskeymanagementservice.html"
 #define SRC_KMS_GRANT "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource"
 #define SRC_CFN SAR "list_awscloudformation.html"
 
-/* `arn:<partition>:<service>:<region>:<account>:` in Fn::Sub text. */
-#define ARN(service) "arn:${AWS::Partition}:" service ":${AWS::Region}:${AWS::AccountId}:"
+#define ARN(service) IAM_ARN(service)
 
-struct row {
-	const char *action;
-	const char *resource; /* Fn::Sub text with {placeholders} */
-	const char *context;  /* "key=value;key=value" with {placeholders}, or NULL */
-	enum iam_by by;
-	const char *source;
-};
-
-#define ROWS(r) r, sizeof r / sizeof r[0]
 
 /* ---- the table ------------------------------------------------------------------ */
 
 /* SageMaker writes lifecycle-script output to CloudWatch Logs as the role. */
-static const struct row logs_rows[] = {
+static const struct iam_row logs_rows[] = {
 	{ "logs:CreateLogGroup", ARN("logs") "log-group:{log_group}", NULL, IAM_BY_SERVICE, SRC_SM_ROLES },
 	{ "logs:CreateLogStream", ARN("logs") "log-group:{log_group}:*", NULL,
 	  IAM_BY_SERVICE, SRC_NB_LOGS },
@@ -60,7 +51,7 @@ static const struct row logs_rows[] = {
 };
 
 /* std.lifecycle.pip_from: a token, the endpoint, then pip reads packages. */
-static const struct row pip_rows[] = {
+static const struct iam_row pip_rows[] = {
 	{ "codeartifact:GetAuthorizationToken", ARN("codeartifact") "domain/{domain}", NULL,
 	  IAM_BY_SCRIPT, SRC_SAR_CA },
 	{ "sts:GetServiceBearerToken", "*", "sts:AWSServiceName=codeartifact.amazonaws.com",
@@ -71,7 +62,7 @@ static const struct row pip_rows[] = {
 	  IAM_BY_USER, SRC_CA_PIP },
 };
 
-static const struct row bucket_rows[] = {
+static const struct iam_row bucket_rows[] = {
 	{ "s3:GetObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
 	{ "s3:PutObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
 	{ "s3:DeleteObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
@@ -80,40 +71,33 @@ static const struct row bucket_rows[] = {
 	{ "s3:GetBucketLocation", "{arn}", NULL, IAM_BY_USER, SRC_S3 },
 };
 
-static const struct row ecr_pull_rows[] = {
+static const struct iam_row ecr_pull_rows[] = {
 	{ "ecr:GetAuthorizationToken", "*", NULL, IAM_BY_USER, SRC_ECR_PULL },
 	{ "ecr:BatchCheckLayerAvailability", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
 	{ "ecr:GetDownloadUrlForLayer", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
 	{ "ecr:BatchGetImage", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
 };
 
-static const struct row ecr_push_rows[] = {
+static const struct iam_row ecr_push_rows[] = {
 	{ "ecr:InitiateLayerUpload", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
 	{ "ecr:UploadLayerPart", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
 	{ "ecr:CompleteLayerUpload", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
 	{ "ecr:PutImage", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
 };
 
-static const struct row secret_rows[] = {
+static const struct iam_row secret_rows[] = {
 	{ "secretsmanager:GetSecretValue", "{arn}", NULL, IAM_BY_USER, SRC_SECRETS },
 	{ "secretsmanager:DescribeSecret", "{arn}", NULL, IAM_BY_USER, SRC_SECRETS },
 };
 
-/* A key that encrypts what the workload reads and writes. */
-static const struct row key_rows[] = {
-	{ "kms:Decrypt", "{arn}", NULL, IAM_BY_SERVICE, SRC_KMS },
-	{ "kms:GenerateDataKey", "{arn}", NULL, IAM_BY_SERVICE, SRC_KMS },
-	{ "kms:DescribeKey", "{arn}", NULL, IAM_BY_SERVICE, SRC_KMS },
-};
-
 /* A Studio domain's customer key, checked when anyone starts an app. */
-static const struct row domain_key_rows[] = {
+static const struct iam_row domain_key_rows[] = {
 	{ "kms:CreateGrant", "{arn}", "kms:GrantIsForAWSResource=true", IAM_BY_SERVICE,
 	  SRC_SM_DOMAIN_KMS " (condition: " SRC_KMS_GRANT ")" },
 	{ "kms:DescribeKey", "{arn}", NULL, IAM_BY_SERVICE, SRC_SM_DOMAIN_KMS },
 };
 
-static const struct row idle_stop_rows[] = {
+static const struct iam_row idle_stop_rows[] = {
 	{ "sagemaker:StopNotebookInstance", "{notebook_arn}", NULL, IAM_BY_SCRIPT, SRC_SAR_SM },
 };
 
@@ -127,7 +111,7 @@ static const struct row idle_stop_rows[] = {
  */
 #define PROFILE ARN("sagemaker") "user-profile/{domain_id}/"
 #define OWN "sagemaker:UserProfileName={user};sagemaker:OwnerUserProfileArn=" PROFILE "{user}"
-static const struct row studio_scope_rows[] = {
+static const struct iam_row studio_scope_rows[] = {
 	/* spaces no profile owns (shared ones) and their apps */
 	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
 	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
@@ -164,7 +148,7 @@ static const struct row studio_scope_rows[] = {
 };
 
 /* The owner at work in one declared private space. */
-static const struct row studio_owner_rows[] = {
+static const struct iam_row studio_owner_rows[] = {
 	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
 	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
 	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
@@ -178,7 +162,7 @@ static const struct row studio_owner_rows[] = {
 };
 
 /* Any user at work in one declared shared space. */
-static const struct row studio_shared_rows[] = {
+static const struct iam_row studio_shared_rows[] = {
 	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
 	  "sagemaker:SpaceSharingType=Shared", IAM_BY_USER, SRC_PRIVATE_SPACES },
 	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
@@ -188,7 +172,7 @@ static const struct row studio_shared_rows[] = {
 /* What no user of a domain may do: act on another profile's private space. */
 #define OTHER "sagemaker:UserProfileName={user};sagemaker:OwnerUserProfileArn=" PROFILE "{other}" \
 	";sagemaker:SpaceSharingType=Private"
-static const struct row studio_refused_rows[] = {
+static const struct iam_row studio_refused_rows[] = {
 	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{other}-space/{app_type}/default",
 	  OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
 	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{other}-space/{app_type}/default",
@@ -209,19 +193,19 @@ static const struct row studio_refused_rows[] = {
  * role's, for spaces the requesting profile created (SageMaker tags them
  * with its ARN): the scope, and the owner of one declared space.
  */
-static const struct row deep_link_scope_rows[] = {
+static const struct iam_row deep_link_scope_rows[] = {
 	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/*",
 	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
 	  IAM_BY_USER, SRC_RA_SETUP },
 };
-static const struct row deep_link_rows[] = {
+static const struct iam_row deep_link_rows[] = {
 	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/{space}",
 	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
 	  IAM_BY_USER, SRC_RA_SETUP },
 };
 
 /* The developer's own principal, from a local IDE: the SSH connect script... */
-static const struct row remote_ssh_rows[] = {
+static const struct iam_row remote_ssh_rows[] = {
 	{ "cloudformation:DescribeStacks",
 	  ARN("cloudformation") "stack/${AWS::StackName}/*", NULL,
 	  IAM_BY_SCRIPT, SRC_CFN },
@@ -234,7 +218,7 @@ static const struct row remote_ssh_rows[] = {
 };
 
 /* ...the AWS Toolkit... */
-static const struct row remote_toolkit_rows[] = {
+static const struct iam_row remote_toolkit_rows[] = {
 	{ "sagemaker:ListSpaces", "*", NULL, IAM_BY_USER, SRC_RA_SETUP },
 	{ "sagemaker:ListApps", "*", NULL, IAM_BY_USER, SRC_RA_SETUP },
 	{ "sagemaker:DescribeDomain", ARN("sagemaker") "domain/{domain_id}", NULL, IAM_BY_USER, SRC_RA_SETUP },
@@ -246,12 +230,12 @@ static const struct row remote_toolkit_rows[] = {
 };
 
 /* ...and, in a domain with IAM sign-in, the Studio UI of the space's owner. */
-static const struct row remote_deep_link_rows[] = {
+static const struct iam_row remote_deep_link_rows[] = {
 	{ "sagemaker:CreatePresignedDomainUrl", PROFILE "{user}", NULL, IAM_BY_USER, SRC_RA_SETUP },
 };
 
 /* A developer of one space must not reach the others. */
-static const struct row remote_refused_rows[] = {
+static const struct iam_row remote_refused_rows[] = {
 	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/another-space", NULL,
 	  IAM_BY_USER, SRC_RA_SETUP },
 	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/another-space/{app_type}/default",
@@ -259,7 +243,7 @@ static const struct row remote_refused_rows[] = {
 };
 
 /* idle_stop stops its own notebook, never another. */
-static const struct row idle_stop_refused_rows[] = {
+static const struct iam_row idle_stop_refused_rows[] = {
 	{ "sagemaker:StopNotebookInstance", ARN("sagemaker") "notebook-instance/another-notebook", NULL,
 	  IAM_BY_SCRIPT, SRC_SAR_SM },
 };
@@ -274,21 +258,8 @@ struct builder {
 	struct iam_report *r;
 };
 
-/* Placeholders of one capability instance. */
-struct fills {
-	const char *key[10];
-	const char *val[10];
-	int n;
-};
 
-static void fill(struct fills *f, const char *key, const char *val)
-{
-	f->key[f->n] = key;
-	f->val[f->n] = val;
-	f->n++;
-}
-
-static const char *expand(struct arena *a, const char *text, const struct fills *f)
+static const char *expand(struct arena *a, const char *text, const struct iam_fills *f)
 {
 	struct strbuf b = { 0 };
 	strbuf_puts(a, &b, "");
@@ -316,7 +287,7 @@ static struct cv *arn_value(struct arena *a, const char *text)
 	return strstr(text, "${") ? cv_sub(a, text) : cv_str(a, text);
 }
 
-static struct cv *context_value(struct arena *a, const char *text, const struct fills *f)
+static struct cv *context_value(struct arena *a, const char *text, const struct iam_fills *f)
 {
 	if (!text)
 		return NULL;
@@ -334,8 +305,8 @@ static struct cv *context_value(struct arena *a, const char *text, const struct 
 }
 
 static void add_rows(struct builder *b, struct ptrvec *into, const char *identity,
-		     const char *capability, const struct row *rows, size_t n,
-		     const struct fills *f, struct span span, const char *why)
+		     const char *capability, const struct iam_row *rows, size_t n,
+		     const struct iam_fills *f, struct span span, const char *why)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct iam_request *q = arena_alloc(b->a, sizeof *q);
@@ -353,23 +324,22 @@ static void add_rows(struct builder *b, struct ptrvec *into, const char *identit
 }
 
 static void need(struct builder *b, const char *identity, const char *capability,
-		 const struct row *rows, size_t n, const struct fills *f, struct span span)
+		 const struct iam_row *rows, size_t n, const struct iam_fills *f, struct span span)
 {
 	add_rows(b, &b->r->needs, identity, capability, rows, n, f, span, NULL);
 }
 
 static void refuse(struct builder *b, const char *identity, const char *capability,
-		   const struct row *rows, size_t n, const struct fills *f, struct span span,
+		   const struct iam_row *rows, size_t n, const struct iam_fills *f, struct span span,
 		   const char *why)
 {
 	add_rows(b, &b->r->refused, identity, capability, rows, n, f, span, why);
 }
 
-/* `${Id.Attr}`, or `${Id}` (its Ref) without an attribute. */
 static const char *att(struct builder *b, const void *obj, const char *attr)
 {
-	const char *id = cfn_id_of(b->t, obj, "resource");
-	return attr ? arena_printf(b->a, "${%s.%s}", id, attr) : arena_printf(b->a, "${%s}", id);
+	struct iam_facts f = { .a = b->a, .t = b->t };
+	return iam_att(&f, obj, attr);
 }
 
 static struct iam_identity *identity(struct builder *b, const char *id, const char *kind,
@@ -410,7 +380,7 @@ static const char *where(struct builder *b, struct span s)
 	return arena_printf(b->a, "%s:%u", f->path, p.line);
 }
 
-/* The keys whose use the workload's grants imply, each once. */
+/* The keys whose use the workload's grants imply, each once: the rows of using a key. */
 static void key_needs(struct builder *b, const char *role, const struct m_kms *k,
 		      struct ptrvec *seen, struct span at)
 {
@@ -420,10 +390,35 @@ static void key_needs(struct builder *b, const char *role, const struct m_kms *k
 		if (seen->items[i] == k)
 			return;
 	ptrvec_push(b->a, seen, (void *)k);
-	struct fills f = { 0 };
-	fill(&f, "arn", att(b, k, "Arn"));
+	const struct kind_use *use = kinds_of("kms_key")->use;
+	struct iam_facts facts = { .a = b->a, .t = b->t };
+	struct iam_fills f = { 0 };
+	use->fills(&facts, k, &f);
 	need(b, role, arena_printf(b->a, "a resource encrypted with kms_key %s", k->name),
-	     ROWS(key_rows), &f, at);
+	     use->rows, use->nrows, &f, at);
+}
+
+/*
+ * One use of an object of a kind: the rows its kind declares for using it
+ * (and for pushing images, in a studio with docker), then those of the key
+ * that encrypts it. Using a key is using the key alone.
+ */
+static void use_needs(struct builder *b, const char *role, const struct kind_use *use,
+		      const struct m_use *u, bool push_images, struct ptrvec *keys)
+{
+	const struct m_kms *key = use->key ? use->key(u->obj) : NULL;
+	if (key != u->obj) {
+		struct iam_facts facts = { .a = b->a, .t = b->t };
+		struct iam_fills f = { 0 };
+		use->fills(&facts, u->obj, &f);
+		const char *what = strcmp(u->what, "uses") == 0
+			? arena_printf(b->a, "%s %s", u->what, u->kind) : u->what;
+		need(b, role, what, use->rows, use->nrows, &f, u->span);
+		if (push_images && use->npush_rows)
+			need(b, role, arena_printf(b->a, "%s (docker: push)", what),
+			     use->push_rows, use->npush_rows, &f, u->span);
+	}
+	key_needs(b, role, key, keys, u->span);
 }
 
 /* Every use the file declares, for the role that holds the grants. */
@@ -433,45 +428,48 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 	struct ptrvec keys = { 0 };
 	for (size_t i = 0; i < g->uses.n; i++) {
 		const struct m_use *u = g->uses.items[i];
-		struct fills f = { 0 };
+		const struct kind *k = kinds_of(u->kind);
+		if (k && k->use) {
+			use_needs(b, role, k->use, u, push_images, &keys);
+			continue;
+		}
+		struct iam_fills f = { 0 };
 		const char *what = arena_printf(b->a, "%s %s", u->what, u->kind);
 		if (strcmp(u->kind, "repository") == 0) {
 			const struct m_repo *rp = u->obj;
-			fill(&f, "domain", rp->domain->domain_name);
-			fill(&f, "repo", rp->repo_name);
+			iam_fill(&f, "domain", rp->domain->domain_name);
+			iam_fill(&f, "repo", rp->repo_name);
 			need(b, role, strcmp(u->what, "pip_from") == 0 ? "pip_from" : what,
-			     ROWS(pip_rows), &f, u->span);
+			     IAM_ROWS(pip_rows), &f, u->span);
 			key_needs(b, role, rp->domain->kms, &keys, u->span);
 		} else if (strcmp(u->kind, "bucket") == 0) {
 			const struct m_bucket *bk = u->obj;
-			fill(&f, "arn", att(b, bk, "Arn"));
-			fill(&f, "object", "*");
-			need(b, role, what, ROWS(bucket_rows), &f, u->span);
+			iam_fill(&f, "arn", att(b, bk, "Arn"));
+			iam_fill(&f, "object", "*");
+			need(b, role, what, IAM_ROWS(bucket_rows), &f, u->span);
 			key_needs(b, role, bk->kms, &keys, u->span);
 		} else if (strcmp(u->kind, "ecr_repository") == 0) {
 			const struct m_ecr *e = u->obj;
-			fill(&f, "arn", att(b, e, "Arn"));
-			need(b, role, what, ROWS(ecr_pull_rows), &f, u->span);
+			iam_fill(&f, "arn", att(b, e, "Arn"));
+			need(b, role, what, IAM_ROWS(ecr_pull_rows), &f, u->span);
 			if (push_images)
 				need(b, role, arena_printf(b->a, "%s (docker: push)", what),
-				     ROWS(ecr_push_rows), &f, u->span);
+				     IAM_ROWS(ecr_push_rows), &f, u->span);
 			key_needs(b, role, e->kms, &keys, u->span);
 		} else if (strcmp(u->kind, "secret") == 0) {
 			const struct m_secret *s = u->obj;
-			fill(&f, "arn", att(b, s, NULL));
-			need(b, role, what, ROWS(secret_rows), &f, u->span);
+			iam_fill(&f, "arn", att(b, s, NULL));
+			need(b, role, what, IAM_ROWS(secret_rows), &f, u->span);
 			key_needs(b, role, s->kms, &keys, u->span);
-		} else if (strcmp(u->kind, "kms_key") == 0) {
-			key_needs(b, role, u->obj, &keys, u->span);
 		}
 	}
 	for (size_t i = 0; i < g->allows.n; i++) {
 		const struct m_allow *al = g->allows.items[i];
 		for (size_t k = 0; k < al->actions.n; k++) {
 			for (size_t j = 0; j < al->resources.n; j++) {
-				struct row r = { al->actions.items[k], al->resources.items[j], NULL,
+				struct iam_row r = { al->actions.items[k], al->resources.items[j], NULL,
 						 IAM_BY_DECLARATION, where(b, al->span) };
-				struct fills none = { 0 };
+				struct iam_fills none = { 0 };
 				need(b, role, "allow", &r, 1, &none, al->span);
 			}
 		}
@@ -480,9 +478,9 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 
 static void logs_needs(struct builder *b, const char *role, const char *group, struct span at)
 {
-	struct fills f = { 0 };
-	fill(&f, "log_group", group);
-	need(b, role, "lifecycle script logs", ROWS(logs_rows), &f, at);
+	struct iam_fills f = { 0 };
+	iam_fill(&f, "log_group", group);
+	need(b, role, "lifecycle script logs", IAM_ROWS(logs_rows), &f, at);
 }
 
 static void notebook_needs(struct builder *b, const struct m_notebook *nb)
@@ -497,16 +495,16 @@ static void notebook_needs(struct builder *b, const struct m_notebook *nb)
 	grant_needs(b, role, &nb->grants, false);
 	if (!nb->grants.stop_notebook)
 		return;
-	struct fills f = { 0 };
-	fill(&f, "notebook_arn", att(b, nb, NULL));
+	struct iam_fills f = { 0 };
+	iam_fill(&f, "notebook_arn", att(b, nb, NULL));
 	struct span at = nb->span;
 	for (size_t i = 0; i < nb->grants.uses.n; i++) {
 		const struct m_use *u = nb->grants.uses.items[i];
 		if (strcmp(u->what, "idle_stop") == 0)
 			at = u->span;
 	}
-	need(b, role, "idle_stop", ROWS(idle_stop_rows), &f, at);
-	refuse(b, role, "idle_stop", ROWS(idle_stop_refused_rows), &f, at,
+	need(b, role, "idle_stop", IAM_ROWS(idle_stop_rows), &f, at);
+	refuse(b, role, "idle_stop", IAM_ROWS(idle_stop_refused_rows), &f, at,
 	       "idle_stop may stop only its own notebook");
 }
 
@@ -527,43 +525,43 @@ static void studio_needs(struct builder *b, const struct m_studio *st)
 	logs_needs(b, role, "/aws/sagemaker/studio", st->span);
 	grant_needs(b, role, &st->grants, st->docker);
 	const char *domain_id = att(b, st, "DomainId");
-	struct fills scope = { 0 };
-	fill(&scope, "domain_id", domain_id);
-	fill(&scope, "user", "any-user");
-	need(b, role, "a Studio user at work", ROWS(studio_scope_rows), &scope, st->span);
+	struct iam_fills scope = { 0 };
+	iam_fill(&scope, "domain_id", domain_id);
+	iam_fill(&scope, "user", "any-user");
+	need(b, role, "a Studio user at work", IAM_ROWS(studio_scope_rows), &scope, st->span);
 	for (size_t i = 0; i < st->spaces.n; i++) {
 		const struct m_space *sp = st->spaces.items[i];
 		if (sp->remote_access) {
-			need(b, role, "remote_access (deep link)", ROWS(deep_link_scope_rows), &scope,
+			need(b, role, "remote_access (deep link)", IAM_ROWS(deep_link_scope_rows), &scope,
 			     sp->remote_span);
 			break;
 		}
 	}
 	if (st->kms) {
-		struct fills f = { 0 };
-		fill(&f, "arn", att(b, st->kms, "Arn"));
-		need(b, role, "studio kms_key (app volumes)", ROWS(domain_key_rows), &f, st->span);
+		struct iam_fills f = { 0 };
+		iam_fill(&f, "arn", att(b, st->kms, "Arn"));
+		need(b, role, "studio kms_key (app volumes)", IAM_ROWS(domain_key_rows), &f, st->span);
 	}
 	for (size_t i = 0; i < st->spaces.n; i++) {
 		const struct m_space *sp = st->spaces.items[i];
-		struct fills f = { 0 };
-		fill(&f, "domain_id", domain_id);
-		fill(&f, "space", sp->space_name);
-		fill(&f, "app_type", app_type(sp->app));
+		struct iam_fills f = { 0 };
+		iam_fill(&f, "domain_id", domain_id);
+		iam_fill(&f, "space", sp->space_name);
+		iam_fill(&f, "app_type", app_type(sp->app));
 		if (!sp->owner) {
 			need(b, role, arena_printf(a, "shared space %s", sp->name),
-			     ROWS(studio_shared_rows), &f, sp->span);
+			     IAM_ROWS(studio_shared_rows), &f, sp->span);
 			continue;
 		}
-		fill(&f, "user", sp->owner->profile_name);
-		fill(&f, "other", "someone-else");
+		iam_fill(&f, "user", sp->owner->profile_name);
+		iam_fill(&f, "other", "someone-else");
 		const char *cap = arena_printf(a, "private space %s of user %s", sp->name, sp->owner->name);
-		need(b, role, cap, ROWS(studio_owner_rows), &f, sp->span);
-		refuse(b, role, cap, ROWS(studio_refused_rows), &f, sp->span,
+		need(b, role, cap, IAM_ROWS(studio_owner_rows), &f, sp->span);
+		refuse(b, role, cap, IAM_ROWS(studio_refused_rows), &f, sp->span,
 		       "another user's private space");
 		if (sp->remote_access)
 			need(b, role, arena_printf(a, "remote_access of space %s (deep link)", sp->name),
-			     ROWS(deep_link_rows), &f, sp->remote_span);
+			     IAM_ROWS(deep_link_rows), &f, sp->remote_span);
 	}
 }
 
@@ -576,24 +574,24 @@ static void remote_needs(struct builder *b, const struct m_studio *st, const str
 	struct iam_identity *id = identity(b, policy, "developer",
 					   arena_printf(a, "developer of space %s", sp->name));
 	ptrvec_push(a, &id->scripts, (void *)arena_printf(a, "remote/%s-connect.sh", sp->space_name));
-	struct fills f = { 0 };
-	fill(&f, "domain_id", att(b, st, "DomainId"));
-	fill(&f, "space", sp->space_name);
-	fill(&f, "space_arn", att(b, sp, "SpaceArn"));
-	fill(&f, "app_type", app_type(sp->app));
-	fill(&f, "user", sp->owner ? sp->owner->profile_name : "");
-	need(b, policy, "remote_access (ssh)", ROWS(remote_ssh_rows), &f, sp->remote_span);
-	need(b, policy, "remote_access (AWS Toolkit)", ROWS(remote_toolkit_rows), &f, sp->remote_span);
+	struct iam_fills f = { 0 };
+	iam_fill(&f, "domain_id", att(b, st, "DomainId"));
+	iam_fill(&f, "space", sp->space_name);
+	iam_fill(&f, "space_arn", att(b, sp, "SpaceArn"));
+	iam_fill(&f, "app_type", app_type(sp->app));
+	iam_fill(&f, "user", sp->owner ? sp->owner->profile_name : "");
+	need(b, policy, "remote_access (ssh)", IAM_ROWS(remote_ssh_rows), &f, sp->remote_span);
+	need(b, policy, "remote_access (AWS Toolkit)", IAM_ROWS(remote_toolkit_rows), &f, sp->remote_span);
 	if (sp->owner && !st->sso)
-		need(b, policy, "remote_access (deep link)", ROWS(remote_deep_link_rows), &f,
+		need(b, policy, "remote_access (deep link)", IAM_ROWS(remote_deep_link_rows), &f,
 		     sp->remote_span);
-	refuse(b, policy, "remote_access", ROWS(remote_refused_rows), &f, sp->remote_span,
+	refuse(b, policy, "remote_access", IAM_ROWS(remote_refused_rows), &f, sp->remote_span,
 	       "another space of the domain");
 	if (st->kms) {
-		struct fills k = { 0 };
-		fill(&k, "arn", att(b, st->kms, "Arn"));
+		struct iam_fills k = { 0 };
+		iam_fill(&k, "arn", att(b, st->kms, "Arn"));
 		need(b, policy, "remote_access: CreateApp in a domain with a kms_key",
-		     ROWS(domain_key_rows), &k, sp->remote_span);
+		     IAM_ROWS(domain_key_rows), &k, sp->remote_span);
 	}
 }
 

@@ -11,6 +11,7 @@
  */
 #include "lower.h"
 
+#include "kinds/kinds.h"
 #include "lower_impl.h"
 
 #include <ctype.h>
@@ -355,9 +356,20 @@ struct cfn_template *lower_env(struct arena *a, const struct m_env *env)
 		? env->description
 		: arena_printf(a, "sgc environment %s (%s)", env->name, env->region->name);
 	region_rule(&lw);
-	for (size_t i = 0; i < env->networks.n; i++)
-		lower_network(&lw, env->networks.items[i]);
-	lower_workloads(&lw);
+	size_t nkinds;
+	const struct kind *const *kinds = kinds_all(&nkinds);
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; i < objs->n; i++) {
+			if (kinds[k]->lower)
+				kinds[k]->lower(&lw, objs->items[i]);
+			else if (strcmp(kinds[k]->name, "network") == 0)
+				lower_network(&lw, objs->items[i]);
+			else
+				lower_legacy(&lw, kinds[k]->name, objs->items[i]);
+		}
+	}
+	lower_legacy_last(&lw);
 	lower_params(&lw);
 	return lw.t;
 }

@@ -14,45 +14,11 @@
 #include "lower_impl.h"
 #include "stdmod.h"
 
-/* ---- KMS keys ---------------------------------------------------------------- */
-
-/*
- * The key policy delegates to IAM (the account root may administer the
- * key), which is what lets execution roles use it through their own
- * policies; the roles get only Decrypt, GenerateDataKey and DescribeKey.
- */
-static void lower_kms(struct lowerer *lw, const struct m_kms *k)
-{
-	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sKey", lw_pascal(lw, k->name));
-	lw_map_id(lw, k, id);
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::KMS::Key");
-	r->deletion_policy = "Retain";
-	r->update_replace_policy = "Retain";
-	cv_set(a, r->props, "Description", cv_str(a, k->description ? k->description
-			: arena_printf(a, "sgc environment %s: key %s", lw->env->name, k->name)));
-	cv_set(a, r->props, "EnableKeyRotation", cv_bool(a, k->rotation));
-	cv_set(a, r->props, "PendingWindowInDays", cv_int(a, k->window_days));
-	struct cv *principal = cv_obj(a);
-	cv_set(a, principal, "AWS", cv_sub(a, "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"));
-	struct cv *st = cv_obj(a);
-	cv_set(a, st, "Sid", cv_str(a, "AccountAdministersThroughIam"));
-	cv_set(a, st, "Effect", cv_str(a, "Allow"));
-	cv_set(a, st, "Principal", principal);
-	cv_set(a, st, "Action", cv_str(a, "kms:*"));
-	cv_set(a, st, "Resource", cv_str(a, "*"));
-	cv_set(a, r->props, "KeyPolicy", lw_policy_doc(lw, lw_one(lw, st)));
-	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, k->name)));
-
-	r = cfn_add(lw->t, logical_id(lw, "%sKeyAlias", lw_pascal(lw, k->name)), "AWS::KMS::Alias");
-	cv_set(a, r->props, "AliasName", cv_strf(a, "alias/%s", lw_env_name(lw, k->name)));
-	cv_set(a, r->props, "TargetKeyId", cv_ref(a, id));
-}
-
 /* ---- CodeArtifact ------------------------------------------------------------ */
 
-static void lower_domain(struct lowerer *lw, const struct m_domain *d)
+static void lower_domain(struct lowerer *lw, const void *obj)
 {
+	const struct m_domain *d = obj;
 	struct arena *a = lw->a;
 	const char *id = logical_id(lw, "%sCodeArtifactDomain", lw_pascal(lw, d->name));
 	lw_map_id(lw, d, id);
@@ -111,8 +77,9 @@ static void repo_outputs(struct lowerer *lw, const struct m_repo *rp)
 
 /* ---- storage --------------------------------------------------------------------- */
 
-static void lower_bucket(struct lowerer *lw, const struct m_bucket *b)
+static void lower_bucket(struct lowerer *lw, const void *obj)
 {
+	const struct m_bucket *b = obj;
 	struct arena *a = lw->a;
 	const char *id = logical_id(lw, "%sBucket", lw_pascal(lw, b->name));
 	lw_map_id(lw, b, id);
@@ -186,8 +153,9 @@ static const char *ecr_lifecycle(struct lowerer *lw, const struct m_ecr *e)
 		e->keep_images);
 }
 
-static void lower_ecr(struct lowerer *lw, const struct m_ecr *e)
+static void lower_ecr(struct lowerer *lw, const void *obj)
 {
+	const struct m_ecr *e = obj;
 	struct arena *a = lw->a;
 	const char *id = logical_id(lw, "%sEcrRepository", lw_pascal(lw, e->name));
 	lw_map_id(lw, e, id);
@@ -228,8 +196,9 @@ static void lower_ecr(struct lowerer *lw, const struct m_ecr *e)
 }
 
 /* No SecretString: the value is set outside the template (or generated). */
-static void lower_secret(struct lowerer *lw, const struct m_secret *s)
+static void lower_secret(struct lowerer *lw, const void *obj)
 {
+	const struct m_secret *s = obj;
 	struct arena *a = lw->a;
 	const char *id = logical_id(lw, "%sSecret", lw_pascal(lw, s->name));
 	lw_map_id(lw, s, id);
@@ -327,8 +296,9 @@ static void idle_stop_policy(struct lowerer *lw, const struct m_notebook *nb,
 			  lw_one(lw, cv_ref(a, notebook))))));
 }
 
-static void lower_notebook(struct lowerer *lw, const struct m_notebook *nb)
+static void lower_notebook(struct lowerer *lw, const void *obj)
 {
+	const struct m_notebook *nb = obj;
 	struct arena *a = lw->a;
 	const char *stem = lw_pascal(lw, nb->name);
 	const struct netl *nl = nb->subnet ? lw_net(lw, nb->subnet->net) : NULL;
@@ -760,8 +730,9 @@ static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
 	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, sts));
 }
 
-static void lower_studio(struct lowerer *lw, const struct m_studio *st)
+static void lower_studio(struct lowerer *lw, const void *obj)
 {
+	const struct m_studio *st = obj;
 	struct arena *a = lw->a;
 	const char *stem = lw_pascal(lw, st->name);
 	const struct netl *nl = st->net ? lw_net(lw, st->net) : NULL;
@@ -874,23 +845,27 @@ void lower_params(struct lowerer *lw)
 	}
 }
 
-void lower_workloads(struct lowerer *lw)
+/* The kinds not yet in compiler/kinds/: one object of one of them. */
+void lower_legacy(struct lowerer *lw, const char *kind, const void *obj)
+{
+	static const struct {
+		const char *kind;
+		void (*lower)(struct lowerer *, const void *);
+	} legacy[] = {
+		{ "codeartifact", lower_domain },
+		{ "bucket", lower_bucket },       { "ecr_repository", lower_ecr },
+		{ "secret", lower_secret },       { "notebook", lower_notebook },
+		{ "studio", lower_studio },
+	};
+	for (size_t k = 0; k < sizeof legacy / sizeof legacy[0]; k++)
+		if (strcmp(legacy[k].kind, kind) == 0)
+			legacy[k].lower(lw, obj);
+}
+
+/* Last, after every resource: each repository's outputs. */
+void lower_legacy_last(struct lowerer *lw)
 {
 	const struct m_env *env = lw->env;
-	for (size_t i = 0; i < env->kms_keys.n; i++)
-		lower_kms(lw, env->kms_keys.items[i]);
-	for (size_t i = 0; i < env->domains.n; i++)
-		lower_domain(lw, env->domains.items[i]);
-	for (size_t i = 0; i < env->buckets.n; i++)
-		lower_bucket(lw, env->buckets.items[i]);
-	for (size_t i = 0; i < env->ecrs.n; i++)
-		lower_ecr(lw, env->ecrs.items[i]);
-	for (size_t i = 0; i < env->secrets.n; i++)
-		lower_secret(lw, env->secrets.items[i]);
-	for (size_t i = 0; i < env->notebooks.n; i++)
-		lower_notebook(lw, env->notebooks.items[i]);
-	for (size_t i = 0; i < env->studios.n; i++)
-		lower_studio(lw, env->studios.items[i]);
 	for (size_t i = 0; i < env->domains.n; i++) {
 		const struct m_domain *d = env->domains.items[i];
 		for (size_t k = 0; k < d->repos.n; k++)

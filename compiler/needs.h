@@ -1,7 +1,8 @@
 /*
- * needs.h - which VPC endpoints each feature needs when its subnet has no
- * route to the internet. One table, every fact with its source: the
- * checker's reachability rules read it, and docs/endpoints.md prints it.
+ * needs.h - which VPC endpoints a feature needs when its subnet has no
+ * route to the internet, each fact with its source. Each resource kind
+ * declares the rows of its own features (kinds/kind.h); the reachability
+ * proofs read them, and docs/endpoints.md prints them.
  */
 #ifndef SGC_NEEDS_H
 #define SGC_NEEDS_H
@@ -13,7 +14,6 @@ enum feature {
 	FEAT_ECR,        /* pulling images from an ECR repository */
 	FEAT_S3,         /* reading and writing an S3 bucket */
 	FEAT_SECRETS,    /* reading a Secrets Manager secret */
-	FEAT_KMS,        /* calling KMS with a key it uses directly */
 	FEAT_REMOTE,     /* remote access to a space over Session Manager */
 	FEAT_IDLE_STOP,  /* a notebook stopping itself when idle */
 	FEAT_COUNT,
@@ -22,7 +22,6 @@ enum feature {
 enum { NEEDS_MAX = 12 };
 
 struct feature_needs {
-	enum feature feature;
 	const char *what;                   /* "installing from CodeArtifact" */
 	const char *required[NEEDS_MAX];    /* NULL-terminated: missing is an error */
 	const char *optional[NEEDS_MAX];    /* may be used: declared is not a waste */

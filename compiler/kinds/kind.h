@@ -24,11 +24,43 @@
 #include "model.h"
 #include "schema.h"
 
+struct ast_item;
+struct checker;
+struct feature_needs;
+struct iam_facts;
+struct iam_fills;
+struct iam_row;
+struct lowerer;
+
+/*
+ * What a workload needs in order to use one object of a kind (a `uses`
+ * reference, a lifecycle step that names it): the facts from which the
+ * stages derive the endpoints (reach.c) and the role's requests (iam.c).
+ */
+struct kind_use {
+	const struct feature_needs *needs;         /* endpoints, when its subnets have no way out */
+	const struct iam_row *rows;                /* requests of the role that uses it */
+	size_t nrows;
+	const struct iam_row *push_rows;           /* and with `docker = true` (images pushed) */
+	size_t npush_rows;
+	void (*fills)(struct iam_facts *f, const void *obj, struct iam_fills *out);
+	/* The key that encrypts `obj`, used along with it; a key is its own. */
+	const struct m_kms *(*key)(const void *obj);
+};
+
 struct kind {
 	const char *name;                          /* its block kind at the top level */
 	const struct block_schema *const *schemas; /* its block kinds, itself first */
 	size_t nschemas;
 	size_t objects;                            /* offsetof(struct m_env, <its list>) */
+
+	/* check.c: one block of the kind, into its model object (listed in `objects`) */
+	void (*check)(struct checker *ck, const struct ast_item *block);
+
+	/* lower.c: one object's resources, in the registry's order */
+	void (*lower)(struct lowerer *lw, const void *obj);
+
+	const struct kind_use *use;                /* NULL: nothing uses it */
 };
 
 #endif
