@@ -113,8 +113,6 @@ static enum feature legacy_feature(const struct m_use *u)
 		return FEAT_PIP;
 	if (strcmp(u->kind, "ecr_repository") == 0)
 		return FEAT_ECR;
-	if (strcmp(u->kind, "bucket") == 0)
-		return FEAT_S3;
 	if (strcmp(u->kind, "secret") == 0)
 		return FEAT_SECRETS;
 	return FEAT_IDLE_STOP;
@@ -413,14 +411,13 @@ void ck_reach(struct checker *ck)
 	for (size_t k = 0; complete && k < nnets; k++)
 		if (has_workload[k])
 			unused_endpoints(ck, env->networks.items[k], used[k]);
-	for (size_t i = 0; i < env->buckets.n; i++) {
-		const struct m_bucket *b = env->buckets.items[i];
-		if (b->versioning)
-			continue;
-		struct diag *d = diag_add(ck->diags, DIAG_W0702, b->versioning_span,
-					  "bucket `%s` keeps no object versions", b->name);
-		diag_note(ck->diags, d, "an overwritten or deleted object cannot be recovered");
-		diag_help(ck->diags, d, "remove `versioning = false`");
+	/* Each kind's own rules over the checked environment. */
+	size_t nkinds;
+	const struct kind *const *kinds = kinds_all(&nkinds);
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; kinds[k]->rules && i < objs->n; i++)
+			kinds[k]->rules(ck, objs->items[i]);
 	}
 	lint_params(ck);
 	lint_sgs(ck);

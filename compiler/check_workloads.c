@@ -148,21 +148,6 @@ static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 	ptrvec_push(ck->arena, &ck->env->domains, dom);
 }
 
-static void check_bucket(struct checker *ck, const struct ast_item *b)
-{
-	struct slots sl;
-	ck_validate_attrs(ck, b, ck_schema(ck, "bucket"), &sl);
-	struct m_bucket *bk = arena_alloc(ck->arena, sizeof *bk);
-	bk->name = b->name;
-	bk->span = b->name_span;
-	bk->versioning = ck_get_bool(ck, b->scope, sl.at[0], true);
-	bk->versioning_span = sl.at[0] ? sl.at[0]->span : b->name_span;
-	bk->kms = ck_ref_obj(ck, b->scope, sl.at[1], "kms_key");
-	bk->retain = ck_get_bool(ck, b->scope, sl.at[2], true);
-	ck_register(ck, b, bk);
-	ptrvec_push(ck->arena, &ck->env->buckets, bk);
-}
-
 /* ECR tag filters: 1 to 5, each 1 to 128 of [0-9A-Za-z._-] or `*` (a wildcard). */
 static void check_mutable_tags(struct checker *ck, const struct scope *sc,
 			       const struct ast_item *attr, struct m_ecr *r)
@@ -675,7 +660,7 @@ void ck_legacy(struct checker *ck, const char *kind, const struct ast_item *b)
 		void (*check)(struct checker *, const struct ast_item *);
 	} legacy[] = {
 		{ "codeartifact", check_codeartifact },
-		{ "bucket", check_bucket },       { "ecr_repository", check_ecr },
+		{ "ecr_repository", check_ecr },
 		{ "secret", check_secret },       { "notebook", check_notebook },
 		{ "studio", check_studio },
 	};

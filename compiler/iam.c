@@ -27,7 +27,6 @@
 #define SRC_CA_IAM "https://docs.aws.amazon.com/codeartifact/latest/ug/auth-and-access-control-iam-identity-based-access-control.html"
 #define SRC_CA_PIP "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html"
 #define SRC_SAR_CA SAR "list_awscodeartifact.html"
-#define SRC_S3 "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-policies-s3.html"
 #define SRC_ECR_PULL "https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html"
 #define SRC_ECR_PUSH "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html"
 #define SRC_SECRETS SAR "list_awssecretsmanager.html"
@@ -60,15 +59,6 @@ static const struct iam_row pip_rows[] = {
 	  IAM_BY_SCRIPT, SRC_SAR_CA },
 	{ "codeartifact:ReadFromRepository", ARN("codeartifact") "repository/{domain}/{repo}", NULL,
 	  IAM_BY_USER, SRC_CA_PIP },
-};
-
-static const struct iam_row bucket_rows[] = {
-	{ "s3:GetObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:PutObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:DeleteObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:AbortMultipartUpload", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:ListBucket", "{arn}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:GetBucketLocation", "{arn}", NULL, IAM_BY_USER, SRC_S3 },
 };
 
 static const struct iam_row ecr_pull_rows[] = {
@@ -442,12 +432,6 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 			need(b, role, strcmp(u->what, "pip_from") == 0 ? "pip_from" : what,
 			     IAM_ROWS(pip_rows), &f, u->span);
 			key_needs(b, role, rp->domain->kms, &keys, u->span);
-		} else if (strcmp(u->kind, "bucket") == 0) {
-			const struct m_bucket *bk = u->obj;
-			iam_fill(&f, "arn", att(b, bk, "Arn"));
-			iam_fill(&f, "object", "*");
-			need(b, role, what, IAM_ROWS(bucket_rows), &f, u->span);
-			key_needs(b, role, bk->kms, &keys, u->span);
 		} else if (strcmp(u->kind, "ecr_repository") == 0) {
 			const struct m_ecr *e = u->obj;
 			iam_fill(&f, "arn", att(b, e, "Arn"));

@@ -75,69 +75,6 @@ static void repo_outputs(struct lowerer *lw, const struct m_repo *rp)
 				  rp->domain->domain_name, rp->repo_name)));
 }
 
-/* ---- storage --------------------------------------------------------------------- */
-
-static void lower_bucket(struct lowerer *lw, const void *obj)
-{
-	const struct m_bucket *b = obj;
-	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sBucket", lw_pascal(lw, b->name));
-	lw_map_id(lw, b, id);
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::S3::Bucket");
-	if (b->retain) {
-		r->deletion_policy = "Retain";
-		r->update_replace_policy = "Retain";
-	}
-	struct cv *dflt = cv_obj(a);
-	if (b->kms) {
-		cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "aws:kms"));
-		cv_set(a, dflt, "KMSMasterKeyID", lw_arn_of(lw, b->kms));
-	} else {
-		cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "AES256"));
-	}
-	struct cv *rule = cv_obj(a);
-	cv_set(a, rule, "ServerSideEncryptionByDefault", dflt);
-	cv_set(a, rule, "BucketKeyEnabled", cv_bool(a, b->kms != NULL));
-	struct cv *enc = cv_obj(a);
-	cv_set(a, enc, "ServerSideEncryptionConfiguration", lw_one(lw, rule));
-	cv_set(a, r->props, "BucketEncryption", enc);
-	struct cv *pab = cv_obj(a);
-	cv_set(a, pab, "BlockPublicAcls", cv_bool(a, true));
-	cv_set(a, pab, "BlockPublicPolicy", cv_bool(a, true));
-	cv_set(a, pab, "IgnorePublicAcls", cv_bool(a, true));
-	cv_set(a, pab, "RestrictPublicBuckets", cv_bool(a, true));
-	cv_set(a, r->props, "PublicAccessBlockConfiguration", pab);
-	struct cv *own = cv_obj(a);
-	cv_set(a, own, "ObjectOwnership", cv_str(a, "BucketOwnerEnforced"));
-	struct cv *owner = cv_obj(a);
-	cv_set(a, owner, "Rules", lw_one(lw, own));
-	cv_set(a, r->props, "OwnershipControls", owner);
-	struct cv *ver = cv_obj(a);
-	cv_set(a, ver, "Status", cv_str(a, b->versioning ? "Enabled" : "Suspended"));
-	cv_set(a, r->props, "VersioningConfiguration", ver);
-	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, b->name)));
-
-	/* Refuse every request that does not use TLS. */
-	r = cfn_add(lw->t, logical_id(lw, "%sBucketPolicy", lw_pascal(lw, b->name)), "AWS::S3::BucketPolicy");
-	cv_set(a, r->props, "Bucket", cv_ref(a, id));
-	struct cv *st = cv_obj(a);
-	cv_set(a, st, "Sid", cv_str(a, "DenyInsecureTransport"));
-	cv_set(a, st, "Effect", cv_str(a, "Deny"));
-	cv_set(a, st, "Principal", cv_str(a, "*"));
-	cv_set(a, st, "Action", cv_str(a, "s3:*"));
-	struct cv *res = cv_arr(a);
-	cv_push(a, res, cv_getatt(a, id, "Arn"));
-	cv_push(a, res, cv_sub(a, arena_printf(a, "${%s.Arn}/*", id)));
-	cv_set(a, st, "Resource", res);
-	struct cv *cond = cv_obj(a), *b_ = cv_obj(a);
-	cv_set(a, b_, "aws:SecureTransport", cv_str(a, "false"));
-	cv_set(a, cond, "Bool", b_);
-	cv_set(a, st, "Condition", cond);
-	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, lw_one(lw, st)));
-	lw_output(lw, logical_id(lw, "%sBucketName", lw_pascal(lw, b->name)),
-		  arena_printf(a, "name of bucket %s", b->name), cv_ref(a, id));
-}
-
 /* Lifecycle policy text is JSON inside a string; the prefix is [A-Za-z0-9._-]. */
 static const char *ecr_lifecycle(struct lowerer *lw, const struct m_ecr *e)
 {
@@ -853,7 +790,7 @@ void lower_legacy(struct lowerer *lw, const char *kind, const void *obj)
 		void (*lower)(struct lowerer *, const void *);
 	} legacy[] = {
 		{ "codeartifact", lower_domain },
-		{ "bucket", lower_bucket },       { "ecr_repository", lower_ecr },
+		{ "ecr_repository", lower_ecr },
 		{ "secret", lower_secret },       { "notebook", lower_notebook },
 		{ "studio", lower_studio },
 	};

@@ -12,7 +12,6 @@ enum feature {
 	FEAT_STUDIO,     /* a VpcOnly Studio domain and its apps */
 	FEAT_PIP,        /* installing through CodeArtifact (pip_from, uses) */
 	FEAT_ECR,        /* pulling images from an ECR repository */
-	FEAT_S3,         /* reading and writing an S3 bucket */
 	FEAT_SECRETS,    /* reading a Secrets Manager secret */
 	FEAT_REMOTE,     /* remote access to a space over Session Manager */
 	FEAT_IDLE_STOP,  /* a notebook stopping itself when idle */

@@ -57,6 +57,9 @@ struct kind {
 	/* check.c: one block of the kind, into its model object (listed in `objects`) */
 	void (*check)(struct checker *ck, const struct ast_item *block);
 
+	/* reach.c: one object's own rules over the checked environment (fit, lints) */
+	void (*rules)(struct checker *ck, const void *obj);
+
 	/* lower.c: one object's resources, in the registry's order */
 	void (*lower)(struct lowerer *lw, const void *obj);
 
