@@ -767,6 +767,73 @@ static void test_role_statements_from_uses(void **state)
 	assert_getatt(json_array_get(keys, 1), "K2Key", "Arn");
 }
 
+/*
+ * Settings that change what a kind becomes: keys on a domain, an image
+ * repository, a secret and a notebook; a generated secret; an image
+ * repository deleted with the stack; a Maven repository's token output; a
+ * repository's description; managed policies on a role; an app's default
+ * instance; and a group rule, with its description, that becomes its own
+ * Egress resource.
+ */
+static void test_settings_reach_the_template(void **state)
+{
+	json_t *root = build(state, ENV(
+		"  network vpc {\n"
+		"    cidr = 10.0.0.0/16\n"
+		"    isolation = public\n"
+		"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+		"    security_group app {\n"
+		"      egress { port = 5432  group = db  description = \"to the database\" }\n"
+		"    }\n"
+		"    security_group db {}\n"
+		"  }\n"
+		"  kms_key k {}\n"
+		"  codeartifact ca {\n"
+		"    kms_key = k\n"
+		"    repository jars { external = maven  description = \"Maven Central\" }\n"
+		"  }\n"
+		"  ecr_repository images {\n"
+		"    kms_key = k\n"
+		"    retain  = false\n"
+		"  }\n"
+		"  secret token {\n"
+		"    kms_key  = k\n"
+		"    generate = true\n"
+		"  }\n"
+		"  notebook nb {\n"
+		"    instance         = ml.t3.medium\n"
+		"    kms_key          = k\n"
+		"    managed_policies = [\"AmazonSageMakerReadOnly\"]\n"
+		"  }\n"
+		"  studio s {\n"
+		"    subnets = [vpc.a]\n"
+		"    jupyterlab { instance = ml.t3.large }\n"
+		"  }\n"));
+	assert_getatt(prop(root, "CaCodeArtifactDomain", "EncryptionKey"), "KKey", "Arn");
+	assert_string_equal(json_string_value(prop(root, "JarsRepository", "Description")), "Maven Central");
+	json_t *outputs = json_object_get(root, "Outputs");
+	assert_non_null(json_object_get(outputs, "JarsTokenCommand"));
+	assert_null(json_object_get(outputs, "JarsLoginCommand"));
+	assert_true(json_is_true(prop(root, "ImagesEcrRepository", "EmptyOnDelete")));
+	assert_null(json_object_get(resource(root, "ImagesEcrRepository"), "DeletionPolicy"));
+	assert_getatt(json_object_get(prop(root, "ImagesEcrRepository", "EncryptionConfiguration"), "KmsKey"),
+		      "KKey", "Arn");
+	assert_getatt(prop(root, "TokenSecret", "KmsKeyId"), "KKey", "Arn");
+	assert_int_equal(json_integer_value(json_object_get(prop(root, "TokenSecret", "GenerateSecretString"),
+							    "PasswordLength")), 32);
+	assert_getatt(prop(root, "NbNotebook", "KmsKeyId"), "KKey", "Arn");
+	assert_sub(json_array_get(prop(root, "NbNotebookRole", "ManagedPolicyArns"), 0),
+		   "arn:${AWS::Partition}:iam::aws:policy/AmazonSageMakerReadOnly");
+	json_t *spec = json_object_get(json_object_get(json_object_get(prop(root, "SDomain", "DefaultUserSettings"),
+								       "JupyterLabAppSettings"),
+						       "DefaultResourceSpec"),
+				       "InstanceType");
+	assert_string_equal(json_string_value(spec), "ml.t3.large");
+	assert_string_equal(type_of(resource(root, "AppEgress1")), "AWS::EC2::SecurityGroupEgress");
+	assert_getatt(prop(root, "AppEgress1", "DestinationSecurityGroupId"), "DbSecurityGroup", "GroupId");
+	assert_string_equal(json_string_value(prop(root, "AppEgress1", "Description")), "to the database");
+}
+
 /* Two compiles of the same source give the same bytes. */
 static void test_deterministic(void **state)
 {
@@ -828,6 +895,7 @@ int main(void)
 		T(test_logical_id_collision),
 		T(test_security_group_id_collision),
 		T(test_role_statements_from_uses),
+		T(test_settings_reach_the_template),
 		T(test_deterministic),
 	};
 #undef T
