@@ -111,10 +111,6 @@ static enum feature legacy_feature(const struct m_use *u)
 {
 	if (strcmp(u->kind, "repository") == 0)
 		return FEAT_PIP;
-	if (strcmp(u->kind, "ecr_repository") == 0)
-		return FEAT_ECR;
-	if (strcmp(u->kind, "secret") == 0)
-		return FEAT_SECRETS;
 	return FEAT_IDLE_STOP;
 }
 

@@ -148,84 +148,6 @@ static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 	ptrvec_push(ck->arena, &ck->env->domains, dom);
 }
 
-/* ECR tag filters: 1 to 5, each 1 to 128 of [0-9A-Za-z._-] or `*` (a wildcard). */
-static void check_mutable_tags(struct checker *ck, const struct scope *sc,
-			       const struct ast_item *attr, struct m_ecr *r)
-{
-	if (!attr)
-		return;
-	ck_get_strings(ck, sc, attr, &r->mutable_tags);
-	struct span at = attr->value->span;
-	if (!r->immutable) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0210, at,
-					  "`mutable_tags` needs immutable tags");
-		diag_help(ck->diags, d, "remove `immutable_tags = false`, or remove `mutable_tags`");
-		return;
-	}
-	if (r->mutable_tags.n < 1 || r->mutable_tags.n > 5) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0210, at,
-					  "`mutable_tags` lists %zu tag filters", r->mutable_tags.n);
-		diag_note(ck->diags, d, "ECR takes 1 to 5 exclusion filters");
-		return;
-	}
-	for (size_t i = 0; i < r->mutable_tags.n; i++) {
-		const char *t = r->mutable_tags.items[i];
-		bool ok = *t && strlen(t) <= 128;
-		for (const char *p = t; *p; p++)
-			ok &= is_alnum(*p) || strchr("._-*", *p) != NULL;
-		if (!ok) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0210, at,
-						  "`%s` is not an image tag filter", t);
-			diag_note(ck->diags, d, "1 to 128 letters, digits, `.`, `_`, `-`, and `*` for any text");
-		}
-	}
-}
-
-static void check_ecr(struct checker *ck, const struct ast_item *b)
-{
-	struct slots sl;
-	ck_validate_attrs(ck, b, ck_schema(ck, "ecr_repository"), &sl);
-	struct m_ecr *r = arena_alloc(ck->arena, sizeof *r);
-	r->name = b->name;
-	r->span = b->name_span;
-	r->keep_images = ck_get_int(ck, b->scope, sl.at[0], 20, 1, 10000);
-	r->tag_prefix = sl.at[1] ? ck_get_string(ck, b->scope, sl.at[1]) : "v";
-	if (!r->tag_prefix)
-		r->tag_prefix = "v";
-	/* ECR image tags: letters, digits, `.`, `_` and `-`, at most 128. */
-	bool tag_ok = *r->tag_prefix && strlen(r->tag_prefix) <= 128;
-	for (const char *p = r->tag_prefix; *p; p++)
-		tag_ok &= is_alnum(*p) || strchr("._-", *p) != NULL;
-	if (!tag_ok) {
-		struct diag *d = diag_add(ck->diags, DIAG_E0210, sl.at[1]->value->span,
-					  "`%s` is not an image tag prefix", r->tag_prefix);
-		diag_note(ck->diags, d, "ECR tags are 1 to 128 letters, digits, `.`, `_` and `-`");
-		r->tag_prefix = "v";
-	}
-	r->expire_days = ck_get_days(ck, b->scope, sl.at[2], 14, 1, 3650);
-	r->scan_on_push = ck_get_bool(ck, b->scope, sl.at[3], true);
-	r->immutable = ck_get_bool(ck, b->scope, sl.at[4], true);
-	r->kms = ck_ref_obj(ck, b->scope, sl.at[5], "kms_key");
-	check_mutable_tags(ck, b->scope, sl.at[6], r);
-	r->retain = ck_get_bool(ck, b->scope, sl.at[7], true);
-	ck_register(ck, b, r);
-	ptrvec_push(ck->arena, &ck->env->ecrs, r);
-}
-
-static void check_secret(struct checker *ck, const struct ast_item *b)
-{
-	struct slots sl;
-	ck_validate_attrs(ck, b, ck_schema(ck, "secret"), &sl);
-	struct m_secret *s = arena_alloc(ck->arena, sizeof *s);
-	s->name = b->name;
-	s->span = b->name_span;
-	s->description = ck_get_string(ck, b->scope, sl.at[0]);
-	s->kms = ck_ref_obj(ck, b->scope, sl.at[1], "kms_key");
-	s->generate = ck_get_bool(ck, b->scope, sl.at[2], false);
-	ck_register(ck, b, s);
-	ptrvec_push(ck->arena, &ck->env->secrets, s);
-}
-
 /* ---- notebooks ---------------------------------------------------------------- */
 
 enum { NB_INSTANCE, NB_VOLUME, NB_SUBNET, NB_SGS, NB_ROOT, NB_DIRECT, NB_KMS,
@@ -660,8 +582,7 @@ void ck_legacy(struct checker *ck, const char *kind, const struct ast_item *b)
 		void (*check)(struct checker *, const struct ast_item *);
 	} legacy[] = {
 		{ "codeartifact", check_codeartifact },
-		{ "ecr_repository", check_ecr },
-		{ "secret", check_secret },       { "notebook", check_notebook },
+		{ "notebook", check_notebook },
 		{ "studio", check_studio },
 	};
 	for (size_t k = 0; k < sizeof legacy / sizeof legacy[0]; k++)

@@ -27,9 +27,6 @@
 #define SRC_CA_IAM "https://docs.aws.amazon.com/codeartifact/latest/ug/auth-and-access-control-iam-identity-based-access-control.html"
 #define SRC_CA_PIP "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html"
 #define SRC_SAR_CA SAR "list_awscodeartifact.html"
-#define SRC_ECR_PULL "https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html"
-#define SRC_ECR_PUSH "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html"
-#define SRC_SECRETS SAR "list_awssecretsmanager.html"
 #define SRC_KMS_GRANT "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource"
 #define SRC_CFN SAR "list_awscloudformation.html"
 
@@ -59,25 +56,6 @@ static const struct iam_row pip_rows[] = {
 	  IAM_BY_SCRIPT, SRC_SAR_CA },
 	{ "codeartifact:ReadFromRepository", ARN("codeartifact") "repository/{domain}/{repo}", NULL,
 	  IAM_BY_USER, SRC_CA_PIP },
-};
-
-static const struct iam_row ecr_pull_rows[] = {
-	{ "ecr:GetAuthorizationToken", "*", NULL, IAM_BY_USER, SRC_ECR_PULL },
-	{ "ecr:BatchCheckLayerAvailability", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
-	{ "ecr:GetDownloadUrlForLayer", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
-	{ "ecr:BatchGetImage", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
-};
-
-static const struct iam_row ecr_push_rows[] = {
-	{ "ecr:InitiateLayerUpload", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
-	{ "ecr:UploadLayerPart", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
-	{ "ecr:CompleteLayerUpload", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
-	{ "ecr:PutImage", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
-};
-
-static const struct iam_row secret_rows[] = {
-	{ "secretsmanager:GetSecretValue", "{arn}", NULL, IAM_BY_USER, SRC_SECRETS },
-	{ "secretsmanager:DescribeSecret", "{arn}", NULL, IAM_BY_USER, SRC_SECRETS },
 };
 
 /* A Studio domain's customer key, checked when anyone starts an app. */
@@ -432,19 +410,6 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 			need(b, role, strcmp(u->what, "pip_from") == 0 ? "pip_from" : what,
 			     IAM_ROWS(pip_rows), &f, u->span);
 			key_needs(b, role, rp->domain->kms, &keys, u->span);
-		} else if (strcmp(u->kind, "ecr_repository") == 0) {
-			const struct m_ecr *e = u->obj;
-			iam_fill(&f, "arn", att(b, e, "Arn"));
-			need(b, role, what, IAM_ROWS(ecr_pull_rows), &f, u->span);
-			if (push_images)
-				need(b, role, arena_printf(b->a, "%s (docker: push)", what),
-				     IAM_ROWS(ecr_push_rows), &f, u->span);
-			key_needs(b, role, e->kms, &keys, u->span);
-		} else if (strcmp(u->kind, "secret") == 0) {
-			const struct m_secret *s = u->obj;
-			iam_fill(&f, "arn", att(b, s, NULL));
-			need(b, role, what, IAM_ROWS(secret_rows), &f, u->span);
-			key_needs(b, role, s->kms, &keys, u->span);
 		}
 	}
 	for (size_t i = 0; i < g->allows.n; i++) {

@@ -75,88 +75,6 @@ static void repo_outputs(struct lowerer *lw, const struct m_repo *rp)
 				  rp->domain->domain_name, rp->repo_name)));
 }
 
-/* Lifecycle policy text is JSON inside a string; the prefix is [A-Za-z0-9._-]. */
-static const char *ecr_lifecycle(struct lowerer *lw, const struct m_ecr *e)
-{
-	return arena_printf(lw->a,
-		"{\"rules\":["
-		"{\"rulePriority\":1,\"description\":\"expire untagged images after %d days\","
-		"\"selection\":{\"tagStatus\":\"untagged\",\"countType\":\"sinceImagePushed\","
-		"\"countUnit\":\"days\",\"countNumber\":%d},\"action\":{\"type\":\"expire\"}},"
-		"{\"rulePriority\":2,\"description\":\"keep the newest %d images tagged %s*\","
-		"\"selection\":{\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"%s\"],"
-		"\"countType\":\"imageCountMoreThan\",\"countNumber\":%d},\"action\":{\"type\":\"expire\"}}]}",
-		e->expire_days, e->expire_days, e->keep_images, e->tag_prefix, e->tag_prefix,
-		e->keep_images);
-}
-
-static void lower_ecr(struct lowerer *lw, const void *obj)
-{
-	const struct m_ecr *e = obj;
-	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sEcrRepository", lw_pascal(lw, e->name));
-	lw_map_id(lw, e, id);
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::ECR::Repository");
-	struct cv *scan = cv_obj(a);
-	cv_set(a, scan, "ScanOnPush", cv_bool(a, e->scan_on_push));
-	cv_set(a, r->props, "ImageScanningConfiguration", scan);
-	if (e->retain) {
-		r->deletion_policy = "Retain";
-		r->update_replace_policy = "Retain";
-	} else {
-		cv_set(a, r->props, "EmptyOnDelete", cv_bool(a, true));
-	}
-	cv_set(a, r->props, "ImageTagMutability", cv_str(a, !e->immutable ? "MUTABLE"
-		: e->mutable_tags.n ? "IMMUTABLE_WITH_EXCLUSION" : "IMMUTABLE"));
-	if (e->immutable && e->mutable_tags.n) {
-		struct cv *filters = cv_arr(a);
-		for (size_t i = 0; i < e->mutable_tags.n; i++) {
-			struct cv *f = cv_obj(a);
-			cv_set(a, f, "ImageTagMutabilityExclusionFilterType", cv_str(a, "WILDCARD"));
-			cv_set(a, f, "ImageTagMutabilityExclusionFilterValue", cv_str(a, e->mutable_tags.items[i]));
-			cv_push(a, filters, f);
-		}
-		cv_set(a, r->props, "ImageTagMutabilityExclusionFilters", filters);
-	}
-	struct cv *enc = cv_obj(a);
-	cv_set(a, enc, "EncryptionType", cv_str(a, e->kms ? "KMS" : "AES256"));
-	if (e->kms)
-		cv_set(a, enc, "KmsKey", lw_arn_of(lw, e->kms));
-	cv_set(a, r->props, "EncryptionConfiguration", enc);
-	struct cv *lp = cv_obj(a);
-	cv_set(a, lp, "LifecyclePolicyText", cv_str(a, ecr_lifecycle(lw, e)));
-	cv_set(a, r->props, "LifecyclePolicy", lp);
-	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, e->name)));
-	lw_output(lw, logical_id(lw, "%sEcrRepositoryUri", lw_pascal(lw, e->name)),
-		  arena_printf(a, "URI of ECR repository %s", e->name),
-		  cv_getatt(a, id, "RepositoryUri"));
-}
-
-/* No SecretString: the value is set outside the template (or generated). */
-static void lower_secret(struct lowerer *lw, const void *obj)
-{
-	const struct m_secret *s = obj;
-	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sSecret", lw_pascal(lw, s->name));
-	lw_map_id(lw, s, id);
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SecretsManager::Secret");
-	cv_set(a, r->props, "Name", cv_str(a, arena_printf(a, "%s/%s", lw->env->name, s->name)));
-	cv_set(a, r->props, "Description", cv_str(a, s->description ? s->description
-			: arena_printf(a, "secret %s of environment %s; set its value with "
-					  "aws secretsmanager put-secret-value", s->name, lw->env->name)));
-	if (s->kms)
-		cv_set(a, r->props, "KmsKeyId", lw_arn_of(lw, s->kms));
-	if (s->generate) {
-		struct cv *gen = cv_obj(a);
-		cv_set(a, gen, "PasswordLength", cv_int(a, 32));
-		cv_set(a, gen, "ExcludePunctuation", cv_bool(a, true));
-		cv_set(a, r->props, "GenerateSecretString", gen);
-	}
-	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, s->name)));
-	lw_output(lw, logical_id(lw, "%sSecretArn", lw_pascal(lw, s->name)),
-		  arena_printf(a, "ARN of secret %s", s->name), cv_ref(a, id));
-}
-
 /*
  * A Studio domain encrypted with a customer key: whoever starts an app (the
  * execution role from Studio, a developer from a local IDE) needs
@@ -790,8 +708,7 @@ void lower_legacy(struct lowerer *lw, const char *kind, const void *obj)
 		void (*lower)(struct lowerer *, const void *);
 	} legacy[] = {
 		{ "codeartifact", lower_domain },
-		{ "ecr_repository", lower_ecr },
-		{ "secret", lower_secret },       { "notebook", lower_notebook },
+		{ "notebook", lower_notebook },
 		{ "studio", lower_studio },
 	};
 	for (size_t k = 0; k < sizeof legacy / sizeof legacy[0]; k++)

@@ -11,8 +11,6 @@ enum feature {
 	FEAT_NOTEBOOK,   /* a notebook instance with direct internet access off */
 	FEAT_STUDIO,     /* a VpcOnly Studio domain and its apps */
 	FEAT_PIP,        /* installing through CodeArtifact (pip_from, uses) */
-	FEAT_ECR,        /* pulling images from an ECR repository */
-	FEAT_SECRETS,    /* reading a Secrets Manager secret */
 	FEAT_REMOTE,     /* remote access to a space over Session Manager */
 	FEAT_IDLE_STOP,  /* a notebook stopping itself when idle */
 	FEAT_COUNT,
