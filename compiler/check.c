@@ -945,7 +945,12 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 				ck_legacy(ck, kinds[k]->name, blocks.items[i]);
 		}
 	}
-	check_physical_names(ck);
+	/* Physical names, unique where AWS and the output directory look them up. */
+	struct physical ph = { 0 };
+	for (size_t k = 0; k < nkinds; k++)
+		if (kinds[k]->names)
+			kinds[k]->names(ck, &ph);
+	check_physical_names(ck, &ph);
 	ck_reach(ck);
 	return env;
 }

@@ -6,10 +6,11 @@
 #define SGC_CHECK_IMPL_H
 
 #include "attrs.h"
+#include "names.h"
 
 /* check_workloads.c: the kinds not yet in compiler/kinds/, and physical names. */
 void ck_legacy(struct checker *ck, const char *kind, const struct ast_item *b);
-void check_physical_names(struct checker *ck);
+void check_physical_names(struct checker *ck, struct physical *ph);
 
 /* check_reach.c: reachability, isolation, instance fit and lints. */
 void ck_reach(struct checker *ck);

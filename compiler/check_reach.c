@@ -107,19 +107,10 @@ static void need(struct checker *ck, const struct workload *w, const struct feat
 		missing_endpoints(ck, w, fn, missing, n, at, use);
 }
 
-static enum feature legacy_feature(const struct m_use *u)
-{
-	if (strcmp(u->kind, "repository") == 0)
-		return FEAT_PIP;
-	return FEAT_IDLE_STOP;
-}
-
+/* A use needs the endpoints of using its object's kind, or those of its step. */
 static const struct feature_needs *needs_of_use(const struct m_use *u)
 {
-	const struct kind *k = kinds_of(u->kind);
-	if (k && k->use)
-		return k->use->needs;
-	return needs_of(legacy_feature(u));
+	return u->needs ? u->needs : kinds_of(u->kind)->use->needs;
 }
 
 static void uses_needs(struct checker *ck, const struct workload *w, bool *used)

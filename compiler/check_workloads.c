@@ -19,135 +19,6 @@
 #include "lifecycle.h"
 #include "suggest.h"
 
-/* CodeArtifact domains: `^([a-z][a-z0-9\-]{0,48}[a-z0-9])$`. */
-static bool domain_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 50 || s[0] < 'a' || s[0] > 'z' || !is_lower_alnum(s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_lower_alnum(s[i]) && s[i] != '-')
-			return false;
-	return true;
-}
-
-/* CodeArtifact repositories: `^([A-Za-z0-9][A-Za-z0-9._\-]{1,99})$`. */
-static bool repo_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 100 || !is_alnum(s[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_alnum(s[i]) && !strchr("._-", s[i]))
-			return false;
-	return true;
-}
-
-static const char *external_connection(const char *word, const char **format)
-{
-	static const char *const map[][3] = {
-		{ "pypi", "public:pypi", "pypi" },
-		{ "npm", "public:npmjs", "npm" },
-		{ "maven", "public:maven-central", "maven" },
-		{ "nuget", "public:nuget-org", "nuget" },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], word) == 0) {
-			*format = map[i][2];
-			return map[i][1];
-		}
-	return NULL;
-}
-
-/*
- * Repositories come out upstreams first: CloudFormation creates a
- * repository only after the ones it names as upstreams (DependsOn), and a
- * cycle can never be created at all.
- */
-static bool order_repo(struct checker *ck, struct m_domain *dom, struct m_repo *r,
-		       struct ptrvec *visiting, struct ptrvec *done)
-{
-	for (size_t i = 0; i < done->n; i++)
-		if (done->items[i] == r)
-			return true;
-	for (size_t i = 0; i < visiting->n; i++) {
-		if (visiting->items[i] != r)
-			continue;
-		struct diag *d = diag_add(ck->diags, DIAG_E0506, r->span,
-					  "repository `%s` is its own upstream through `%s`",
-					  r->name, ((struct m_repo *)visiting->items[visiting->n - 1])->name);
-		diag_help(ck->diags, d, "remove one `upstream` so the chain ends at a repository with `external`");
-		return false;
-	}
-	ptrvec_push(ck->arena, visiting, r);
-	for (size_t i = 0; i < r->upstreams.n; i++)
-		if (!order_repo(ck, dom, r->upstreams.items[i], visiting, done))
-			return false;
-	visiting->n--;
-	ptrvec_push(ck->arena, done, r);
-	return true;
-}
-
-static void check_codeartifact(struct checker *ck, const struct ast_item *b)
-{
-	struct slots sl;
-	ck_validate_attrs(ck, b, ck_schema(ck, "codeartifact"), &sl);
-	struct m_domain *dom = arena_alloc(ck->arena, sizeof *dom);
-	dom->name = b->name;
-	dom->span = b->name_span;
-	dom->domain_name = checked_name(ck, b, sl.at[0], "CodeArtifact domain", domain_name_ok,
-					"2 to 50 lowercase letters, digits and hyphens, starting with a letter");
-	dom->kms = ck_ref_obj(ck, b->scope, sl.at[1], "kms_key");
-	ck_register(ck, b, dom);
-
-	struct ptrvec blocks = { 0 }, repos = { 0 };
-	ck_child_blocks(ck, b, "repository", &blocks);
-	for (size_t i = 0; i < blocks.n; i++) {
-		const struct ast_item *rb = blocks.items[i];
-		struct m_repo *r = arena_alloc(ck->arena, sizeof *r);
-		r->name = rb->name;
-		r->span = rb->name_span;
-		r->domain = dom;
-		r->format = "pypi";
-		ck_register(ck, rb, r);
-		ptrvec_push(ck->arena, &repos, r);
-	}
-	for (size_t i = 0; i < blocks.n; i++) {
-		const struct ast_item *rb = blocks.items[i];
-		struct m_repo *r = repos.items[i];
-		struct slots rs;
-		const struct block_schema *schema = ck_schema(ck, "repository");
-		ck_validate_attrs(ck, rb, schema, &rs);
-		r->repo_name = checked_name(ck, rb, rs.at[0], "CodeArtifact repository",
-					    repo_name_ok,
-					    "2 to 100 letters, digits, `.`, `_` and `-`, starting with a letter or digit");
-		if (rs.at[1]) {
-			const char *w = ck_get_word(ck, rs.at[1], schema->attrs[1].choices);
-			if (w)
-				r->external = external_connection(w, &r->format);
-		}
-		struct ptrvec ups = { 0 };
-		ck_ref_blocks(ck, rb->scope, rs.at[2], "repository", &ups);
-		for (size_t k = 0; k < ups.n; k++) {
-			struct m_repo *up = ck_object(ck, ups.items[k]);
-			if (!up || up->domain != dom) {
-				struct diag *d = diag_add(ck->diags, DIAG_E0212, rs.at[2]->value->span,
-							  "upstreams must be repositories of domain `%s`",
-							  dom->name);
-				diag_help(ck->diags, d, "declare the upstream inside `codeartifact %s`", dom->name);
-				continue;
-			}
-			ptrvec_push(ck->arena, &r->upstreams, up);
-		}
-		r->description = ck_get_string(ck, rb->scope, rs.at[3]);
-	}
-	struct ptrvec visiting = { 0 };
-	for (size_t i = 0; i < repos.n; i++)
-		if (!order_repo(ck, dom, repos.items[i], &visiting, &dom->repos))
-			break;
-	ptrvec_push(ck->arena, &ck->env->domains, dom);
-}
-
 /* ---- notebooks ---------------------------------------------------------------- */
 
 enum { NB_INSTANCE, NB_VOLUME, NB_SUBNET, NB_SGS, NB_ROOT, NB_DIRECT, NB_KMS,
@@ -550,28 +421,17 @@ static void unique_remote(struct checker *ck, struct physical *ph)
 	}
 }
 
-void check_physical_names(struct checker *ck)
+void check_physical_names(struct checker *ck, struct physical *ph)
 {
-	struct physical ph = { 0 };
-	struct strmap domains = { 0 }, studios = { 0 };
-	for (size_t i = 0; i < ck->env->domains.n; i++) {
-		const struct m_domain *dom = ck->env->domains.items[i];
-		unique_name(ck, &ph, &domains, "CodeArtifact domain name", dom->domain_name, dom->span,
-			    rename_help);
-		struct strmap repos = { 0 };
-		for (size_t k = 0; k < dom->repos.n; k++) {
-			const struct m_repo *r = dom->repos.items[k];
-			unique_name(ck, &ph, &repos, "repository name", r->repo_name, r->span, rename_help);
-		}
-	}
+	struct strmap studios = { 0 };
 	for (size_t i = 0; i < ck->env->studios.n; i++) {
 		const struct m_studio *st = ck->env->studios.items[i];
-		unique_name(ck, &ph, &studios, "Studio domain name", st->domain_name, st->span,
+		unique_name(ck, ph, &studios, "Studio domain name", st->domain_name, st->span,
 			    rename_block_help);
 	}
-	unique_in_studios(ck, &ph);
-	unique_lifecycle(ck, &ph);
-	unique_remote(ck, &ph);
+	unique_in_studios(ck, ph);
+	unique_lifecycle(ck, ph);
+	unique_remote(ck, ph);
 }
 
 /* The kinds not yet in compiler/kinds/: a block of one of them. */
@@ -581,7 +441,6 @@ void ck_legacy(struct checker *ck, const char *kind, const struct ast_item *b)
 		const char *kind;
 		void (*check)(struct checker *, const struct ast_item *);
 	} legacy[] = {
-		{ "codeartifact", check_codeartifact },
 		{ "notebook", check_notebook },
 		{ "studio", check_studio },
 	};

@@ -24,9 +24,6 @@
 #define SRC_PRIVATE_SPACES SMDG "studio-updated-jl-admin-guide-permissions.html"
 #define SRC_RA_SETUP SMDG "remote-access-remote-setup.html"
 #define SRC_SAR_SM IAM_SRC_SAR_SM
-#define SRC_CA_IAM "https://docs.aws.amazon.com/codeartifact/latest/ug/auth-and-access-control-iam-identity-based-access-control.html"
-#define SRC_CA_PIP "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html"
-#define SRC_SAR_CA SAR "list_awscodeartifact.html"
 #define SRC_KMS_GRANT "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource"
 #define SRC_CFN SAR "list_awscloudformation.html"
 
@@ -44,18 +41,6 @@ static const struct iam_row logs_rows[] = {
 	  IAM_BY_SERVICE, SRC_NB_LOGS },
 	{ "logs:DescribeLogStreams", ARN("logs") "log-group:{log_group}:*", NULL,
 	  IAM_BY_SERVICE, SRC_SM_ROLES },
-};
-
-/* std.lifecycle.pip_from: a token, the endpoint, then pip reads packages. */
-static const struct iam_row pip_rows[] = {
-	{ "codeartifact:GetAuthorizationToken", ARN("codeartifact") "domain/{domain}", NULL,
-	  IAM_BY_SCRIPT, SRC_SAR_CA },
-	{ "sts:GetServiceBearerToken", "*", "sts:AWSServiceName=codeartifact.amazonaws.com",
-	  IAM_BY_SERVICE, SRC_CA_IAM },
-	{ "codeartifact:GetRepositoryEndpoint", ARN("codeartifact") "repository/{domain}/{repo}", NULL,
-	  IAM_BY_SCRIPT, SRC_SAR_CA },
-	{ "codeartifact:ReadFromRepository", ARN("codeartifact") "repository/{domain}/{repo}", NULL,
-	  IAM_BY_USER, SRC_CA_PIP },
 };
 
 /* A Studio domain's customer key, checked when anyone starts an app. */
@@ -397,20 +382,8 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 	for (size_t i = 0; i < g->uses.n; i++) {
 		const struct m_use *u = g->uses.items[i];
 		const struct kind *k = kinds_of(u->kind);
-		if (k && k->use) {
+		if (k && k->use)
 			use_needs(b, role, k->use, u, push_images, &keys);
-			continue;
-		}
-		struct iam_fills f = { 0 };
-		const char *what = arena_printf(b->a, "%s %s", u->what, u->kind);
-		if (strcmp(u->kind, "repository") == 0) {
-			const struct m_repo *rp = u->obj;
-			iam_fill(&f, "domain", rp->domain->domain_name);
-			iam_fill(&f, "repo", rp->repo_name);
-			need(b, role, strcmp(u->what, "pip_from") == 0 ? "pip_from" : what,
-			     IAM_ROWS(pip_rows), &f, u->span);
-			key_needs(b, role, rp->domain->kms, &keys, u->span);
-		}
 	}
 	for (size_t i = 0; i < g->allows.n; i++) {
 		const struct m_allow *al = g->allows.items[i];

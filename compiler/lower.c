@@ -369,7 +369,12 @@ struct cfn_template *lower_env(struct arena *a, const struct m_env *env)
 				lower_legacy(&lw, kinds[k]->name, objs->items[i]);
 		}
 	}
-	lower_legacy_last(&lw);
+	/* Then what must come after every resource. */
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; kinds[k]->lower_last && i < objs->n; i++)
+			kinds[k]->lower_last(&lw, objs->items[i]);
+	}
 	lower_params(&lw);
 	return lw.t;
 }

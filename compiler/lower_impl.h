@@ -9,7 +9,6 @@
 
 /* lower_workloads.c: the kinds not yet in compiler/kinds/ */
 void lower_legacy(struct lowerer *lw, const char *kind, const void *obj);
-void lower_legacy_last(struct lowerer *lw);
 void lower_params(struct lowerer *lw);
 
 #endif

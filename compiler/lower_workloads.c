@@ -14,67 +14,6 @@
 #include "lower_impl.h"
 #include "stdmod.h"
 
-/* ---- CodeArtifact ------------------------------------------------------------ */
-
-static void lower_domain(struct lowerer *lw, const void *obj)
-{
-	const struct m_domain *d = obj;
-	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sCodeArtifactDomain", lw_pascal(lw, d->name));
-	lw_map_id(lw, d, id);
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::CodeArtifact::Domain");
-	cv_set(a, r->props, "DomainName", cv_str(a, d->domain_name));
-	if (d->kms)
-		cv_set(a, r->props, "EncryptionKey", lw_arn_of(lw, d->kms));
-	cv_set(a, r->props, "Tags", lw_tags(lw, d->domain_name));
-	/* d->repos is ordered upstreams first; GetAtt Name also orders creation. */
-	for (size_t i = 0; i < d->repos.n; i++) {
-		const struct m_repo *rp = d->repos.items[i];
-		const char *rid = logical_id(lw, "%sRepository", lw_pascal(lw, rp->name));
-		lw_map_id(lw, rp, rid);
-		r = cfn_add(lw->t, rid, "AWS::CodeArtifact::Repository");
-		cv_set(a, r->props, "RepositoryName", cv_str(a, rp->repo_name));
-		cv_set(a, r->props, "DomainName", cv_getatt(a, id, "Name"));
-		if (rp->description)
-			cv_set(a, r->props, "Description", cv_str(a, rp->description));
-		if (rp->external)
-			cv_set(a, r->props, "ExternalConnections", lw_one(lw, cv_str(a, rp->external)));
-		if (rp->upstreams.n) {
-			struct cv *ups = cv_arr(a);
-			for (size_t k = 0; k < rp->upstreams.n; k++)
-				cv_push(a, ups, cv_getatt(a, lw_id_of(lw, rp->upstreams.items[k]), "Name"));
-			cv_set(a, r->props, "Upstreams", ups);
-		}
-		cv_set(a, r->props, "Tags", lw_tags(lw, rp->repo_name));
-	}
-}
-
-/* Outputs a user copies: the index URL and the login command. */
-static void repo_outputs(struct lowerer *lw, const struct m_repo *rp)
-{
-	struct arena *a = lw->a;
-	const char *stem = lw_pascal(lw, rp->name);
-	lw_output(lw, logical_id(lw, "%sRepositoryEndpoint", stem),
-		  arena_printf(a, "%s index URL of CodeArtifact repository %s", rp->format, rp->repo_name),
-		  cv_sub(a, arena_printf(a,
-			  "https://%s-${AWS::AccountId}.d.codeartifact.${AWS::Region}.amazonaws.com/%s/%s/",
-			  rp->domain->domain_name, rp->format, rp->repo_name)));
-	/* `aws codeartifact login` knows pip, npm and nuget; Maven takes the bare token. */
-	if (strcmp(rp->format, "maven") == 0)
-		lw_output(lw, logical_id(lw, "%sTokenCommand", stem),
-			  arena_printf(a, "token for Maven settings.xml, repository %s (valid 12 hours)", rp->repo_name),
-			  cv_sub(a, arena_printf(a,
-				  "aws codeartifact get-authorization-token --domain %s --domain-owner ${AWS::AccountId} --query authorizationToken --output text --region ${AWS::Region}",
-				  rp->domain->domain_name)));
-	else
-		lw_output(lw, logical_id(lw, "%sLoginCommand", stem),
-			  arena_printf(a, "configure %s for repository %s (token valid 12 hours)", rp->format, rp->repo_name),
-			  cv_sub(a, arena_printf(a,
-				  "aws codeartifact login --tool %s --domain %s --domain-owner ${AWS::AccountId} --repository %s --region ${AWS::Region}",
-				  strcmp(rp->format, "pypi") == 0 ? "pip" : rp->format,
-				  rp->domain->domain_name, rp->repo_name)));
-}
-
 /*
  * A Studio domain encrypted with a customer key: whoever starts an app (the
  * execution role from Studio, a developer from a local IDE) needs
@@ -707,7 +646,6 @@ void lower_legacy(struct lowerer *lw, const char *kind, const void *obj)
 		const char *kind;
 		void (*lower)(struct lowerer *, const void *);
 	} legacy[] = {
-		{ "codeartifact", lower_domain },
 		{ "notebook", lower_notebook },
 		{ "studio", lower_studio },
 	};
@@ -716,13 +654,4 @@ void lower_legacy(struct lowerer *lw, const char *kind, const void *obj)
 			legacy[k].lower(lw, obj);
 }
 
-/* Last, after every resource: each repository's outputs. */
-void lower_legacy_last(struct lowerer *lw)
-{
-	const struct m_env *env = lw->env;
-	for (size_t i = 0; i < env->domains.n; i++) {
-		const struct m_domain *d = env->domains.items[i];
-		for (size_t k = 0; k < d->repos.n; k++)
-			repo_outputs(lw, d->repos.items[k]);
-	}
-}
+

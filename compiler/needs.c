@@ -16,19 +16,11 @@ static const struct feature_needs table[FEAT_COUNT] = {
 	  { "studio", "sts", "logs", "monitoring", "sagemaker.featurestore-runtime",
 	    "servicecatalog", "ecr.api", "ecr.dkr", "elasticfilesystem" },
 	  "SageMaker Developer Guide, studio-notebooks-and-internet-access" },
-	[FEAT_PIP] = { "installing packages through CodeArtifact",
-	  { "codeartifact.api", "codeartifact.repositories" },
-	  { "s3" },
-	  "CodeArtifact User Guide, create-vpc-endpoints" },
 	[FEAT_REMOTE] = { "remote access over Session Manager",
 	  { "ssm", "ssmmessages" },
 	  { "ec2messages" },
 	  "SageMaker Developer Guide, remote-access-remote-setup-vpc-subnets-without-internet-access "
 	  "(endpoints.md 3.6)" },
-	[FEAT_IDLE_STOP] = { "stopping an idle notebook",
-	  { "sagemaker.api" },
-	  { 0 },
-	  "StopNotebookInstance is a SageMaker API call" },
 };
 
 const struct feature_needs *needs_of(enum feature f)

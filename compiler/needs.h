@@ -10,9 +10,7 @@
 enum feature {
 	FEAT_NOTEBOOK,   /* a notebook instance with direct internet access off */
 	FEAT_STUDIO,     /* a VpcOnly Studio domain and its apps */
-	FEAT_PIP,        /* installing through CodeArtifact (pip_from, uses) */
 	FEAT_REMOTE,     /* remote access to a space over Session Manager */
-	FEAT_IDLE_STOP,  /* a notebook stopping itself when idle */
 	FEAT_COUNT,
 };
 

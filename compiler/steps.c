@@ -11,7 +11,16 @@
 #include "diag.h"
 #include "grants.h"
 #include "lifecycle.h"
+#include "needs.h"
 #include "suggest.h"
+
+/* idle_stop calls StopNotebookInstance: without internet, through the SageMaker API endpoint. */
+static const struct feature_needs stopping_idle = {
+	"stopping an idle notebook",
+	{ "sagemaker.api" },
+	{ 0 },
+	"StopNotebookInstance is a SageMaker API call",
+};
 
 struct script_ctx {
 	struct lc_script lc;
@@ -275,7 +284,9 @@ static void script_step(struct checker *ck, const struct scope *sc,
 						      (unsigned long long)(e->u.seconds / 60)) };
 		lc_add(&sx->lc, fn, names, values, 1);
 		sx->script->stops_notebook = true;
-		ptrvec_push(ck->arena, &sx->script->uses, grants_new_use(ck, "idle_stop", NULL, "idle_stop", call->span));
+		struct m_use *u = grants_new_use(ck, "idle_stop", NULL, "idle_stop", call->span);
+		u->needs = &stopping_idle;
+		ptrvec_push(ck->arena, &sx->script->uses, u);
 	} else if (strcmp(fn->name, "install_tools") == 0 ||
 		   strcmp(fn->name, "code_editor_extensions") == 0) {
 		const char *words = quoted_words(ck, sc, arg, fn);

@@ -31,6 +31,7 @@ struct iam_facts;
 struct iam_fills;
 struct iam_row;
 struct lowerer;
+struct physical;
 
 /*
  * What a workload needs in order to use one object of a kind (a `uses`
@@ -56,12 +57,15 @@ struct kind {
 
 	/* check.c: one block of the kind, into its model object (listed in `objects`) */
 	void (*check)(struct checker *ck, const struct ast_item *block);
+	/* then, every kind checked, the names AWS sees, unique where it looks them up */
+	void (*names)(struct checker *ck, struct physical *ph);
 
 	/* reach.c: one object's own rules over the checked environment (fit, lints) */
 	void (*rules)(struct checker *ck, const void *obj);
 
-	/* lower.c: one object's resources, in the registry's order */
+	/* lower.c: one object's resources, in the registry's order; then what comes last */
 	void (*lower)(struct lowerer *lw, const void *obj);
+	void (*lower_last)(struct lowerer *lw, const void *obj);
 
 	const struct kind_use *use;                /* NULL: nothing uses it */
 };
