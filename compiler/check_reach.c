@@ -219,25 +219,6 @@ static void lint_params(struct checker *ck)
 	}
 }
 
-static void lint_sgs(struct checker *ck)
-{
-	for (size_t i = 0; i < ck->env->networks.n; i++) {
-		const struct m_network *net = ck->env->networks.items[i];
-		for (size_t k = 0; k < net->sgs.n; k++) {
-			const struct m_sg *sg = net->sgs.items[k];
-			for (size_t j = 0; j < sg->rules.n; j++) {
-				const struct m_rule *r = sg->rules.items[j];
-				if (r->egress || r->peer != PEER_CIDR || r->cidr.prefix != 0)
-					continue;
-				struct diag *d = diag_add(ck->diags, DIAG_W0704, r->peer_span,
-							  "security group `%s` accepts traffic from anywhere",
-							  sg->name);
-				diag_help(ck->diags, d, "narrow `cidr` to the addresses that need it");
-			}
-		}
-	}
-}
-
 /* ---- per workload ------------------------------------------------------------------- */
 
 static void check_notebook_reach(struct checker *ck, const struct m_notebook *nb, bool *used_by_net[])
@@ -407,5 +388,4 @@ void ck_reach(struct checker *ck)
 			kinds[k]->rules(ck, objs->items[i]);
 	}
 	lint_params(ck);
-	lint_sgs(ck);
 }
