@@ -6,7 +6,8 @@
  * sources are in shared/reference/ and docs/diagnostics.md.
  */
 #include "check.h"
-#include "check_impl.h"
+#include "names.h"
+#include "reach.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -327,10 +328,7 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 		struct ptrvec blocks = { 0 };
 		ck_child_blocks(ck, b, kinds[k]->name, &blocks);
 		for (size_t i = 0; i < blocks.n; i++) {
-			if (kinds[k]->check)
-				kinds[k]->check(ck, blocks.items[i]);
-			else
-				ck_legacy(ck, kinds[k]->name, blocks.items[i]);
+			kinds[k]->check(ck, blocks.items[i]);
 		}
 	}
 	/* Physical names, unique where AWS and the output directory look them up. */
@@ -338,7 +336,6 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	for (size_t k = 0; k < nkinds; k++)
 		if (kinds[k]->names)
 			kinds[k]->names(ck, &ph);
-	check_physical_names(ck, &ph);
 	ck_reach(ck);
 	return env;
 }

@@ -61,7 +61,46 @@ struct iam_facts {
 	struct ptrvec principals;   /* struct iam_principal *, in order */
 };
 
+/* One capability of a principal: rows it needs, or rows it must be refused. */
+struct iam_cap {
+	const char *capability;     /* what the file declares that needs it */
+	const struct iam_row *rows;
+	size_t nrows;
+	struct iam_fills fills;
+	struct span span;
+	const char *refused;        /* NULL: needed; else why it must be refused */
+};
+
+/*
+ * An identity the template creates or asks a person to use, as its kind
+ * declares it. iam.c lists, in this order: the rows of writing to
+ * `log_group` (when set), those its `grants` derive (when set), then `caps`.
+ */
+struct iam_principal {
+	const char *id;             /* logical ID: the role, or the developer's policy */
+	const char *kind;           /* "execution-role" or "developer" */
+	const char *what;           /* "notebook analyst" */
+	struct ptrvec scripts;      /* const char *: emitted files run with its credentials */
+	struct ptrvec managed;      /* const char *: AWS managed policy names attached */
+	const char *log_group;
+	struct span log_span;
+	const struct m_grants *grants;
+	bool push_images;           /* its grants' uses with `docker = true` */
+	struct ptrvec caps;         /* struct iam_cap * */
+};
+
 void iam_fill(struct iam_fills *f, const char *key, const char *val);
+
+/* A new principal, listed after those declared so far. */
+struct iam_principal *iam_principal(struct iam_facts *f, const char *id, const char *kind,
+				    const char *what);
+/* `lifecycle/<file>` of a script the principal runs, when there is one. */
+void iam_script(struct iam_facts *f, struct iam_principal *p, const struct m_script *s);
+void iam_need(struct iam_facts *f, struct iam_principal *p, const char *capability,
+	      const struct iam_row *rows, size_t n, const struct iam_fills *fills, struct span span);
+void iam_refuse(struct iam_facts *f, struct iam_principal *p, const char *capability,
+		const struct iam_row *rows, size_t n, const struct iam_fills *fills,
+		struct span span, const char *why);
 
 /* `${Id.Attr}` of the resource `obj` became, or `${Id}` (its Ref) without an attribute. */
 const char *iam_att(const struct iam_facts *f, const void *obj, const char *attr);

@@ -6,8 +6,9 @@
  */
 #include "lower.h"
 
+#include <string.h>
+
 #include "kinds/kinds.h"
-#include "lower_impl.h"
 
 /* Deploying to another Region than the one checked would void the zone checks. */
 static void region_rule(struct lowerer *lw)
@@ -30,6 +31,39 @@ static void region_rule(struct lowerer *lw)
 	cv_set(a, lw->t->rules, "DeployToCheckedRegion", rule_obj);
 }
 
+/* The parameters the environment uses, with this stage's values. */
+static void lower_params(struct lowerer *lw)
+{
+	struct arena *a = lw->a;
+	for (size_t i = 0; i < lw->env->params.n; i++) {
+		const struct m_param *p = lw->env->params.items[i];
+		if (!p->used)
+			continue;
+		struct cv *o = cv_obj(a);
+		bool number = strcmp(p->type, "int") == 0 || strcmp(p->type, "size") == 0;
+		cv_set(a, o, "Type", cv_str(a, number ? "Number" : "String"));
+		if (p->dflt)
+			cv_set(a, o, "Default", cv_str(a, p->dflt));
+		if (strcmp(p->type, "instance") == 0)
+			cv_set(a, o, "AllowedPattern", cv_str(a, "^ml\\.[a-z0-9]+(-[a-z0-9]+)*\\.[a-z0-9]+$"));
+		if (strcmp(p->type, "bool") == 0) {
+			static const char *const tf[] = { "true", "false" };
+			cv_set(a, o, "AllowedValues", lw_strs(lw, tf, 2));
+		}
+		cv_set(a, o, "Description", cv_strf(a, "param %s: %s%s", p->name, p->type,
+						    strcmp(p->type, "size") == 0 ? " in GB" : ""));
+		cv_set(a, lw->t->parameters, lower_pascal(a, p->name), o);
+		/* The parameter file holds this stage's value, else the default. */
+		const char *v = p->value ? p->value : p->dflt;
+		if (v) {
+			struct cv_member *m = arena_alloc(a, sizeof *m);
+			m->key = lower_pascal(a, p->name);
+			m->val = cv_str(a, v);
+			ptrvec_push(a, &lw->t->param_values, m);
+		}
+	}
+}
+
 struct cfn_template *lower_env(struct arena *a, const struct m_env *env)
 {
 	struct lowerer lw = { .a = a, .env = env };
@@ -43,10 +77,7 @@ struct cfn_template *lower_env(struct arena *a, const struct m_env *env)
 	for (size_t k = 0; k < nkinds; k++) {
 		const struct ptrvec *objs = kind_objects(kinds[k], env);
 		for (size_t i = 0; i < objs->n; i++) {
-			if (kinds[k]->lower)
-				kinds[k]->lower(&lw, objs->items[i]);
-			else
-				lower_legacy(&lw, kinds[k]->name, objs->items[i]);
+			kinds[k]->lower(&lw, objs->items[i]);
 		}
 	}
 	/* Then what must come after every resource. */

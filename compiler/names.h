@@ -42,6 +42,7 @@ const char *checked_name(struct checker *ck, const struct ast_item *b,
  */
 struct physical {
 	struct strmap reported; /* `file:lo:hi` of declarations already reported */
+	struct strmap files;    /* files beside the template, whichever kind writes them */
 };
 
 /*

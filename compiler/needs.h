@@ -7,13 +7,6 @@
 #ifndef SGC_NEEDS_H
 #define SGC_NEEDS_H
 
-enum feature {
-	FEAT_NOTEBOOK,   /* a notebook instance with direct internet access off */
-	FEAT_STUDIO,     /* a VpcOnly Studio domain and its apps */
-	FEAT_REMOTE,     /* remote access to a space over Session Manager */
-	FEAT_COUNT,
-};
-
 enum { NEEDS_MAX = 12 };
 
 struct feature_needs {
@@ -22,7 +15,5 @@ struct feature_needs {
 	const char *optional[NEEDS_MAX];    /* may be used: declared is not a waste */
 	const char *source;                 /* where the fact comes from */
 };
-
-const struct feature_needs *needs_of(enum feature f);
 
 #endif

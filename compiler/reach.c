@@ -1,33 +1,25 @@
 /*
- * check_reach.c - the checker's proofs over a checked environment:
+ * reach.c - the checker's proofs over a checked environment (see reach.h):
  * every service a workload uses is reachable, an isolated network has no
- * way out, instances fit their workload, and the lints a reviewer wants.
+ * way out, and the lints a reviewer wants.
  *
- * Reachability reads the feature -> endpoint table (needs.h). Isolation is
+ * The proofs span kinds, so they stay a stage: each workload kind declares
+ * its facts through the registry (kinds/kind.h: struct kind_workload), and
+ * reachability reads the endpoints each feature and each kind of use needs
+ * (needs.h), as the kinds declare them. Isolation is
  * proved over what sgc itself emits: a private subnet's route table holds
  * only the local route and gateway endpoints, so the ways out are a public
  * subnet (E0401), a workload's own internet access, and security-group
  * egress; each is checked here and reported hop by hop.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "check_impl.h"
+#include "reach.h"
 #include "diag.h"
-#include "grants.h"
-#include "instances.h"
 #include "kinds/kinds.h"
 #include "needs.h"
-#include "suggest.h"
-
-/* Features and endpoints of one workload, gathered before comparing. */
-struct workload {
-	const char *what;            /* "notebook `analyst`" */
-	const struct m_network *net;
-	struct span at;              /* the workload's declaration */
-	const struct m_grants *grants;
-	bool no_internet;            /* its subnets have no way out */
-};
 
 /* The source of `s` on one line: runs of blanks and newlines become one space. */
 static const char *src_text(struct checker *ck, struct span s)
@@ -69,7 +61,7 @@ static const char *word_list(struct checker *ck, const char *const *eps, size_t 
 }
 
 /* One diagnostic per use, naming every endpoint it misses: the help then fixes it at once. */
-static void missing_endpoints(struct checker *ck, const struct workload *w,
+static void missing_endpoints(struct checker *ck, const struct kind_workload *w,
 			      const struct feature_needs *fn, const char *const *eps, size_t n,
 			      struct span at, const char *use)
 {
@@ -91,7 +83,7 @@ static void missing_endpoints(struct checker *ck, const struct workload *w,
 			  word_list(ck, eps, n, true), net->name);
 }
 
-static void need(struct checker *ck, const struct workload *w, const struct feature_needs *fn,
+static void need(struct checker *ck, const struct kind_workload *w, const struct feature_needs *fn,
 		 struct span at, const char *use, bool *used)
 {
 	const char *missing[NEEDS_MAX];
@@ -113,7 +105,7 @@ static const struct feature_needs *needs_of_use(const struct m_use *u)
 	return u->needs ? u->needs : kinds_of(u->kind)->use->needs;
 }
 
-static void uses_needs(struct checker *ck, const struct workload *w, bool *used)
+static void uses_needs(struct checker *ck, const struct kind_workload *w, bool *used)
 {
 	for (size_t i = 0; i < w->grants->uses.n; i++) {
 		const struct m_use *u = w->grants->uses.items[i];
@@ -126,7 +118,7 @@ static void uses_needs(struct checker *ck, const struct workload *w, bool *used)
 
 /* ---- isolation ---------------------------------------------------------------- */
 
-static void egress_rules(struct checker *ck, const struct workload *w,
+static void egress_rules(struct checker *ck, const struct kind_workload *w,
 			 const struct m_sg *sg)
 {
 	const struct m_network *net = w->net;
@@ -155,7 +147,7 @@ static void egress_rules(struct checker *ck, const struct workload *w,
 	}
 }
 
-static void check_isolation(struct checker *ck, const struct workload *w,
+static void check_isolation(struct checker *ck, const struct kind_workload *w,
 			    const struct ptrvec *sgs, bool own_internet, struct span own_at,
 			    const char *own_path)
 {
@@ -168,27 +160,6 @@ static void check_isolation(struct checker *ck, const struct workload *w,
 	}
 	for (size_t i = 0; w->net && sgs && i < sgs->n; i++)
 		egress_rules(ck, w, sgs->items[i]);
-}
-
-/* Remote access needs at least 8 GiB (AWS Toolkit and Unified Studio requirements). */
-static void remote_fit(struct checker *ck, const struct m_space *sp,
-		       const struct instance_type *t)
-{
-	if (!t || !sp->remote_access || t->memory_mib == 0 || t->memory_mib >= 8192)
-		return;
-	bool by_default = sp->instance.span.hi == 0;
-	const struct m_param *p = sp->instance.param;
-	struct span at = by_default ? sp->span
-		       : sp->instance.literal ? sp->instance.span
-		       : p->value ? p->value_span : p->dflt_span;
-	struct diag *d = diag_add(ck->diags, DIAG_E0609, at,
-				  "space `%s` has remote access on `%s`%s, which has %u MiB of memory",
-				  sp->name, t->name, by_default ? " (the default)" : "", t->memory_mib);
-	diag_secondary(ck->diags, d, sp->remote_span, "remote access enabled here");
-	diag_note(ck->diags, d, "remote access needs an instance with at least 8 GiB");
-	const struct instance_type *alt = instance_bigger(t, 8192, INST_STUDIO);
-	if (alt)
-		diag_help(ck->diags, d, "use `%s` (%u GiB)", alt->name, alt->memory_mib / 1024);
 }
 
 /* ---- lints ------------------------------------------------------------------------- */
@@ -221,103 +192,18 @@ static void lint_params(struct checker *ck)
 
 /* ---- per workload ------------------------------------------------------------------- */
 
-static void check_notebook_reach(struct checker *ck, const struct m_notebook *nb, bool *used_by_net[])
+/* What one workload's facts prove: its own needs, its uses' needs, its ways out. */
+static void prove(struct checker *ck, const struct kind_workload *w, bool *used)
 {
-	const struct m_network *net = nb->subnet ? nb->subnet->net : NULL;
-	/*
-	 * SageMaker gives a notebook's interface no public address, so only a
-	 * private subnet routed to a NAT gateway (restricted) reaches the
-	 * internet through the VPC; a public subnet's gateway route does not.
-	 */
-	struct workload w = {
-		.what = arena_printf(ck->arena, "notebook `%s`", nb->name),
-		.net = net, .at = nb->span, .grants = &nb->grants,
-		.no_internet = net && !nb->direct_internet &&
-			       !(net->isolation == ISO_RESTRICTED && !nb->subnet->public),
-	};
-	ck_fit_instance(ck, &nb->instance, INST_NOTEBOOK, w.what);
-	if (nb->root_access) {
-		struct diag *d = diag_add(ck->diags, DIAG_W0701, nb->root_span,
-					  "notebook `%s` gives its users root", nb->name);
-		diag_note(ck->diags, d, "root can change the lifecycle configuration's settings and read other users' files");
-		diag_help(ck->diags, d, "remove `root_access = true` unless the team needs it");
+	for (size_t i = 0; i < w->needs.n; i++) {
+		const struct kind_need *n = w->needs.items[i];
+		need(ck, w, n->needs, n->at, n->use, used);
 	}
-	grants_lint(ck, &nb->grants);
-	if (!net) {
-		if (nb->direct_internet) {
-			struct diag *d = diag_add(ck->diags, DIAG_W0606, nb->span,
-						  "notebook `%s` can reach the internet", nb->name);
-			diag_note(ck->diags, d, "it has no subnet, so it uses SageMaker's own network with direct internet access");
-		}
-		return;
-	}
-	bool *used = used_by_net[0];
-	for (size_t i = 0; i < ck->env->networks.n; i++)
-		if (ck->env->networks.items[i] == net)
-			used = used_by_net[i];
-	need(ck, &w, needs_of(FEAT_NOTEBOOK), nb->span, w.what, used);
-	uses_needs(ck, &w, used);
-	check_isolation(ck, &w, &nb->sgs, nb->direct_internet, nb->direct_span,
-			arena_printf(ck->arena, "notebook `%s` -> SageMaker-managed network with internet "
-				     "(DirectInternetAccess Enabled)", nb->name));
-	/* In an isolated network that is an error already (E0603). */
-	if (nb->direct_internet && net->isolation != ISO_ISOLATED) {
-		struct diag *d = diag_add(ck->diags, DIAG_W0606, nb->span,
-					  "notebook `%s` can reach the internet", nb->name);
-		diag_note(ck->diags, d, "direct internet access is on: SageMaker's network, not the VPC's");
-	}
-}
-
-static void check_studio_reach(struct checker *ck, const struct m_studio *st, bool *used)
-{
-	const struct m_network *net = st->net;
-	bool via_nat = false;
-	for (size_t i = 0; net && i < st->subnets.n; i++)
-		via_nat |= net->isolation == ISO_RESTRICTED &&
-			   !((const struct m_subnet *)st->subnets.items[i])->public;
-	struct workload w = {
-		.what = arena_printf(ck->arena, "studio `%s`", st->name),
-		.net = net, .at = st->span, .grants = &st->grants,
-		.no_internet = net && st->vpc_only && !via_nat,
-	};
-	grants_lint(ck, &st->grants);
-	for (int a = 0; a < 2; a++)
-		if (st->apps[a].present)
-			ck_fit_instance(ck, &st->apps[a].instance, INST_STUDIO, w.what);
-	for (size_t i = 0; i < st->spaces.n; i++) {
-		const struct m_space *sp = st->spaces.items[i];
-		const struct instance_type *t = ck_fit_instance(ck, &sp->instance, INST_STUDIO,
-						    arena_printf(ck->arena, "space `%s`", sp->name));
-		remote_fit(ck, sp, t);
-		if (sp->remote_access && net && used)
-			need(ck, &w, needs_of(FEAT_REMOTE), sp->remote_span,
-			     arena_printf(ck->arena, "remote access to space `%s`", sp->name), used);
-	}
-	if (!net || !used)
-		return;
-	if (st->vpc_only) {
-		need(ck, &w, needs_of(FEAT_STUDIO), st->subnets_span, w.what, used);
-		const char *pub[16];
-		size_t npub = 0;
-		for (size_t i = 0; i < st->subnets.n && npub < 16; i++)
-			if (((const struct m_subnet *)st->subnets.items[i])->public)
-				pub[npub++] = ((const struct m_subnet *)st->subnets.items[i])->name;
-		if (npub) {
-			struct diag *d = diag_add(ck->diags, DIAG_E0604, st->subnets_span,
-						  "VpcOnly studio `%s` uses public subnet%s %s", st->name,
-						  npub == 1 ? "" : "s", word_list(ck, pub, npub, false));
-			diag_note(ck->diags, d, "SageMaker does not accept public subnets for VpcOnly domains");
-			diag_help(ck->diags, d, "use private subnets, or `access = public_internet`");
-		}
-	}
-	uses_needs(ck, &w, used);
-	check_isolation(ck, &w, NULL, !st->vpc_only, st->access_span,
-			arena_printf(ck->arena, "studio `%s` -> PublicInternetOnly: apps reach the internet "
-				     "through SageMaker's network", st->name));
-	if (!st->vpc_only && net->isolation != ISO_ISOLATED) {
-		struct diag *d = diag_add(ck->diags, DIAG_W0606, st->span,
-					  "studio `%s` can reach the internet", st->name);
-		diag_note(ck->diags, d, "its apps use PublicInternetOnly networking");
+	uses_needs(ck, w, used);
+	check_isolation(ck, w, w->sgs, w->own_internet, w->own_at, w->own_path);
+	if (w->internet_note) {
+		struct diag *d = diag_add(ck->diags, DIAG_W0606, w->at, "%s can reach the internet", w->what);
+		diag_note(ck->diags, d, "%s", w->internet_note);
 	}
 }
 
@@ -360,28 +246,35 @@ void ck_reach(struct checker *ck)
 	bool *has_workload = arena_calloc(ck->arena, nnets + 1, sizeof *has_workload);
 	for (size_t i = 0; i <= nnets; i++)
 		used[i] = arena_calloc(ck->arena, ep_count, sizeof **used);
-	for (size_t i = 0; i < env->notebooks.n; i++) {
-		const struct m_notebook *nb = env->notebooks.items[i];
-		check_notebook_reach(ck, nb, used);
-		for (size_t k = 0; nb->subnet && k < nnets; k++)
-			has_workload[k] |= env->networks.items[k] == nb->subnet->net;
-	}
-	for (size_t i = 0; i < env->studios.n; i++) {
-		const struct m_studio *st = env->studios.items[i];
-		size_t k = 0;
-		while (k < nnets && env->networks.items[k] != st->net)
-			k++;
-		check_studio_reach(ck, st, k < nnets ? used[k] : NULL);
-		if (k < nnets)
-			has_workload[k] = true;
+	/* Each network's place in `used`, by a hash look-up: thousands of networks cost each workload the same. */
+	struct strmap index = { 0 };
+	for (size_t k = 0; k < nnets; k++)
+		strmap_put(ck->arena, &index, arena_printf(ck->arena, "%p", env->networks.items[k]),
+			   (void *)(env->networks.items + k));
+	size_t nkinds;
+	const struct kind *const *kinds = kinds_all(&nkinds);
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; kinds[k]->workload && i < objs->n; i++) {
+			struct kind_workload w = { 0 };
+			kinds[k]->workload(ck, objs->items[i], &w);
+			if (!w.net)
+				continue;
+			char key[32];
+			snprintf(key, sizeof key, "%p", (const void *)w.net);
+			void **at = strmap_get(&index, key);
+			if (!at)
+				continue;
+			size_t n = (size_t)(at - env->networks.items);
+			prove(ck, &w, used[n]);
+			has_workload[n] = true;
+		}
 	}
 	/* A network without workloads may serve other stacks; its endpoints are its own business. */
 	for (size_t k = 0; complete && k < nnets; k++)
 		if (has_workload[k])
 			unused_endpoints(ck, env->networks.items[k], used[k]);
 	/* Each kind's own rules over the checked environment. */
-	size_t nkinds;
-	const struct kind *const *kinds = kinds_all(&nkinds);
 	for (size_t k = 0; k < nkinds; k++) {
 		const struct ptrvec *objs = kind_objects(kinds[k], env);
 		for (size_t i = 0; kinds[k]->rules && i < objs->n; i++)
