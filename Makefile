@@ -55,7 +55,7 @@ endif
 CFLAGS_ALL := $(BASE_CFLAGS) $(OPT) $(CFLAGS)
 LDFLAGS_ALL := $(SAN_LDFLAGS) $(LDFLAGS)
 
-LIB_SRCS := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+LIB_SRCS := $(filter-out compiler/main.c,$(wildcard compiler/*.c compiler/kinds/*.c))
 LIB_OBJS := $(patsubst compiler/%.c,$(BUILD)/%.o,$(LIB_SRCS)) \
             $(BUILD)/gen/parser.o $(BUILD)/gen/lexer.o $(BUILD)/gen/stdlib_data.o
 LIB := $(BUILD)/libsgc.a
@@ -271,4 +271,4 @@ uninstall:
 clean:
 	rm -rf build/
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/gen/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/kinds/*.d $(BUILD)/gen/*.d $(BUILD)/tests/*.d)

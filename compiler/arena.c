@@ -145,6 +145,14 @@ void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
 	v->items[v->n++] = item;
 }
 
+void ptrvec_add_unique(struct arena *a, struct ptrvec *v, void *item)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->items[i] == item)
+			return;
+	ptrvec_push(a, v, item);
+}
+
 void strbuf_add(struct arena *a, struct strbuf *b, const char *s, size_t n)
 {
 	if (b->n + n + 1 > b->cap) {

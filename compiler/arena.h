@@ -35,6 +35,8 @@ struct ptrvec {
 	size_t n, cap;
 };
 void ptrvec_push(struct arena *a, struct ptrvec *v, void *item);
+/* Push unless `item` is there already: a linear search, for short lists. */
+void ptrvec_add_unique(struct arena *a, struct ptrvec *v, void *item);
 
 /*
  * A string-keyed hash map in the arena, for look-ups only: iteration order

@@ -4,6 +4,7 @@
 #include "cfn.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 struct cfn_template *cfn_new(struct arena *a)
@@ -14,6 +15,26 @@ struct cfn_template *cfn_new(struct arena *a)
 	t->rules = cv_obj(a);
 	t->outputs = cv_obj(a);
 	return t;
+}
+
+/* `<object>/<part>`: the key of made_from. */
+static const char *made_key(char *buf, size_t size, const void *obj, const char *part)
+{
+	snprintf(buf, size, "%p/%s", obj, part);
+	return buf;
+}
+
+void cfn_map(struct cfn_template *t, const void *obj, const char *part, const char *id)
+{
+	char key[64];
+	strmap_put(t->arena, &t->made_from, arena_strdup(t->arena, made_key(key, sizeof key, obj, part)),
+		   (void *)id);
+}
+
+const char *cfn_id_of(const struct cfn_template *t, const void *obj, const char *part)
+{
+	char key[64];
+	return strmap_get(&t->made_from, made_key(key, sizeof key, obj, part));
 }
 
 static struct cv *cv_new(struct arena *a, enum cv_kind k)

@@ -65,10 +65,20 @@ struct cfn_template {
 	struct ptrvec resources;  /* struct cfn_resource * */
 	struct cv *outputs;       /* CV_OBJ */
 	struct ptrvec param_values; /* struct cv_member *: key -> CV_STR, for the parameter file */
-	struct strmap made_from;  /* "<model object>/<part>" -> logical ID: lower_id() */
+	struct strmap made_from;  /* "<model object>/<part>" -> logical ID: cfn_id_of() */
 };
 
 struct cfn_template *cfn_new(struct arena *a);
+
+/*
+ * The logical ID of one part of what a model object became: "resource"
+ * (its main resource), "role" (the execution role holding a struct
+ * m_grants), "access" (a remote-access space's policy for the developer);
+ * NULL when lowering made no such part. Lowering records each with
+ * cfn_map; references between resources, and the IAM report, read them.
+ */
+void cfn_map(struct cfn_template *t, const void *obj, const char *part, const char *id);
+const char *cfn_id_of(const struct cfn_template *t, const void *obj, const char *part);
 
 struct cv *cv_str(struct arena *a, const char *s);
 struct cv *cv_strf(struct arena *a, const char *fmt, ...)

@@ -158,4 +158,21 @@ void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
 void diag_render_github(FILE *out, const struct diag_sink *const *sinks,
 			const struct src_map *const *maps, size_t n);
 
+/*
+ * The same, one file at a time: begin, then each file's sink as soon as it
+ * is complete (its compile may be freed right after), then end, which
+ * writes the rest and frees the stream. The bytes are those of the calls
+ * above over the same files. JSON and GitHub write each file as it comes;
+ * SARIF names the rules used before the results, so it keeps each result
+ * until the end: what a stream holds grows with the diagnostics reported,
+ * never with the files. NULL from begin (out of memory) is accepted by the
+ * other two and writes nothing.
+ */
+enum diag_format { DIAG_FORMAT_JSON, DIAG_FORMAT_SARIF, DIAG_FORMAT_GITHUB };
+struct diag_stream;
+struct diag_stream *diag_stream_begin(FILE *out, enum diag_format fmt, const char *tool_version);
+void diag_stream_file(struct diag_stream *s, const struct diag_sink *sink,
+		      const struct src_map *m);
+void diag_stream_end(struct diag_stream *s);
+
 #endif

@@ -4,7 +4,8 @@
  *
  * All three walk the same diagnostics as the text renderer (diag_sorted:
  * source order, duplicates and allowed warnings dropped), file by file, at
- * most DIAG_MACHINE_CAP of each file. Every JSON value is built and
+ * most DIAG_MACHINE_CAP of each file, one file at a time (diag_stream_*):
+ * `sgc check DIR` frees each file's compile once it is rendered. Every JSON value is built and
  * escaped by jansson, never printed by hand, and keys keep the order they
  * are set in; but one diagnostic is built and written at a time, between
  * brackets printed here, so that a million diagnostics do not become one
@@ -173,28 +174,21 @@ static json_t *json_omitted(struct span at, const struct src_map *m, size_t drop
 	return o;
 }
 
-/* The array's brackets and commas are printed here, each element by jansson. */
-void diag_render_json(FILE *out, const struct diag_sink *const *sinks,
-		      const struct src_map *const *maps, size_t n)
+/* One file's elements; the array's brackets and commas are printed here, each element by jansson. */
+static void json_file(FILE *out, const struct diag_sink *sink, const struct src_map *m, bool *first)
 {
-	bool first = true;
-	fputc('[', out);
-	for (size_t i = 0; i < n; i++) {
-		size_t count, dropped;
-		const struct diag **ds = diag_sorted(sinks[i], DIAG_MACHINE_CAP, &count, &dropped);
-		for (size_t k = 0; k <= count; k++) {
-			if (k == count && !dropped)
-				break;
-			if (!first)
-				fputc(',', out);
-			first = false;
-			dump(out, k < count ? json_diag(ds[k], maps[i])
-					    : json_omitted(diag_omitted_at(sinks[i], ds, count),
-							   maps[i], dropped),
-			     JSON_COMPACT, 0);
-		}
+	size_t count, dropped;
+	const struct diag **ds = diag_sorted(sink, DIAG_MACHINE_CAP, &count, &dropped);
+	for (size_t k = 0; k <= count; k++) {
+		if (k == count && !dropped)
+			break;
+		if (!*first)
+			fputc(',', out);
+		*first = false;
+		dump(out, k < count ? json_diag(ds[k], m)
+				    : json_omitted(diag_omitted_at(sink, ds, count), m, dropped),
+		     JSON_COMPACT, 0);
 	}
-	fputs("]\n", out);
 }
 
 /* ---- sarif --------------------------------------------------------------- */
@@ -365,25 +359,48 @@ static json_t *sarif_result(const struct diag *d, const struct src_map *m,
 	return res;
 }
 
-/* A file's diagnostics as reported: the first `count` of `ds`; `dropped` more from `omitted_at` on. */
-struct reported {
-	const struct diag **ds;
-	size_t count, dropped;
-	struct span omitted_at;
+/*
+ * What a SARIF log keeps of each file until its end, since the rules and
+ * the notices of what the cap left out come before the results: each
+ * result, built (so the file's compile may be freed), and the codes used.
+ * It grows with the diagnostics reported, never with the files checked.
+ */
+struct sarif_run {
+	json_t *results;                 /* each result; ruleIndex set at the end */
+	json_t *notes;                   /* toolExecutionNotifications */
+	bool used[DIAG_CODE_COUNT];      /* codes of the results */
 };
 
-/* One rule per code reported, in code order; rule_index maps a code to its place. */
-static json_t *sarif_rules(const struct reported *files, size_t n,
-			   int rule_index[DIAG_CODE_COUNT])
+static void sarif_file(struct sarif_run *run, const struct diag_sink *sink,
+		       const struct src_map *m)
 {
-	for (int c = 0; c < DIAG_CODE_COUNT; c++)
-		rule_index[c] = -1;
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < files[i].count; k++)
-			rule_index[files[i].ds[k]->code] = 0;
+	size_t count, dropped;
+	const struct diag **ds = diag_sorted(sink, DIAG_MACHINE_CAP, &count, &dropped);
+	for (size_t k = 0; k < count; k++) {
+		run->used[ds[k]->code] = true;
+		/* The index is the code's until the rules are known (sarif_end). */
+		json_array_append_new(run->results, sarif_result(ds[k], m, (int)ds[k]->code));
+	}
+	if (!dropped)
+		return;
+	char text[OMITTED_TEXT_SIZE];
+	json_t *note = json_object();
+	json_object_set_new(note, "level", json_string("note"));
+	json_object_set_new(note, "message", text_object(str(omitted_text(text, dropped))));
+	json_t *locations = json_array();
+	json_array_append_new(locations,
+			      sarif_location(-1, locate(m, diag_omitted_at(sink, ds, count)), NULL));
+	json_object_set_new(note, "locations", locations);
+	json_array_append_new(run->notes, note);
+}
+
+/* One rule per code reported, in code order; rule_index maps a code to its place. */
+static json_t *sarif_rules(const bool used[DIAG_CODE_COUNT], int rule_index[DIAG_CODE_COUNT])
+{
 	json_t *rules = json_array();
 	for (int c = 0; c < DIAG_CODE_COUNT; c++) {
-		if (rule_index[c] < 0)
+		rule_index[c] = -1;
+		if (!used[c])
 			continue;
 		rule_index[c] = (int)json_array_size(rules);
 		json_array_append_new(rules, sarif_rule((enum diag_code)c));
@@ -392,24 +409,8 @@ static json_t *sarif_rules(const struct reported *files, size_t n,
 }
 
 /* What the cap left out, as notifications of the run's one invocation; NULL when nothing was. */
-static json_t *sarif_invocations(const struct reported *files,
-				 const struct src_map *const *maps, size_t n)
+static json_t *sarif_invocations(json_t *notes)
 {
-	json_t *notes = json_array();
-	for (size_t i = 0; i < n; i++) {
-		if (!files[i].dropped)
-			continue;
-		char text[OMITTED_TEXT_SIZE];
-		json_t *note = json_object();
-		json_object_set_new(note, "level", json_string("note"));
-		json_object_set_new(note, "message",
-				    text_object(str(omitted_text(text, files[i].dropped))));
-		json_t *locations = json_array();
-		json_array_append_new(locations,
-				      sarif_location(-1, locate(maps[i], files[i].omitted_at), NULL));
-		json_object_set_new(note, "locations", locations);
-		json_array_append_new(notes, note);
-	}
 	if (json_array_size(notes) == 0) {
 		json_decref(notes);
 		return NULL;
@@ -474,49 +475,38 @@ static char *results_key(char *skeleton, int *indent)
  * results are dumped one by one in between, indented as jansson would
  * have indented them, so the log reads the same as one json_dumpf.
  */
-void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
-		       const struct src_map *const *maps, size_t n,
-		       const char *tool_version)
+static void sarif_end(FILE *out, struct sarif_run *run, const char *tool_version)
 {
-	struct reported *files = calloc(n + 1, sizeof *files);
-	if (!files)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		files[i].ds = diag_sorted(sinks[i], DIAG_MACHINE_CAP, &files[i].count,
-					  &files[i].dropped);
-		files[i].omitted_at = diag_omitted_at(sinks[i], files[i].ds, files[i].count);
-	}
 	int rule_index[DIAG_CODE_COUNT];
-	json_t *rules = sarif_rules(files, n, rule_index);
-	json_t *log = sarif_skeleton(rules, sarif_invocations(files, maps, n), tool_version);
+	json_t *rules = sarif_rules(run->used, rule_index);
+	json_t *log = sarif_skeleton(rules, sarif_invocations(run->notes), tool_version);
 	char *skeleton = json_dumps(log, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(log);
 	int indent;
 	char *at = skeleton ? results_key(skeleton, &indent) : NULL;
 	if (!at) {
 		free(skeleton);
-		free(files);
+		json_decref(run->results);
 		return;
 	}
 	char *rest = strchr(at, ']');
 	put_json(out, skeleton, (size_t)(rest - skeleton), 0);
 
-	bool first = true;
+	size_t n = json_array_size(run->results);
 	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < files[i].count; k++) {
-			const struct diag *d = files[i].ds[k];
-			fprintf(out, "%s\n%*s", first ? "" : ",", indent + 2, "");
-			dump(out, sarif_result(d, maps[i], rule_index[d->code]), JSON_INDENT(2),
-			     indent + 2);
-			first = false;
-		}
+		json_t *res = json_array_get(run->results, i);
+		/* Its code stands in ruleIndex; replacing a member keeps its place. */
+		json_int_t code = json_integer_value(json_object_get(res, "ruleIndex"));
+		json_object_set_new(res, "ruleIndex", json_integer(rule_index[code]));
+		fprintf(out, "%s\n%*s", i ? "," : "", indent + 2, "");
+		dump(out, json_incref(res), JSON_INDENT(2), indent + 2);
 	}
-	if (!first)
+	if (n)
 		fprintf(out, "\n%*s", indent, "");
 	put_json(out, rest, strlen(rest), 0);
 	fputc('\n', out);
 	free(skeleton);
-	free(files);
+	json_decref(run->results);
 }
 
 /* ---- github -------------------------------------------------------------- */
@@ -582,21 +572,97 @@ static void github_one(FILE *out, const struct diag *d, const struct src_map *m)
 	fputc('\n', out);
 }
 
+static void github_file(FILE *out, const struct diag_sink *sink, const struct src_map *m)
+{
+	size_t count, dropped;
+	const struct diag **ds = diag_sorted(sink, DIAG_MACHINE_CAP, &count, &dropped);
+	for (size_t k = 0; k < count; k++)
+		github_one(out, ds[k], m);
+	if (dropped) {
+		char text[OMITTED_TEXT_SIZE];
+		fputs("::notice ", out);
+		github_position(out, locate(m, diag_omitted_at(sink, ds, count)));
+		fputs("::", out);
+		put_escaped(out, omitted_text(text, dropped), false);
+		fputc('\n', out);
+	}
+}
+
+/* ---- one file at a time ---------------------------------------------------- */
+
+struct diag_stream {
+	FILE *out;
+	enum diag_format fmt;
+	const char *tool_version;
+	bool first;             /* json: no element written yet */
+	struct sarif_run sarif;
+};
+
+struct diag_stream *diag_stream_begin(FILE *out, enum diag_format fmt, const char *tool_version)
+{
+	struct diag_stream *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->out = out;
+	s->fmt = fmt;
+	s->tool_version = tool_version;
+	s->first = true;
+	if (fmt == DIAG_FORMAT_JSON)
+		fputc('[', out);
+	if (fmt == DIAG_FORMAT_SARIF) {
+		s->sarif.results = json_array();
+		s->sarif.notes = json_array();
+	}
+	return s;
+}
+
+void diag_stream_file(struct diag_stream *s, const struct diag_sink *sink,
+		      const struct src_map *m)
+{
+	if (!s)
+		return;
+	switch (s->fmt) {
+	case DIAG_FORMAT_JSON: json_file(s->out, sink, m, &s->first); break;
+	case DIAG_FORMAT_SARIF: sarif_file(&s->sarif, sink, m); break;
+	case DIAG_FORMAT_GITHUB: github_file(s->out, sink, m); break;
+	}
+}
+
+void diag_stream_end(struct diag_stream *s)
+{
+	if (!s)
+		return;
+	if (s->fmt == DIAG_FORMAT_JSON)
+		fputs("]\n", s->out);
+	if (s->fmt == DIAG_FORMAT_SARIF)
+		sarif_end(s->out, &s->sarif, s->tool_version);
+	free(s);
+}
+
+static void render(FILE *out, enum diag_format fmt, const struct diag_sink *const *sinks,
+		   const struct src_map *const *maps, size_t n, const char *tool_version)
+{
+	struct diag_stream *s = diag_stream_begin(out, fmt, tool_version);
+	for (size_t i = 0; i < n; i++)
+		diag_stream_file(s, sinks[i], maps[i]);
+	diag_stream_end(s);
+}
+
+void diag_render_json(FILE *out, const struct diag_sink *const *sinks,
+		      const struct src_map *const *maps, size_t n)
+{
+	render(out, DIAG_FORMAT_JSON, sinks, maps, n, NULL);
+}
+
+void diag_render_sarif(FILE *out, const struct diag_sink *const *sinks,
+		       const struct src_map *const *maps, size_t n,
+		       const char *tool_version)
+{
+	render(out, DIAG_FORMAT_SARIF, sinks, maps, n, tool_version);
+}
+
 void diag_render_github(FILE *out, const struct diag_sink *const *sinks,
 			const struct src_map *const *maps, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		size_t count, dropped;
-		const struct diag **ds = diag_sorted(sinks[i], DIAG_MACHINE_CAP, &count, &dropped);
-		for (size_t k = 0; k < count; k++)
-			github_one(out, ds[k], maps[i]);
-		if (dropped) {
-			char text[OMITTED_TEXT_SIZE];
-			fputs("::notice ", out);
-			github_position(out, locate(maps[i], diag_omitted_at(sinks[i], ds, count)));
-			fputs("::", out);
-			put_escaped(out, omitted_text(text, dropped), false);
-			fputc('\n', out);
-		}
-	}
+	render(out, DIAG_FORMAT_GITHUB, sinks, maps, n, NULL);
 }

@@ -1,56 +1,31 @@
 /*
- * iam.c - the IAM needs table and its instantiation for one environment
- * (see iam.h).
+ * iam.c - the IAM needs of one environment (see iam.h): the principals
+ * each kind declares (iam_rows.h), instantiated into requests.
  *
  * Each capability is a list of rows; a row is one request, written with
  * placeholders ({domain}, {repo_arn}, ...) that the capability's instance
  * fills in: names from the model, resource attributes as Fn::Sub
- * references to the logical IDs lowering gave them (lower_id), so the
+ * references to the logical IDs lowering gave them (cfn_id_of), so the
  * requests name exactly the resources the template creates.
  */
 #include "iam.h"
 
 #include <string.h>
 
-#include "lower.h"
+#include "kinds/kinds.h"
 
 /* Sources: AWS documentation pages, each cited by the rows that need it. */
-#define SAR "https://docs.aws.amazon.com/service-authorization/latest/reference/"
-#define SMDG "https://docs.aws.amazon.com/sagemaker/latest/dg/"
-#define SRC_SM_ROLES SMDG "sagemaker-roles.html"
-#define SRC_SM_DOMAIN_KMS SMDG "sagemaker-roles.html#sagemaker-roles-createdomain-perms"
+#define SMDG IAM_SMDG
+#define SRC_SM_ROLES IAM_SRC_SM_ROLES
 #define SRC_NB_LOGS SMDG "notebook-lifecycle-config.html"
-#define SRC_PRIVATE_SPACES SMDG "studio-updated-jl-admin-guide-permissions.html"
-#define SRC_RA_SETUP SMDG "remote-access-remote-setup.html"
-#define SRC_SAR_SM SAR "list_amazonsagemaker.html"
-#define SRC_CA_IAM "https://docs.aws.amazon.com/codeartifact/latest/ug/auth-and-access-control-iam-identity-based-access-control.html"
-#define SRC_CA_PIP "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html"
-#define SRC_SAR_CA SAR "list_awscodeartifact.html"
-#define SRC_S3 "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-policies-s3.html"
-#define SRC_ECR_PULL "https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html"
-#define SRC_ECR_PUSH "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html"
-#define SRC_SECRETS SAR "list_awssecretsmanager.html"
-#define SRC_KMS SAR "list_awskeymanagementservice.html"
-#define SRC_KMS_GRANT "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource"
-#define SRC_CFN SAR "list_awscloudformation.html"
 
-/* `arn:<partition>:<service>:<region>:<account>:` in Fn::Sub text. */
-#define ARN(service) "arn:${AWS::Partition}:" service ":${AWS::Region}:${AWS::AccountId}:"
+#define ARN(service) IAM_ARN(service)
 
-struct row {
-	const char *action;
-	const char *resource; /* Fn::Sub text with {placeholders} */
-	const char *context;  /* "key=value;key=value" with {placeholders}, or NULL */
-	enum iam_by by;
-	const char *source;
-};
-
-#define ROWS(r) r, sizeof r / sizeof r[0]
 
 /* ---- the table ------------------------------------------------------------------ */
 
 /* SageMaker writes lifecycle-script output to CloudWatch Logs as the role. */
-static const struct row logs_rows[] = {
+static const struct iam_row logs_rows[] = {
 	{ "logs:CreateLogGroup", ARN("logs") "log-group:{log_group}", NULL, IAM_BY_SERVICE, SRC_SM_ROLES },
 	{ "logs:CreateLogStream", ARN("logs") "log-group:{log_group}:*", NULL,
 	  IAM_BY_SERVICE, SRC_NB_LOGS },
@@ -58,211 +33,6 @@ static const struct row logs_rows[] = {
 	  IAM_BY_SERVICE, SRC_NB_LOGS },
 	{ "logs:DescribeLogStreams", ARN("logs") "log-group:{log_group}:*", NULL,
 	  IAM_BY_SERVICE, SRC_SM_ROLES },
-};
-
-/* std.lifecycle.pip_from: a token, the endpoint, then pip reads packages. */
-static const struct row pip_rows[] = {
-	{ "codeartifact:GetAuthorizationToken", ARN("codeartifact") "domain/{domain}", NULL,
-	  IAM_BY_SCRIPT, SRC_SAR_CA },
-	{ "sts:GetServiceBearerToken", "*", "sts:AWSServiceName=codeartifact.amazonaws.com",
-	  IAM_BY_SERVICE, SRC_CA_IAM },
-	{ "codeartifact:GetRepositoryEndpoint", ARN("codeartifact") "repository/{domain}/{repo}", NULL,
-	  IAM_BY_SCRIPT, SRC_SAR_CA },
-	{ "codeartifact:ReadFromRepository", ARN("codeartifact") "repository/{domain}/{repo}", NULL,
-	  IAM_BY_USER, SRC_CA_PIP },
-};
-
-static const struct row bucket_rows[] = {
-	{ "s3:GetObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:PutObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:DeleteObject", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:AbortMultipartUpload", "{arn}/{object}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:ListBucket", "{arn}", NULL, IAM_BY_USER, SRC_S3 },
-	{ "s3:GetBucketLocation", "{arn}", NULL, IAM_BY_USER, SRC_S3 },
-};
-
-static const struct row ecr_pull_rows[] = {
-	{ "ecr:GetAuthorizationToken", "*", NULL, IAM_BY_USER, SRC_ECR_PULL },
-	{ "ecr:BatchCheckLayerAvailability", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
-	{ "ecr:GetDownloadUrlForLayer", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
-	{ "ecr:BatchGetImage", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PULL },
-};
-
-static const struct row ecr_push_rows[] = {
-	{ "ecr:InitiateLayerUpload", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
-	{ "ecr:UploadLayerPart", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
-	{ "ecr:CompleteLayerUpload", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
-	{ "ecr:PutImage", "{arn}", NULL, IAM_BY_USER, SRC_ECR_PUSH },
-};
-
-static const struct row secret_rows[] = {
-	{ "secretsmanager:GetSecretValue", "{arn}", NULL, IAM_BY_USER, SRC_SECRETS },
-	{ "secretsmanager:DescribeSecret", "{arn}", NULL, IAM_BY_USER, SRC_SECRETS },
-};
-
-/* A key that encrypts what the workload reads and writes. */
-static const struct row key_rows[] = {
-	{ "kms:Decrypt", "{arn}", NULL, IAM_BY_SERVICE, SRC_KMS },
-	{ "kms:GenerateDataKey", "{arn}", NULL, IAM_BY_SERVICE, SRC_KMS },
-	{ "kms:DescribeKey", "{arn}", NULL, IAM_BY_SERVICE, SRC_KMS },
-};
-
-/* A Studio domain's customer key, checked when anyone starts an app. */
-static const struct row domain_key_rows[] = {
-	{ "kms:CreateGrant", "{arn}", "kms:GrantIsForAWSResource=true", IAM_BY_SERVICE,
-	  SRC_SM_DOMAIN_KMS " (condition: " SRC_KMS_GRANT ")" },
-	{ "kms:DescribeKey", "{arn}", NULL, IAM_BY_SERVICE, SRC_SM_DOMAIN_KMS },
-};
-
-static const struct row idle_stop_rows[] = {
-	{ "sagemaker:StopNotebookInstance", "{notebook_arn}", NULL, IAM_BY_SCRIPT, SRC_SAR_SM },
-};
-
-/*
- * A Studio user at work, signed with the execution role. One role serves
- * every user of the domain, so the documented private-space policy keys
- * each request by the profile it comes from (sagemaker:UserProfileName)
- * and by the space's owner and sharing type. These rows give the scope
- * each kind of request may have; a context names the keys the scope is
- * conditioned on.
- */
-#define PROFILE ARN("sagemaker") "user-profile/{domain_id}/"
-#define OWN "sagemaker:UserProfileName={user};sagemaker:OwnerUserProfileArn=" PROFILE "{user}"
-static const struct row studio_scope_rows[] = {
-	/* spaces no profile owns (shared ones) and their apps */
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:CreateSpace", ARN("sagemaker") "space/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteSpace", ARN("sagemaker") "space/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	/* the user's own private spaces and their apps */
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/*",
-	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/*",
-	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:CreateSpace", ARN("sagemaker") "space/{domain_id}/*",
-	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/*",
-	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteSpace", ARN("sagemaker") "space/{domain_id}/*",
-	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	/* Studio tags what it creates */
-	{ "sagemaker:AddTags", ARN("sagemaker") "app/{domain_id}/*", "sagemaker:TaggingAction=CreateApp",
-	  IAM_BY_SERVICE, SRC_PRIVATE_SPACES },
-	{ "sagemaker:AddTags", ARN("sagemaker") "space/{domain_id}/*", "sagemaker:TaggingAction=CreateSpace",
-	  IAM_BY_SERVICE, SRC_PRIVATE_SPACES },
-	/* reading the domain, and the listings, which have no resource scope */
-	{ "sagemaker:DescribeApp", ARN("sagemaker") "app/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeSpace", ARN("sagemaker") "space/{domain_id}/*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeUserProfile", PROFILE "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeDomain", ARN("sagemaker") "domain/{domain_id}", NULL, IAM_BY_USER,
-	  SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListApps", "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListSpaces", "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListUserProfiles", "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListDomains", "*", NULL, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:ListTags", "*", NULL, IAM_BY_USER, SRC_SAR_SM },
-};
-
-/* The owner at work in one declared private space. */
-static const struct row studio_owner_rows[] = {
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/{space}",
-	  OWN ";sagemaker:SpaceSharingType=Private", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default", NULL,
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DescribeSpace", ARN("sagemaker") "space/{domain_id}/{space}", NULL,
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-};
-
-/* Any user at work in one declared shared space. */
-static const struct row studio_shared_rows[] = {
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  "sagemaker:SpaceSharingType=Shared", IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/{app_type}/default",
-	  "sagemaker:SpaceSharingType=Shared", IAM_BY_USER, SRC_PRIVATE_SPACES },
-};
-
-/* What no user of a domain may do: act on another profile's private space. */
-#define OTHER "sagemaker:UserProfileName={user};sagemaker:OwnerUserProfileArn=" PROFILE "{other}" \
-	";sagemaker:SpaceSharingType=Private"
-static const struct row studio_refused_rows[] = {
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{other}-space/{app_type}/default",
-	  OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{other}-space/{app_type}/default",
-	  OTHER, IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:UpdateSpace", ARN("sagemaker") "space/{domain_id}/{other}-space", OTHER,
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:DeleteSpace", ARN("sagemaker") "space/{domain_id}/{other}-space", OTHER,
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:CreateSpace", ARN("sagemaker") "space/{domain_id}/{other}-space", OTHER,
-	  IAM_BY_USER, SRC_PRIVATE_SPACES },
-	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/{other}-space",
-	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{other}",
-	  IAM_BY_USER, SRC_RA_SETUP },
-};
-
-/*
- * "Open in VS Code" from the Studio UI: the session is the execution
- * role's, for spaces the requesting profile created (SageMaker tags them
- * with its ARN): the scope, and the owner of one declared space.
- */
-static const struct row deep_link_scope_rows[] = {
-	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/*",
-	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
-	  IAM_BY_USER, SRC_RA_SETUP },
-};
-static const struct row deep_link_rows[] = {
-	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/{space}",
-	  "sagemaker:UserProfileName={user};sagemaker:ResourceTag/sagemaker:user-profile-arn=" PROFILE "{user}",
-	  IAM_BY_USER, SRC_RA_SETUP },
-};
-
-/* The developer's own principal, from a local IDE: the SSH connect script... */
-static const struct row remote_ssh_rows[] = {
-	{ "cloudformation:DescribeStacks",
-	  ARN("cloudformation") "stack/${AWS::StackName}/*", NULL,
-	  IAM_BY_SCRIPT, SRC_CFN },
-	{ "sagemaker:DescribeSpace", "{space_arn}", NULL, IAM_BY_SCRIPT, SRC_RA_SETUP },
-	{ "sagemaker:DescribeApp", ARN("sagemaker") "app/{domain_id}/{space}/*", NULL,
-	  IAM_BY_SCRIPT, SRC_RA_SETUP },
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/{space}/*", NULL,
-	  IAM_BY_SCRIPT, SRC_RA_SETUP },
-	{ "sagemaker:StartSession", "{space_arn}", NULL, IAM_BY_SCRIPT, SRC_RA_SETUP },
-};
-
-/* ...the AWS Toolkit... */
-static const struct row remote_toolkit_rows[] = {
-	{ "sagemaker:ListSpaces", "*", NULL, IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:ListApps", "*", NULL, IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:DescribeDomain", ARN("sagemaker") "domain/{domain_id}", NULL, IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:UpdateSpace", "{space_arn}", NULL, IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:DeleteApp", ARN("sagemaker") "app/{domain_id}/{space}/*", NULL,
-	  IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:AddTags", ARN("sagemaker") "app/{domain_id}/{space}/*",
-	  "sagemaker:TaggingAction=CreateApp", IAM_BY_USER, SRC_RA_SETUP },
-};
-
-/* ...and, in a domain with IAM sign-in, the Studio UI of the space's owner. */
-static const struct row remote_deep_link_rows[] = {
-	{ "sagemaker:CreatePresignedDomainUrl", PROFILE "{user}", NULL, IAM_BY_USER, SRC_RA_SETUP },
-};
-
-/* A developer of one space must not reach the others. */
-static const struct row remote_refused_rows[] = {
-	{ "sagemaker:StartSession", ARN("sagemaker") "space/{domain_id}/another-space", NULL,
-	  IAM_BY_USER, SRC_RA_SETUP },
-	{ "sagemaker:CreateApp", ARN("sagemaker") "app/{domain_id}/another-space/{app_type}/default",
-	  NULL, IAM_BY_USER, SRC_RA_SETUP },
-};
-
-/* idle_stop stops its own notebook, never another. */
-static const struct row idle_stop_refused_rows[] = {
-	{ "sagemaker:StopNotebookInstance", ARN("sagemaker") "notebook-instance/another-notebook", NULL,
-	  IAM_BY_SCRIPT, SRC_SAR_SM },
 };
 
 /* ---- instantiation ------------------------------------------------------------ */
@@ -275,21 +45,8 @@ struct builder {
 	struct iam_report *r;
 };
 
-/* Placeholders of one capability instance. */
-struct fills {
-	const char *key[10];
-	const char *val[10];
-	int n;
-};
 
-static void fill(struct fills *f, const char *key, const char *val)
-{
-	f->key[f->n] = key;
-	f->val[f->n] = val;
-	f->n++;
-}
-
-static const char *expand(struct arena *a, const char *text, const struct fills *f)
+static const char *expand(struct arena *a, const char *text, const struct iam_fills *f)
 {
 	struct strbuf b = { 0 };
 	strbuf_puts(a, &b, "");
@@ -317,7 +74,7 @@ static struct cv *arn_value(struct arena *a, const char *text)
 	return strstr(text, "${") ? cv_sub(a, text) : cv_str(a, text);
 }
 
-static struct cv *context_value(struct arena *a, const char *text, const struct fills *f)
+static struct cv *context_value(struct arena *a, const char *text, const struct iam_fills *f)
 {
 	if (!text)
 		return NULL;
@@ -335,8 +92,8 @@ static struct cv *context_value(struct arena *a, const char *text, const struct 
 }
 
 static void add_rows(struct builder *b, struct ptrvec *into, const char *identity,
-		     const char *capability, const struct row *rows, size_t n,
-		     const struct fills *f, struct span span, const char *why)
+		     const char *capability, const struct iam_row *rows, size_t n,
+		     const struct iam_fills *f, struct span span, const char *why)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct iam_request *q = arena_alloc(b->a, sizeof *q);
@@ -354,23 +111,16 @@ static void add_rows(struct builder *b, struct ptrvec *into, const char *identit
 }
 
 static void need(struct builder *b, const char *identity, const char *capability,
-		 const struct row *rows, size_t n, const struct fills *f, struct span span)
+		 const struct iam_row *rows, size_t n, const struct iam_fills *f, struct span span)
 {
 	add_rows(b, &b->r->needs, identity, capability, rows, n, f, span, NULL);
 }
 
 static void refuse(struct builder *b, const char *identity, const char *capability,
-		   const struct row *rows, size_t n, const struct fills *f, struct span span,
+		   const struct iam_row *rows, size_t n, const struct iam_fills *f, struct span span,
 		   const char *why)
 {
 	add_rows(b, &b->r->refused, identity, capability, rows, n, f, span, why);
-}
-
-/* `${Id.Attr}`, or `${Id}` (its Ref) without an attribute. */
-static const char *att(struct builder *b, const void *obj, const char *attr)
-{
-	const char *id = lower_id(b->t, obj, "resource");
-	return attr ? arena_printf(b->a, "${%s.%s}", id, attr) : arena_printf(b->a, "${%s}", id);
 }
 
 static struct iam_identity *identity(struct builder *b, const char *id, const char *kind,
@@ -398,12 +148,6 @@ static struct iam_identity *identity(struct builder *b, const char *id, const ch
 	return i;
 }
 
-static void add_script(struct builder *b, struct iam_identity *i, const struct m_script *s)
-{
-	if (s)
-		ptrvec_push(b->a, &i->scripts, (void *)arena_printf(b->a, "lifecycle/%s", s->file_name));
-}
-
 static const char *where(struct builder *b, struct span s)
 {
 	const struct src_file *f = src_get(b->src, s.file);
@@ -411,7 +155,7 @@ static const char *where(struct builder *b, struct span s)
 	return arena_printf(b->a, "%s:%u", f->path, p.line);
 }
 
-/* The keys whose use the workload's grants imply, each once. */
+/* The keys whose use the workload's grants imply, each once: the rows of using a key. */
 static void key_needs(struct builder *b, const char *role, const struct m_kms *k,
 		      struct ptrvec *seen, struct span at)
 {
@@ -421,10 +165,35 @@ static void key_needs(struct builder *b, const char *role, const struct m_kms *k
 		if (seen->items[i] == k)
 			return;
 	ptrvec_push(b->a, seen, (void *)k);
-	struct fills f = { 0 };
-	fill(&f, "arn", att(b, k, "Arn"));
+	const struct kind_use *use = kinds_of("kms_key")->use;
+	struct iam_facts facts = { .a = b->a, .t = b->t };
+	struct iam_fills f = { 0 };
+	use->fills(&facts, k, &f);
 	need(b, role, arena_printf(b->a, "a resource encrypted with kms_key %s", k->name),
-	     ROWS(key_rows), &f, at);
+	     use->rows, use->nrows, &f, at);
+}
+
+/*
+ * One use of an object of a kind: the rows its kind declares for using it
+ * (and for pushing images, in a studio with docker), then those of the key
+ * that encrypts it. Using a key is using the key alone.
+ */
+static void use_needs(struct builder *b, const char *role, const struct kind_use *use,
+		      const struct m_use *u, bool push_images, struct ptrvec *keys)
+{
+	const struct m_kms *key = use->key ? use->key(u->obj) : NULL;
+	if (key != u->obj) {
+		struct iam_facts facts = { .a = b->a, .t = b->t };
+		struct iam_fills f = { 0 };
+		use->fills(&facts, u->obj, &f);
+		const char *what = strcmp(u->what, "uses") == 0
+			? arena_printf(b->a, "%s %s", u->what, u->kind) : u->what;
+		need(b, role, what, use->rows, use->nrows, &f, u->span);
+		if (push_images && use->npush_rows)
+			need(b, role, arena_printf(b->a, "%s (docker: push)", what),
+			     use->push_rows, use->npush_rows, &f, u->span);
+	}
+	key_needs(b, role, key, keys, u->span);
 }
 
 /* Every use the file declares, for the role that holds the grants. */
@@ -434,45 +203,17 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 	struct ptrvec keys = { 0 };
 	for (size_t i = 0; i < g->uses.n; i++) {
 		const struct m_use *u = g->uses.items[i];
-		struct fills f = { 0 };
-		const char *what = arena_printf(b->a, "%s %s", u->what, u->kind);
-		if (strcmp(u->kind, "repository") == 0) {
-			const struct m_repo *rp = u->obj;
-			fill(&f, "domain", rp->domain->domain_name);
-			fill(&f, "repo", rp->repo_name);
-			need(b, role, strcmp(u->what, "pip_from") == 0 ? "pip_from" : what,
-			     ROWS(pip_rows), &f, u->span);
-			key_needs(b, role, rp->domain->kms, &keys, u->span);
-		} else if (strcmp(u->kind, "bucket") == 0) {
-			const struct m_bucket *bk = u->obj;
-			fill(&f, "arn", att(b, bk, "Arn"));
-			fill(&f, "object", "*");
-			need(b, role, what, ROWS(bucket_rows), &f, u->span);
-			key_needs(b, role, bk->kms, &keys, u->span);
-		} else if (strcmp(u->kind, "ecr_repository") == 0) {
-			const struct m_ecr *e = u->obj;
-			fill(&f, "arn", att(b, e, "Arn"));
-			need(b, role, what, ROWS(ecr_pull_rows), &f, u->span);
-			if (push_images)
-				need(b, role, arena_printf(b->a, "%s (docker: push)", what),
-				     ROWS(ecr_push_rows), &f, u->span);
-			key_needs(b, role, e->kms, &keys, u->span);
-		} else if (strcmp(u->kind, "secret") == 0) {
-			const struct m_secret *s = u->obj;
-			fill(&f, "arn", att(b, s, NULL));
-			need(b, role, what, ROWS(secret_rows), &f, u->span);
-			key_needs(b, role, s->kms, &keys, u->span);
-		} else if (strcmp(u->kind, "kms_key") == 0) {
-			key_needs(b, role, u->obj, &keys, u->span);
-		}
+		const struct kind *k = kinds_of(u->kind);
+		if (k && k->use)
+			use_needs(b, role, k->use, u, push_images, &keys);
 	}
 	for (size_t i = 0; i < g->allows.n; i++) {
 		const struct m_allow *al = g->allows.items[i];
 		for (size_t k = 0; k < al->actions.n; k++) {
 			for (size_t j = 0; j < al->resources.n; j++) {
-				struct row r = { al->actions.items[k], al->resources.items[j], NULL,
+				struct iam_row r = { al->actions.items[k], al->resources.items[j], NULL,
 						 IAM_BY_DECLARATION, where(b, al->span) };
-				struct fills none = { 0 };
+				struct iam_fills none = { 0 };
 				need(b, role, "allow", &r, 1, &none, al->span);
 			}
 		}
@@ -481,120 +222,30 @@ static void grant_needs(struct builder *b, const char *role, const struct m_gran
 
 static void logs_needs(struct builder *b, const char *role, const char *group, struct span at)
 {
-	struct fills f = { 0 };
-	fill(&f, "log_group", group);
-	need(b, role, "lifecycle script logs", ROWS(logs_rows), &f, at);
+	struct iam_fills f = { 0 };
+	iam_fill(&f, "log_group", group);
+	need(b, role, "lifecycle script logs", IAM_ROWS(logs_rows), &f, at);
 }
 
-static void notebook_needs(struct builder *b, const struct m_notebook *nb)
+/*
+ * One principal as its kind declared it: its log group's rows, those its
+ * grants derive, then its own capabilities, needed or refused.
+ */
+static void principal_needs(struct builder *b, const struct iam_principal *p)
 {
-	const char *role = lower_id(b->t, &nb->grants, "role");
-	struct iam_identity *id = identity(b, role, "execution-role",
-					   arena_printf(b->a, "notebook %s", nb->name));
-	add_script(b, id, nb->on_create);
-	add_script(b, id, nb->on_start);
-	id->managed = nb->grants.managed;
-	logs_needs(b, role, "/aws/sagemaker/NotebookInstances", nb->span);
-	grant_needs(b, role, &nb->grants, false);
-	if (!nb->grants.stop_notebook)
-		return;
-	struct fills f = { 0 };
-	fill(&f, "notebook_arn", att(b, nb, NULL));
-	struct span at = nb->span;
-	for (size_t i = 0; i < nb->grants.uses.n; i++) {
-		const struct m_use *u = nb->grants.uses.items[i];
-		if (strcmp(u->what, "idle_stop") == 0)
-			at = u->span;
-	}
-	need(b, role, "idle_stop", ROWS(idle_stop_rows), &f, at);
-	refuse(b, role, "idle_stop", ROWS(idle_stop_refused_rows), &f, at,
-	       "idle_stop may stop only its own notebook");
-}
-
-static const char *app_type(enum m_app app)
-{
-	return app == APP_CODE_EDITOR ? "codeeditor" : "jupyterlab";
-}
-
-static void studio_needs(struct builder *b, const struct m_studio *st)
-{
-	struct arena *a = b->a;
-	const char *role = lower_id(b->t, &st->grants, "role");
-	struct iam_identity *id = identity(b, role, "execution-role",
-					   arena_printf(a, "studio %s", st->name));
-	for (int app = 0; app < 2; app++)
-		add_script(b, id, st->apps[app].on_start);
-	id->managed = st->grants.managed;
-	logs_needs(b, role, "/aws/sagemaker/studio", st->span);
-	grant_needs(b, role, &st->grants, st->docker);
-	const char *domain_id = att(b, st, "DomainId");
-	struct fills scope = { 0 };
-	fill(&scope, "domain_id", domain_id);
-	fill(&scope, "user", "any-user");
-	need(b, role, "a Studio user at work", ROWS(studio_scope_rows), &scope, st->span);
-	for (size_t i = 0; i < st->spaces.n; i++) {
-		const struct m_space *sp = st->spaces.items[i];
-		if (sp->remote_access) {
-			need(b, role, "remote_access (deep link)", ROWS(deep_link_scope_rows), &scope,
-			     sp->remote_span);
-			break;
-		}
-	}
-	if (st->kms) {
-		struct fills f = { 0 };
-		fill(&f, "arn", att(b, st->kms, "Arn"));
-		need(b, role, "studio kms_key (app volumes)", ROWS(domain_key_rows), &f, st->span);
-	}
-	for (size_t i = 0; i < st->spaces.n; i++) {
-		const struct m_space *sp = st->spaces.items[i];
-		struct fills f = { 0 };
-		fill(&f, "domain_id", domain_id);
-		fill(&f, "space", sp->space_name);
-		fill(&f, "app_type", app_type(sp->app));
-		if (!sp->owner) {
-			need(b, role, arena_printf(a, "shared space %s", sp->name),
-			     ROWS(studio_shared_rows), &f, sp->span);
-			continue;
-		}
-		fill(&f, "user", sp->owner->profile_name);
-		fill(&f, "other", "someone-else");
-		const char *cap = arena_printf(a, "private space %s of user %s", sp->name, sp->owner->name);
-		need(b, role, cap, ROWS(studio_owner_rows), &f, sp->span);
-		refuse(b, role, cap, ROWS(studio_refused_rows), &f, sp->span,
-		       "another user's private space");
-		if (sp->remote_access)
-			need(b, role, arena_printf(a, "remote_access of space %s (deep link)", sp->name),
-			     ROWS(deep_link_rows), &f, sp->remote_span);
-	}
-}
-
-static void remote_needs(struct builder *b, const struct m_studio *st, const struct m_space *sp)
-{
-	struct arena *a = b->a;
-	const char *policy = lower_id(b->t, sp, "access");
-	if (!policy)
-		return;
-	struct iam_identity *id = identity(b, policy, "developer",
-					   arena_printf(a, "developer of space %s", sp->name));
-	ptrvec_push(a, &id->scripts, (void *)arena_printf(a, "remote/%s-connect.sh", sp->space_name));
-	struct fills f = { 0 };
-	fill(&f, "domain_id", att(b, st, "DomainId"));
-	fill(&f, "space", sp->space_name);
-	fill(&f, "space_arn", att(b, sp, "SpaceArn"));
-	fill(&f, "app_type", app_type(sp->app));
-	fill(&f, "user", sp->owner ? sp->owner->profile_name : "");
-	need(b, policy, "remote_access (ssh)", ROWS(remote_ssh_rows), &f, sp->remote_span);
-	need(b, policy, "remote_access (AWS Toolkit)", ROWS(remote_toolkit_rows), &f, sp->remote_span);
-	if (sp->owner && !st->sso)
-		need(b, policy, "remote_access (deep link)", ROWS(remote_deep_link_rows), &f,
-		     sp->remote_span);
-	refuse(b, policy, "remote_access", ROWS(remote_refused_rows), &f, sp->remote_span,
-	       "another space of the domain");
-	if (st->kms) {
-		struct fills k = { 0 };
-		fill(&k, "arn", att(b, st->kms, "Arn"));
-		need(b, policy, "remote_access: CreateApp in a domain with a kms_key",
-		     ROWS(domain_key_rows), &k, sp->remote_span);
+	struct iam_identity *id = identity(b, p->id, p->kind, p->what);
+	id->scripts = p->scripts;
+	id->managed = p->managed;
+	if (p->log_group)
+		logs_needs(b, p->id, p->log_group, p->log_span);
+	if (p->grants)
+		grant_needs(b, p->id, p->grants, p->push_images);
+	for (size_t i = 0; i < p->caps.n; i++) {
+		const struct iam_cap *c = p->caps.items[i];
+		if (c->refused)
+			refuse(b, p->id, c->capability, c->rows, c->nrows, &c->fills, c->span, c->refused);
+		else
+			need(b, p->id, c->capability, c->rows, c->nrows, &c->fills, c->span);
 	}
 }
 
@@ -602,15 +253,16 @@ struct iam_report *iam_report(struct arena *a, const struct m_env *env,
 			      const struct cfn_template *t, const struct src_map *src)
 {
 	struct builder b = { a, env, t, src, arena_alloc(a, sizeof(struct iam_report)) };
-	for (size_t i = 0; i < env->notebooks.n; i++)
-		notebook_needs(&b, env->notebooks.items[i]);
-	for (size_t i = 0; i < env->studios.n; i++) {
-		const struct m_studio *st = env->studios.items[i];
-		studio_needs(&b, st);
-		for (size_t k = 0; k < st->spaces.n; k++)
-			if (((const struct m_space *)st->spaces.items[k])->remote_access)
-				remote_needs(&b, st, st->spaces.items[k]);
+	struct iam_facts facts = { .a = a, .t = t };
+	size_t nkinds;
+	const struct kind *const *kinds = kinds_all(&nkinds);
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; kinds[k]->principals && i < objs->n; i++)
+			kinds[k]->principals(&facts, objs->items[i]);
 	}
+	for (size_t i = 0; i < facts.principals.n; i++)
+		principal_needs(&b, facts.principals.items[i]);
 	return b.r;
 }
 

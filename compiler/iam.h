@@ -13,15 +13,9 @@
 #define SGC_IAM_H
 
 #include "cfn.h"
+#include "iam_rows.h"
 #include "model.h"
 #include "src.h"
-
-enum iam_by {
-	IAM_BY_SCRIPT,      /* a script sgc emits calls it */
-	IAM_BY_SERVICE,     /* AWS calls it with the identity's permissions */
-	IAM_BY_USER,        /* the person using the workload or IDE does */
-	IAM_BY_DECLARATION, /* the .sgl file asks for it (`allow`) */
-};
 
 /* One request: an identity performs `action` on `resource` in `context`. */
 struct iam_request {

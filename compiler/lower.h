@@ -10,19 +10,9 @@
 #define SGC_LOWER_H
 
 #include "cfn.h"
+#include "lowering.h" /* lower_pascal, for the unit tests */
 #include "model.h"
 
 struct cfn_template *lower_env(struct arena *a, const struct m_env *env);
-
-/*
- * The logical ID of one part of what a model object became: "resource"
- * (its main resource), "role" (the execution role holding a struct
- * m_grants), "access" (a remote-access space's policy for the developer);
- * NULL when lowering made no such part.
- */
-const char *lower_id(const struct cfn_template *t, const void *obj, const char *part);
-
-/* `private_a` -> `PrivateA`; exposed for the unit tests. */
-const char *lower_pascal(struct arena *a, const char *name);
 
 #endif

@@ -151,44 +151,53 @@ static int cmd_check(const struct options *o)
 	struct input_list list = { 0 };
 	if (status == EXIT_OK && !input_list_collect(o->operands, (size_t)o->noperands, &list))
 		status = EXIT_USAGE;
-	/* Machine formats render every file's diagnostics at once, at the end. */
-	size_t n = list.n;
-	struct compile *cs = calloc(n + 1, sizeof *cs);
-	const struct diag_sink **sinks = calloc(n + 1, sizeof *sinks);
-	const struct src_map **maps = calloc(n + 1, sizeof *maps);
-	if (!cs || !sinks || !maps)
-		status = EXIT_USAGE;
-	size_t done = 0;
-	for (size_t i = 0; status != EXIT_USAGE && i < n; i++) {
+	/*
+	 * One compile at a time, freed once its diagnostics are rendered: text
+	 * goes to standard error as each file is done, machine formats to a
+	 * buffer that reaches standard output only when every input was read
+	 * (a usage error prints none of it). The buffer holds what is reported,
+	 * so memory does not grow with files that report nothing.
+	 */
+	char *machine = NULL;
+	size_t machine_len = 0;
+	FILE *mem = NULL;
+	struct diag_stream *stream = NULL;
+	if (status == EXIT_OK && fmt != FMT_TEXT) {
+		mem = open_memstream(&machine, &machine_len);
+		stream = mem ? diag_stream_begin(mem, fmt == FMT_JSON ? DIAG_FORMAT_JSON
+						      : fmt == FMT_SARIF ? DIAG_FORMAT_SARIF
+						      : DIAG_FORMAT_GITHUB, SGC_VERSION) : NULL;
+		if (!stream) {
+			fprintf(stderr, "sgc: out of memory\n");
+			status = EXIT_USAGE;
+		}
+	}
+	for (size_t i = 0; status != EXIT_USAGE && i < list.n; i++) {
 		struct input in;
 		if (!input_read(list.paths[i], &in)) {
 			status = EXIT_USAGE;
 			break;
 		}
-		struct compile *c = &cs[done++];
-		compile_input(c, &s, list.paths[i], &in, COMPILE_CHECK);
+		struct compile c;
+		compile_input(&c, &s, list.paths[i], &in, COMPILE_CHECK);
 		if (fmt == FMT_TEXT)
-			report_text(c, o);
-		if (diag_has_errors(&c->diags) && status == EXIT_OK)
+			report_text(&c, o);
+		else
+			diag_stream_file(stream, &c.diags, &c.src);
+		if (diag_has_errors(&c.diags) && status == EXIT_OK)
 			status = EXIT_DIAGNOSTICS;
-		sinks[done - 1] = &c->diags;
-		maps[done - 1] = &c->src;
+		compile_free(&c);
 	}
-	if (status != EXIT_USAGE) {
-		if (fmt == FMT_JSON)
-			diag_render_json(stdout, sinks, maps, done);
-		else if (fmt == FMT_SARIF)
-			diag_render_sarif(stdout, sinks, maps, done, SGC_VERSION);
-		else if (fmt == FMT_GITHUB)
-			diag_render_github(stdout, sinks, maps, done);
+	diag_stream_end(stream);
+	if (mem && fclose(mem) != 0 && status != EXIT_USAGE) {
+		fprintf(stderr, "sgc: out of memory\n");
+		status = EXIT_USAGE;
 	}
-	for (size_t i = 0; i < done; i++)
-		compile_free(&cs[i]);
+	if (status != EXIT_USAGE && machine)
+		fwrite(machine, 1, machine_len, stdout);
+	free(machine);
 	input_list_free(&list);
 	session_close(&s);
-	free(cs);
-	free(sinks);
-	free(maps);
 	return status;
 }
 

@@ -193,12 +193,16 @@ struct m_allow {
 	struct span resources_span;
 };
 
+struct feature_needs;
+
 /* One use of a resource or feature, where the file asks for it. */
 struct m_use {
 	const char *what;    /* `pip_from`, `uses`, ... for messages */
 	const void *obj;     /* the model object used, or NULL */
 	const char *kind;    /* block kind of obj: `repository`, `bucket`, ... */
 	struct span span;
+	const struct feature_needs *needs; /* a step's own endpoints (idle_stop);
+					      NULL: those of using obj's kind */
 };
 
 /* What an execution role is granted, derived from what the file declares. */

@@ -1,34 +1,19 @@
 /*
- * needs.h - which VPC endpoints each feature needs when its subnet has no
- * route to the internet. One table, every fact with its source: the
- * checker's reachability rules read it, and docs/endpoints.md prints it.
+ * needs.h - which VPC endpoints a feature needs when its subnet has no
+ * route to the internet, each fact with its source. Each resource kind
+ * declares the rows of its own features (kinds/kind.h); the reachability
+ * proofs read them, and docs/endpoints.md prints them.
  */
 #ifndef SGC_NEEDS_H
 #define SGC_NEEDS_H
 
-enum feature {
-	FEAT_NOTEBOOK,   /* a notebook instance with direct internet access off */
-	FEAT_STUDIO,     /* a VpcOnly Studio domain and its apps */
-	FEAT_PIP,        /* installing through CodeArtifact (pip_from, uses) */
-	FEAT_ECR,        /* pulling images from an ECR repository */
-	FEAT_S3,         /* reading and writing an S3 bucket */
-	FEAT_SECRETS,    /* reading a Secrets Manager secret */
-	FEAT_KMS,        /* calling KMS with a key it uses directly */
-	FEAT_REMOTE,     /* remote access to a space over Session Manager */
-	FEAT_IDLE_STOP,  /* a notebook stopping itself when idle */
-	FEAT_COUNT,
-};
-
 enum { NEEDS_MAX = 12 };
 
 struct feature_needs {
-	enum feature feature;
 	const char *what;                   /* "installing from CodeArtifact" */
 	const char *required[NEEDS_MAX];    /* NULL-terminated: missing is an error */
 	const char *optional[NEEDS_MAX];    /* may be used: declared is not a waste */
 	const char *source;                 /* where the fact comes from */
 };
-
-const struct feature_needs *needs_of(enum feature f);
 
 #endif

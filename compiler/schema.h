@@ -1,12 +1,13 @@
 /*
- * schema.h - what each block kind means: where it may appear, whether it
- * is named, and its attributes with their types.
+ * schema.h - what a block kind means: where it may appear, whether it is
+ * named, and its attributes with their types.
  *
- * The grammar accepts any `kind name { ... }`; this table is where a kind
- * gets its meaning. The checker validates every block against it
- * generically (unknown kinds and attributes, missing and repeated ones,
- * value types) before the kind-specific rules run, and docs/language.md
- * documents the same table.
+ * The grammar accepts any `kind name { ... }`; a schema is where a kind
+ * gets its meaning. Each resource kind declares the schemas of its blocks
+ * (kinds/kind.h) and check.c that of `environment`; the checker validates
+ * every block against its schema generically (unknown kinds and
+ * attributes, missing and repeated ones, value types) before the
+ * kind-specific rules run, and docs/language.md documents the same tables.
  */
 #ifndef SGC_SCHEMA_H
 #define SGC_SCHEMA_H
@@ -52,8 +53,17 @@ struct block_schema {
 	const char *doc;
 };
 
-const struct block_schema *schema_block(const char *kind);
-const struct block_schema *schema_blocks(size_t *n);
+#define SCHEMA_ATTRS(a) a, sizeof a / sizeof a[0]
+
+/* Every block kind's schema: `environment`'s, then each kind's, in the registry's order. */
+struct schema_set {
+	const struct block_schema *const *all;
+	size_t n;
+};
+
+/* The schema of blocks of `kind`, or NULL. */
+const struct block_schema *schema_find(const struct schema_set *s, const char *kind);
+
 int schema_attr_index(const struct block_schema *b, const char *name);
 
 /* Is `kind` one of the `|`-separated kinds in `kinds`? */

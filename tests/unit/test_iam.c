@@ -69,6 +69,34 @@ static const char studio_src[] = ENV(
 	"    }\n"
 	"  }\n");
 
+/* Every kind a workload can use, each encrypted with a key; one key also used directly. */
+static const char uses_src[] =
+	"import std.endpoints\n"
+	"environment e {\n"
+	"  region = \"us-east-1\"\n"
+	"  network vpc {\n"
+	"    cidr = 10.0.0.0/16\n"
+	"    isolation = isolated\n"
+	"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+	"    endpoints = std.endpoints.notebook + std.endpoints.codeartifact + std.endpoints.ecr\n"
+	"              + [logs, kms, secretsmanager]\n"
+	"  }\n"
+	"  kms_key k {}\n"
+	"  kms_key k2 {}\n"
+	"  codeartifact ca {\n"
+	"    kms_key = k2\n"
+	"    repository pkgs { external = pypi }\n"
+	"  }\n"
+	"  bucket data { kms_key = k }\n"
+	"  ecr_repository images { kms_key = k }\n"
+	"  secret token { kms_key = k2 }\n"
+	"  notebook nb {\n"
+	"    instance = ml.t3.medium\n"
+	"    subnet   = vpc.a\n"
+	"    uses     = [bucket.data, secret.token, ecr_repository.images, codeartifact.ca.pkgs, kms_key.k]\n"
+	"  }\n"
+	"}\n";
+
 /* The report of `src` as JSON, parsed back; NULL (and a failed test) if it does not compile. */
 static json_t *report(const char *src)
 {
@@ -113,6 +141,20 @@ static json_t *find(json_t *root, const char *list, const char *identity, const 
 			return row;
 	}
 	return NULL;
+}
+
+/* How many rows of `list` match, as find() matches. */
+static size_t count(json_t *root, const char *list, const char *identity, const char *action,
+		    const char *part)
+{
+	size_t i, n = 0;
+	json_t *row;
+	json_array_foreach(json_object_get(root, list), i, row) {
+		n += strcmp(json_string_value(json_object_get(row, "identity")), identity) == 0 &&
+		     strcmp(json_string_value(json_object_get(row, "action")), action) == 0 &&
+		     strstr(resource_text(row), part);
+	}
+	return n;
 }
 
 static json_t *identity(json_t *root, const char *id)
@@ -244,6 +286,45 @@ static void test_docker_adds_push_to_used_repositories(void **state)
 	json_decref(root);
 }
 
+static const char *capability(json_t *row)
+{
+	assert_non_null(row);
+	return json_string_value(json_object_get(row, "capability"));
+}
+
+/*
+ * Each `uses` reference asks for its kind's rows on that resource only,
+ * then the key that encrypts it: each key once per role, named as such,
+ * whether used directly or through what it encrypts.
+ */
+static void test_uses_grant_each_resource_and_its_key_once(void **state)
+{
+	(void)state;
+	json_t *root = report(uses_src);
+	const char *role = "NbNotebookRole";
+	assert_string_equal(capability(find(root, "needs", role, "s3:GetObject", "${DataBucket.Arn}/*")),
+			    "uses bucket");
+	assert_non_null(find(root, "needs", role, "s3:ListBucket", "${DataBucket.Arn}"));
+	assert_string_equal(capability(find(root, "needs", role, "secretsmanager:GetSecretValue",
+					    "${TokenSecret}")),
+			    "uses secret");
+	assert_string_equal(capability(find(root, "needs", role, "ecr:BatchGetImage",
+					    "${ImagesEcrRepository.Arn}")),
+			    "uses ecr_repository");
+	assert_null(find(root, "needs", role, "ecr:PutImage", ""));
+	assert_string_equal(capability(find(root, "needs", role, "codeartifact:ReadFromRepository",
+					    ":repository/ca/pkgs")),
+			    "uses repository");
+	assert_string_equal(capability(find(root, "needs", role, "kms:Decrypt", "${KKey.Arn}")),
+			    "a resource encrypted with kms_key k");
+	assert_string_equal(capability(find(root, "needs", role, "kms:Decrypt", "${K2Key.Arn}")),
+			    "a resource encrypted with kms_key k2");
+	assert_int_equal(count(root, "needs", role, "kms:Decrypt", "${KKey.Arn}"), 1);
+	assert_int_equal(count(root, "needs", role, "kms:Decrypt", "${K2Key.Arn}"), 1);
+	assert_int_equal(count(root, "needs", role, "kms:GenerateDataKey", "Key.Arn}"), 2);
+	json_decref(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_domain_key_grant_for_every_app_starter),
 		cmocka_unit_test(test_private_space_of_another_user_is_refused),
 		cmocka_unit_test(test_docker_adds_push_to_used_repositories),
+		cmocka_unit_test(test_uses_grant_each_resource_and_its_key_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -703,6 +703,137 @@ static void test_security_group_id_collision(void **state)
 	assert_getatt(prop(root, "EndpointIngress1", "SourceSecurityGroupId"), mine, "GroupId");
 }
 
+/* The statements of an execution role's policy, by Sid. */
+static json_t *statement(json_t *root, const char *role, const char *sid)
+{
+	json_t *sts = json_object_get(json_object_get(json_array_get(prop(root, role, "Policies"), 0),
+						      "PolicyDocument"),
+				      "Statement");
+	size_t i;
+	json_t *st;
+	json_array_foreach(sts, i, st)
+		if (json_is_string(json_object_get(st, "Sid")) &&
+		    strcmp(json_string_value(json_object_get(st, "Sid")), sid) == 0)
+			return st;
+	fail_msg("role `%s` has no statement `%s`", role, sid);
+	return NULL;
+}
+
+/*
+ * Least privilege from `uses`: each resource's statements name it alone,
+ * and KmsUse lists each key that encrypts one of them (or is used
+ * directly) once, in the order first met.
+ */
+static void test_role_statements_from_uses(void **state)
+{
+	json_t *root = build(state, ENV(
+		"  network vpc {\n"
+		"    cidr = 10.0.0.0/16\n"
+		"    isolation = isolated\n"
+		"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+		"    endpoints = [sagemaker.api, sagemaker.runtime, s3, codeartifact.api,\n"
+		"                 codeartifact.repositories, ecr.api, ecr.dkr, kms, secretsmanager]\n"
+		"  }\n"
+		"  kms_key k {}\n"
+		"  kms_key k2 {}\n"
+		"  codeartifact ca {\n"
+		"    kms_key = k2\n"
+		"    repository pkgs { external = pypi }\n"
+		"  }\n"
+		"  bucket data { kms_key = k }\n"
+		"  ecr_repository images { kms_key = k }\n"
+		"  secret token { kms_key = k2 }\n"
+		"  notebook nb {\n"
+		"    instance = ml.t3.medium\n"
+		"    subnet   = vpc.a\n"
+		"    uses     = [bucket.data, secret.token, ecr_repository.images, codeartifact.ca.pkgs, kms_key.k]\n"
+		"  }\n"));
+	const char *role = "NbNotebookRole";
+	assert_sub(json_array_get(json_object_get(statement(root, role, "DataBucketObjects"), "Resource"), 0),
+		   "${DataBucket.Arn}/*");
+	assert_getatt(json_array_get(json_object_get(statement(root, role, "DataBucketList"), "Resource"), 0),
+		      "DataBucket", "Arn");
+	assert_getatt(json_array_get(json_object_get(statement(root, role, "EcrPull"), "Resource"), 0),
+		      "ImagesEcrRepository", "Arn");
+	json_t *secret = json_array_get(json_object_get(statement(root, role, "SecretsRead"), "Resource"), 0);
+	assert_string_equal(json_string_value(json_object_get(secret, "Ref")), "TokenSecret");
+	assert_getatt(json_array_get(json_object_get(statement(root, role, "CodeArtifactToken"), "Resource"), 0),
+		      "CaCodeArtifactDomain", "Arn");
+	assert_getatt(json_array_get(json_object_get(statement(root, role, "CodeArtifactRead"), "Resource"), 0),
+		      "PkgsRepository", "Arn");
+	json_t *keys = json_object_get(statement(root, role, "KmsUse"), "Resource");
+	assert_int_equal(json_array_size(keys), 2);
+	assert_getatt(json_array_get(keys, 0), "KKey", "Arn");
+	assert_getatt(json_array_get(keys, 1), "K2Key", "Arn");
+}
+
+/*
+ * Settings that change what a kind becomes: keys on a domain, an image
+ * repository, a secret and a notebook; a generated secret; an image
+ * repository deleted with the stack; a Maven repository's token output; a
+ * repository's description; managed policies on a role; an app's default
+ * instance; and a group rule, with its description, that becomes its own
+ * Egress resource.
+ */
+static void test_settings_reach_the_template(void **state)
+{
+	json_t *root = build(state, ENV(
+		"  network vpc {\n"
+		"    cidr = 10.0.0.0/16\n"
+		"    isolation = public\n"
+		"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+		"    security_group app {\n"
+		"      egress { port = 5432  group = db  description = \"to the database\" }\n"
+		"    }\n"
+		"    security_group db {}\n"
+		"  }\n"
+		"  kms_key k {}\n"
+		"  codeartifact ca {\n"
+		"    kms_key = k\n"
+		"    repository jars { external = maven  description = \"Maven Central\" }\n"
+		"  }\n"
+		"  ecr_repository images {\n"
+		"    kms_key = k\n"
+		"    retain  = false\n"
+		"  }\n"
+		"  secret token {\n"
+		"    kms_key  = k\n"
+		"    generate = true\n"
+		"  }\n"
+		"  notebook nb {\n"
+		"    instance         = ml.t3.medium\n"
+		"    kms_key          = k\n"
+		"    managed_policies = [\"AmazonSageMakerReadOnly\"]\n"
+		"  }\n"
+		"  studio s {\n"
+		"    subnets = [vpc.a]\n"
+		"    jupyterlab { instance = ml.t3.large }\n"
+		"  }\n"));
+	assert_getatt(prop(root, "CaCodeArtifactDomain", "EncryptionKey"), "KKey", "Arn");
+	assert_string_equal(json_string_value(prop(root, "JarsRepository", "Description")), "Maven Central");
+	json_t *outputs = json_object_get(root, "Outputs");
+	assert_non_null(json_object_get(outputs, "JarsTokenCommand"));
+	assert_null(json_object_get(outputs, "JarsLoginCommand"));
+	assert_true(json_is_true(prop(root, "ImagesEcrRepository", "EmptyOnDelete")));
+	assert_null(json_object_get(resource(root, "ImagesEcrRepository"), "DeletionPolicy"));
+	assert_getatt(json_object_get(prop(root, "ImagesEcrRepository", "EncryptionConfiguration"), "KmsKey"),
+		      "KKey", "Arn");
+	assert_getatt(prop(root, "TokenSecret", "KmsKeyId"), "KKey", "Arn");
+	assert_int_equal(json_integer_value(json_object_get(prop(root, "TokenSecret", "GenerateSecretString"),
+							    "PasswordLength")), 32);
+	assert_getatt(prop(root, "NbNotebook", "KmsKeyId"), "KKey", "Arn");
+	assert_sub(json_array_get(prop(root, "NbNotebookRole", "ManagedPolicyArns"), 0),
+		   "arn:${AWS::Partition}:iam::aws:policy/AmazonSageMakerReadOnly");
+	json_t *spec = json_object_get(json_object_get(json_object_get(prop(root, "SDomain", "DefaultUserSettings"),
+								       "JupyterLabAppSettings"),
+						       "DefaultResourceSpec"),
+				       "InstanceType");
+	assert_string_equal(json_string_value(spec), "ml.t3.large");
+	assert_string_equal(type_of(resource(root, "AppEgress1")), "AWS::EC2::SecurityGroupEgress");
+	assert_getatt(prop(root, "AppEgress1", "DestinationSecurityGroupId"), "DbSecurityGroup", "GroupId");
+	assert_string_equal(json_string_value(prop(root, "AppEgress1", "Description")), "to the database");
+}
+
 /* Two compiles of the same source give the same bytes. */
 static void test_deterministic(void **state)
 {
@@ -763,6 +894,8 @@ int main(void)
 		T(test_network_stems),
 		T(test_logical_id_collision),
 		T(test_security_group_id_collision),
+		T(test_role_statements_from_uses),
+		T(test_settings_reach_the_template),
 		T(test_deterministic),
 	};
 #undef T

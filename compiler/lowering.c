@@ -1,0 +1,266 @@
+/*
+ * lowering.c - the lowering context every resource kind lowers through
+ * (see lowering.h).
+ */
+#include "lowering.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *lower_pascal(struct arena *a, const char *name)
+{
+	size_t n = strlen(name);
+	char *out = arena_alloc(a, n + 1);
+	size_t k = 0;
+	bool upper = true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (!isalnum(c)) {
+			upper = true;
+			continue;
+		}
+		out[k++] = (char)(upper ? toupper(c) : c);
+		upper = false;
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static bool id_taken(const struct lowerer *lw, const char *id)
+{
+	return strmap_get(&lw->ids, id) != NULL;
+}
+
+/*
+ * Logical IDs must be unique; `a_b` and `aB` both give `AB`. The later
+ * declaration gets a number, which keeps every earlier ID stable.
+ */
+const char *logical_id(struct lowerer *lw, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *base = arena_vprintf(lw->a, fmt, ap);
+	va_end(ap);
+	const char *id = base;
+	for (int i = 2; id_taken(lw, id); i++)
+		id = arena_printf(lw->a, "%s%d", base, i);
+	strmap_put(lw->a, &lw->ids, id, (void *)id);
+	return id;
+}
+
+/* ---- names, tags, outputs ---------------------------------------------------- */
+
+const char *lw_pascal(struct lowerer *lw, const char *name)
+{
+	return lower_pascal(lw->a, name);
+}
+
+struct cv *lw_strs(struct lowerer *lw, const char *const *items, size_t n)
+{
+	struct cv *arr = cv_arr(lw->a);
+	for (size_t i = 0; i < n; i++)
+		cv_push(lw->a, arr, cv_str(lw->a, items[i]));
+	return arr;
+}
+
+struct cv *lw_one(struct lowerer *lw, struct cv *v)
+{
+	struct cv *arr = cv_arr(lw->a);
+	cv_push(lw->a, arr, v);
+	return arr;
+}
+
+const char *lw_env_name(struct lowerer *lw, const char *name)
+{
+	return arena_printf(lw->a, "%s-%s", lw->env->name, name);
+}
+
+struct cv *lw_tags(struct lowerer *lw, const char *name)
+{
+	struct arena *a = lw->a;
+	struct cv *arr = cv_arr(a);
+	struct cv *tag = cv_obj(a);
+	cv_set(a, tag, "Key", cv_str(a, "Name"));
+	cv_set(a, tag, "Value", cv_str(a, name));
+	cv_push(a, arr, tag);
+	for (size_t i = 0; i < lw->env->ntags; i++) {
+		tag = cv_obj(a);
+		cv_set(a, tag, "Key", cv_str(a, lw->env->tags[i].key));
+		cv_set(a, tag, "Value", cv_str(a, lw->env->tags[i].value));
+		cv_push(a, arr, tag);
+	}
+	return arr;
+}
+
+const char *lw_cidr(struct lowerer *lw, struct cidr c)
+{
+	char buf[CIDR_STR_MAX];
+	cidr_format(c, buf);
+	return arena_strdup(lw->a, buf);
+}
+
+void lw_output(struct lowerer *lw, const char *id, const char *desc,
+	       struct cv *value)
+{
+	struct arena *a = lw->a;
+	struct cv *o = cv_obj(a);
+	cv_set(a, o, "Description", cv_str(a, desc));
+	cv_set(a, o, "Value", value);
+	struct cv *exp = cv_obj(a);
+	cv_set(a, exp, "Name", cv_sub(a, arena_printf(a, "${AWS::StackName}-%s", id)));
+	cv_set(a, o, "Export", exp);
+	cv_set(a, lw->t->outputs, id, o);
+}
+
+/* ---- model objects -> logical IDs ---------------------------------------------- */
+
+void lw_map_part(struct lowerer *lw, const void *obj, const char *part, const char *id)
+{
+	cfn_map(lw->t, obj, part, id);
+}
+
+void lw_map_id(struct lowerer *lw, const void *obj, const char *id)
+{
+	lw_map_part(lw, obj, "resource", id);
+}
+
+const char *lw_id_of(struct lowerer *lw, const void *obj)
+{
+	return cfn_id_of(lw->t, obj, "resource");
+}
+
+struct cv *lw_arn_of(struct lowerer *lw, const void *obj)
+{
+	return cv_getatt(lw->a, lw_id_of(lw, obj), "Arn");
+}
+
+void lw_add_net(struct lowerer *lw, struct netl *nl)
+{
+	strmap_put(lw->a, &lw->nets, arena_printf(lw->a, "%p", (const void *)nl->net), nl);
+}
+
+struct netl *lw_net(const struct lowerer *lw, const struct m_network *net)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%p", (const void *)net);
+	return strmap_get(&lw->nets, key);
+}
+
+const char *lw_subnet_id(const struct lowerer *lw, const struct m_subnet *sn)
+{
+	return cfn_id_of(lw->t, sn, "resource");
+}
+
+/*
+ * The ID a group was given, which may carry a number when its natural ID
+ * was taken: rules must never be rebuilt from the name, or they would
+ * attach to whichever resource holds the natural ID.
+ */
+const char *lw_sg_id(const struct lowerer *lw, const struct m_sg *sg)
+{
+	return cfn_id_of(lw->t, sg, "resource");
+}
+
+/* ---- security-group rules ------------------------------------------------------ */
+
+struct cv *lw_rule(struct lowerer *lw, const char *proto, int from, int to,
+		   const char *peer_key, struct cv *peer, const char *desc)
+{
+	struct arena *a = lw->a;
+	struct cv *o = cv_obj(a);
+	cv_set(a, o, "IpProtocol", cv_str(a, proto));
+	if (from >= 0 || strcmp(proto, "icmp") == 0) {
+		cv_set(a, o, "FromPort", cv_int(a, from));
+		cv_set(a, o, "ToPort", cv_int(a, to));
+	}
+	cv_set(a, o, peer_key, peer);
+	if (desc)
+		cv_set(a, o, "Description", cv_str(a, desc));
+	return o;
+}
+
+/*
+ * A group without egress rules would get AWS's default allow-all egress;
+ * one rule to the loopback range, which never leaves the host, replaces it.
+ */
+struct cv *lw_no_egress(struct lowerer *lw)
+{
+	struct cv *arr = cv_arr(lw->a);
+	cv_push(lw->a, arr, lw_rule(lw, "-1", -1, -1, "CidrIp", cv_str(lw->a, "127.0.0.1/32"),
+				 "no egress: replaces the default allow-all rule"));
+	return arr;
+}
+
+/* Gateway prefix-list IDs differ per Region and cannot be looked up in a template. */
+const char *lw_prefix_list_param(struct lowerer *lw, const struct ep_service *svc)
+{
+	struct arena *a = lw->a;
+	const char *id = arena_printf(a, "%sPrefixListId", svc->logical);
+	if (cv_get(lw->t->parameters, id))
+		return id;
+	struct cv *p = cv_obj(a);
+	cv_set(a, p, "Type", cv_str(a, "String"));
+	cv_set(a, p, "AllowedPattern", cv_str(a, "^pl-[0-9a-f]{8,17}$"));
+	cv_set(a, p, "Description", cv_strf(a,
+		"ID of the AWS-managed prefix list com.amazonaws.<region>.%s "
+		"(aws ec2 describe-managed-prefix-lists)", svc->name));
+	cv_set(a, lw->t->parameters, id, p);
+	return id;
+}
+
+/* ---- IAM policies ---------------------------------------------------------------- */
+
+struct cv *lw_policy_doc(struct lowerer *lw, struct cv *statements)
+{
+	struct cv *doc = cv_obj(lw->a);
+	cv_set(lw->a, doc, "Version", cv_str(lw->a, "2012-10-17"));
+	cv_set(lw->a, doc, "Statement", statements);
+	return doc;
+}
+
+struct cv *lw_statement(struct lowerer *lw, const char *sid, const char *effect,
+			struct cv *actions, struct cv *resources)
+{
+	struct cv *st = cv_obj(lw->a);
+	if (sid)
+		cv_set(lw->a, st, "Sid", cv_str(lw->a, sid));
+	cv_set(lw->a, st, "Effect", cv_str(lw->a, effect));
+	cv_set(lw->a, st, "Action", actions);
+	cv_set(lw->a, st, "Resource", resources);
+	return st;
+}
+
+/* Adds `"Condition": {op: {key: value}}` to a statement, merging operators. */
+struct cv *lw_when(struct lowerer *lw, struct cv *st, const char *op, const char *key,
+		   struct cv *value)
+{
+	struct cv *c = cv_get(st, "Condition");
+	if (!c) {
+		c = cv_obj(lw->a);
+		cv_set(lw->a, st, "Condition", c);
+	}
+	struct cv *inner = cv_get(c, op);
+	if (!inner) {
+		inner = cv_obj(lw->a);
+		cv_set(lw->a, c, op, inner);
+	}
+	cv_set(lw->a, inner, key, value);
+	return st;
+}
+
+/* ---- values and scripts ----------------------------------------------------------- */
+
+struct cv *lw_script(struct lowerer *lw, const struct m_script *s)
+{
+	cfn_add_file(lw->t, arena_printf(lw->a, "lifecycle/%s", s->file_name), s->text, s->len, true);
+	return cv_str(lw->a, cfn_base64(lw->a, s->text, s->len));
+}
+
+struct cv *lw_value(struct lowerer *lw, const struct m_value *v)
+{
+	if (v->param)
+		return cv_ref(lw->a, lower_pascal(lw->a, v->param->name));
+	return cv_str(lw->a, v->literal);
+}

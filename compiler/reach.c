@@ -1,0 +1,284 @@
+/*
+ * reach.c - the checker's proofs over a checked environment (see reach.h):
+ * every service a workload uses is reachable, an isolated network has no
+ * way out, and the lints a reviewer wants.
+ *
+ * The proofs span kinds, so they stay a stage: each workload kind declares
+ * its facts through the registry (kinds/kind.h: struct kind_workload), and
+ * reachability reads the endpoints each feature and each kind of use needs
+ * (needs.h), as the kinds declare them. Isolation is
+ * proved over what sgc itself emits: a private subnet's route table holds
+ * only the local route and gateway endpoints, so the ways out are a public
+ * subnet (E0401), a workload's own internet access, and security-group
+ * egress; each is checked here and reported hop by hop.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "reach.h"
+#include "diag.h"
+#include "kinds/kinds.h"
+#include "needs.h"
+
+/* The source of `s` on one line: runs of blanks and newlines become one space. */
+static const char *src_text(struct checker *ck, struct span s)
+{
+	const struct src_file *f = src_get(ck->res->src, s.file);
+	struct strbuf b = { 0 };
+	bool blank = false;
+	for (uint32_t i = s.lo; i < s.hi; i++) {
+		char c = f->text[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			blank = true;
+			continue;
+		}
+		if (blank && b.n)
+			strbuf_puts(ck->arena, &b, " ");
+		blank = false;
+		strbuf_add(ck->arena, &b, &c, 1);
+	}
+	return b.s ? b.s : "";
+}
+
+static bool has_ep(const struct m_network *net, const char *name)
+{
+	const struct ep_service *svc = ep_find(name);
+	return svc && net->has_endpoint[ep_index(svc)];
+}
+
+/* "`a`", "`a` and `b`", "`a`, `b` and `c`"; and "[a, b]" for the help line. */
+static const char *word_list(struct checker *ck, const char *const *eps, size_t n, bool bracket)
+{
+	struct strbuf b = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (bracket)
+			strbuf_printf(ck->arena, &b, "%s%s", i ? ", " : "", eps[i]);
+		else
+			strbuf_printf(ck->arena, &b, "%s`%s`", i == 0 ? "" : i + 1 == n ? " and " : ", ", eps[i]);
+	}
+	return b.s ? b.s : "";
+}
+
+/* One diagnostic per use, naming every endpoint it misses: the help then fixes it at once. */
+static void missing_endpoints(struct checker *ck, const struct kind_workload *w,
+			      const struct feature_needs *fn, const char *const *eps, size_t n,
+			      struct span at, const char *use)
+{
+	const struct m_network *net = w->net;
+	struct diag *d = diag_add(ck->diags, DIAG_E0601, at,
+				  "%s needs the %s endpoint%s, which network `%s` lacks",
+				  use, word_list(ck, eps, n, false), n == 1 ? "" : "s", net->name);
+	diag_label(ck->diags, d, "%s", fn->what);
+	if (net->endpoints_attr.file != UINT32_MAX)
+		diag_secondary(ck->diags, d, net->endpoints_attr, "endpoint set declared here");
+	else
+		diag_secondary(ck->diags, d, net->span, "network declared here, without endpoints");
+	diag_note(ck->diags, d, "its subnets have no route to the internet; source: %s", fn->source);
+	if (net->endpoints_attr.file != UINT32_MAX)
+		diag_help(ck->diags, d, "write `endpoints = %s + [%s]`",
+			  src_text(ck, net->endpoints_value), word_list(ck, eps, n, true));
+	else
+		diag_help(ck->diags, d, "add `endpoints = [%s]` to network `%s`",
+			  word_list(ck, eps, n, true), net->name);
+}
+
+static void need(struct checker *ck, const struct kind_workload *w, const struct feature_needs *fn,
+		 struct span at, const char *use, bool *used)
+{
+	const char *missing[NEEDS_MAX];
+	size_t n = 0;
+	for (int i = 0; fn->required[i]; i++) {
+		used[ep_index(ep_find(fn->required[i]))] = true;
+		if (w->no_internet && !has_ep(w->net, fn->required[i]))
+			missing[n++] = fn->required[i];
+	}
+	for (int i = 0; fn->optional[i]; i++)
+		used[ep_index(ep_find(fn->optional[i]))] = true;
+	if (n)
+		missing_endpoints(ck, w, fn, missing, n, at, use);
+}
+
+/* A use needs the endpoints of using its object's kind, or those of its step. */
+static const struct feature_needs *needs_of_use(const struct m_use *u)
+{
+	return u->needs ? u->needs : kinds_of(u->kind)->use->needs;
+}
+
+static void uses_needs(struct checker *ck, const struct kind_workload *w, bool *used)
+{
+	for (size_t i = 0; i < w->grants->uses.n; i++) {
+		const struct m_use *u = w->grants->uses.items[i];
+		const char *what = strcmp(u->what, "uses") == 0
+			? arena_printf(ck->arena, "%s, using `%s`,", w->what, src_text(ck, u->span))
+			: arena_printf(ck->arena, "`%s` in %s", u->what, w->what);
+		need(ck, w, needs_of_use(u), u->span, what, used);
+	}
+}
+
+/* ---- isolation ---------------------------------------------------------------- */
+
+static void egress_rules(struct checker *ck, const struct kind_workload *w,
+			 const struct m_sg *sg)
+{
+	const struct m_network *net = w->net;
+	for (size_t k = 0; k < sg->rules.n; k++) {
+		const struct m_rule *r = sg->rules.items[k];
+		if (!r->egress || r->peer != PEER_CIDR || cidr_contains(net->cidr, r->cidr))
+			continue;
+		const char *to = ck_fmt_cidr(ck, r->cidr);
+		if (net->isolation == ISO_ISOLATED) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0603, r->peer_span,
+						  "isolated network `%s` lets %s out to `%s`",
+						  net->name, w->what, to);
+			diag_note(ck->diags, d, "path: %s -> security group `%s` -> egress to %s, outside `%s`",
+				  w->what, sg->name, to, ck_fmt_cidr(ck, net->cidr));
+			diag_secondary(ck->diags, d, w->at, "workload declared here");
+			diag_help(ck->diags, d, "allow egress only inside `%s` or to `prefix_list = s3`",
+				  ck_fmt_cidr(ck, net->cidr));
+		} else if (net->isolation == ISO_RESTRICTED && r->cidr.prefix == 0) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0605, r->peer_span,
+						  "restricted network `%s` lets %s out to anywhere",
+						  net->name, w->what);
+			diag_note(ck->diags, d, "path: %s -> security group `%s` -> egress to 0.0.0.0/0 -> NAT gateway",
+				  w->what, sg->name);
+			diag_help(ck->diags, d, "list the ranges it may reach, one `egress` per range");
+		}
+	}
+}
+
+static void check_isolation(struct checker *ck, const struct kind_workload *w,
+			    const struct ptrvec *sgs, bool own_internet, struct span own_at,
+			    const char *own_path)
+{
+	if (own_internet && w->net && w->net->isolation == ISO_ISOLATED) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0603, own_at,
+					  "isolated network `%s`, but %s has its own way to the internet",
+					  w->net->name, w->what);
+		diag_note(ck->diags, d, "path: %s", own_path);
+		diag_help(ck->diags, d, "remove this setting: in an isolated network the default is no internet");
+	}
+	for (size_t i = 0; w->net && sgs && i < sgs->n; i++)
+		egress_rules(ck, w, sgs->items[i]);
+}
+
+/* ---- lints ------------------------------------------------------------------------- */
+
+static bool looks_secret(const char *name)
+{
+	static const char *const words[] = { "password", "passwd", "secret", "token",
+					     "apikey", "api_key", "private_key", NULL };
+	for (int i = 0; words[i]; i++) {
+		size_t n = strlen(words[i]);
+		for (const char *p = name; *p; p++)
+			if (strncasecmp(p, words[i], n) == 0)
+				return true;
+	}
+	return false;
+}
+
+static void lint_params(struct checker *ck)
+{
+	for (size_t i = 0; i < ck->env->params.n; i++) {
+		const struct m_param *p = ck->env->params.items[i];
+		if (strcmp(p->type, "string") != 0 || !looks_secret(p->name))
+			continue;
+		struct diag *d = diag_add(ck->diags, DIAG_W0703, p->span,
+					  "parameter `%s` looks like a secret", p->name);
+		diag_note(ck->diags, d, "parameter values show in the console, the API and the stack's events");
+		diag_help(ck->diags, d, "declare `secret %s {}` and name it in `uses`", p->name);
+	}
+}
+
+/* ---- per workload ------------------------------------------------------------------- */
+
+/* What one workload's facts prove: its own needs, its uses' needs, its ways out. */
+static void prove(struct checker *ck, const struct kind_workload *w, bool *used)
+{
+	for (size_t i = 0; i < w->needs.n; i++) {
+		const struct kind_need *n = w->needs.items[i];
+		need(ck, w, n->needs, n->at, n->use, used);
+	}
+	uses_needs(ck, w, used);
+	check_isolation(ck, w, w->sgs, w->own_internet, w->own_at, w->own_path);
+	if (w->internet_note) {
+		struct diag *d = diag_add(ck->diags, DIAG_W0606, w->at, "%s can reach the internet", w->what);
+		diag_note(ck->diags, d, "%s", w->internet_note);
+	}
+}
+
+/*
+ * Interface endpoints bill per hour in every zone: flag those no workload
+ * uses, one diagnostic per place they were asked for (a named set brings
+ * several at once).
+ */
+static void unused_endpoints(struct checker *ck, const struct m_network *net, const bool *used)
+{
+	bool *done = arena_calloc(ck->arena, ep_count, sizeof *done);
+	for (size_t i = 0; i < ep_count; i++) {
+		if (done[i] || !net->has_endpoint[i] || used[i] || ep_services[i].type != EP_INTERFACE)
+			continue;
+		const char *names[64];
+		size_t n = 0;
+		for (size_t k = i; k < ep_count && n < 64; k++) {
+			if (!net->has_endpoint[k] || used[k] || ep_services[k].type != EP_INTERFACE ||
+			    net->endpoint_span[k].lo != net->endpoint_span[i].lo)
+				continue;
+			done[k] = true;
+			names[n++] = ep_services[k].name;
+		}
+		struct diag *d = diag_add(ck->diags, DIAG_W0602, net->endpoint_span[i],
+					  "no workload in network `%s` uses the %s endpoint%s",
+					  net->name, word_list(ck, names, n, false), n == 1 ? "" : "s");
+		diag_note(ck->diags, d, "each interface endpoint is billed per hour in every zone it serves");
+		diag_help(ck->diags, d, "remove %s with `- [%s]`, or `# sgc: allow W0602` if another stack uses %s",
+			  n == 1 ? "it" : "them", word_list(ck, names, n, true), n == 1 ? "it" : "them");
+	}
+}
+
+void ck_reach(struct checker *ck)
+{
+	const struct m_env *env = ck->env;
+	size_t nnets = env->networks.n;
+	/* After an error the model misses what failed: an endpoint would look unused. */
+	bool complete = !diag_has_errors(ck->diags);
+	bool **used = arena_calloc(ck->arena, nnets + 1, sizeof *used);
+	bool *has_workload = arena_calloc(ck->arena, nnets + 1, sizeof *has_workload);
+	for (size_t i = 0; i <= nnets; i++)
+		used[i] = arena_calloc(ck->arena, ep_count, sizeof **used);
+	/* Each network's place in `used`, by a hash look-up: thousands of networks cost each workload the same. */
+	struct strmap index = { 0 };
+	for (size_t k = 0; k < nnets; k++)
+		strmap_put(ck->arena, &index, arena_printf(ck->arena, "%p", env->networks.items[k]),
+			   (void *)(env->networks.items + k));
+	size_t nkinds;
+	const struct kind *const *kinds = kinds_all(&nkinds);
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; kinds[k]->workload && i < objs->n; i++) {
+			struct kind_workload w = { 0 };
+			kinds[k]->workload(ck, objs->items[i], &w);
+			if (!w.net)
+				continue;
+			char key[32];
+			snprintf(key, sizeof key, "%p", (const void *)w.net);
+			void **at = strmap_get(&index, key);
+			if (!at)
+				continue;
+			size_t n = (size_t)(at - env->networks.items);
+			prove(ck, &w, used[n]);
+			has_workload[n] = true;
+		}
+	}
+	/* A network without workloads may serve other stacks; its endpoints are its own business. */
+	for (size_t k = 0; complete && k < nnets; k++)
+		if (has_workload[k])
+			unused_endpoints(ck, env->networks.items[k], used[k]);
+	/* Each kind's own rules over the checked environment. */
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; kinds[k]->rules && i < objs->n; i++)
+			kinds[k]->rules(ck, objs->items[i]);
+	}
+	lint_params(ck);
+}
