@@ -1,7 +1,8 @@
 /*
  * test_catalogue.c - unit tests over the endpoint service table
  * (compiler/endpoints.c): every entry is well formed and distinct, the
- * SageMaker PrivateLink catalogue is complete, and names resolve.
+ * SageMaker PrivateLink catalogue is complete, and names resolve; and over
+ * the features of `runs` (compiler/runs.c): each names known services.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "endpoints.h"
+#include "runs.h"
 
 #define PREFIX_COM "com.amazonaws.${AWS::Region}."
 #define PREFIX_UI "aws.sagemaker.${AWS::Region}."
@@ -107,12 +109,75 @@ static void test_sagemaker_catalogue_complete(void **state)
 	assert_null(ep_find("sagemaker"));
 }
 
+/*
+ * Every value of `runs` is a feature whose needs name known services
+ * (reach.c looks each one up), with a source, never the same service
+ * both required and optional, and the words are the features' own.
+ */
+static void test_run_features_name_known_services(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	while (run_words[n])
+		n++;
+	assert_int_equal(n, run_count);
+	for (size_t i = 0; i < run_count; i++) {
+		const struct run_feature *f = &run_features[i];
+		assert_string_equal(run_words[i], f->word);
+		assert_non_null(f->doing);
+		assert_non_null(f->needs.what);
+		assert_true(strlen(f->needs.source) > 20);
+		assert_non_null(f->needs.required[0]);
+		for (int k = 0; k < NEEDS_MAX && f->needs.required[k]; k++) {
+			assert_non_null(ep_find(f->needs.required[k]));
+			for (int j = 0; j < NEEDS_MAX && f->needs.optional[j]; j++)
+				assert_string_not_equal(f->needs.required[k], f->needs.optional[j]);
+		}
+		for (int j = 0; j < NEEDS_MAX && f->needs.optional[j]; j++)
+			assert_non_null(ep_find(f->needs.optional[j]));
+		for (size_t k = i + 1; k < run_count; k++)
+			assert_string_not_equal(f->word, run_features[k].word);
+	}
+}
+
+/* Point 4 of issue 11: jobs launched with the SDK require sts and logs. */
+static bool requires(const char *word, const char *service)
+{
+	for (size_t i = 0; i < run_count; i++) {
+		if (strcmp(run_features[i].word, word) != 0)
+			continue;
+		for (int k = 0; k < NEEDS_MAX && run_features[i].needs.required[k]; k++)
+			if (strcmp(run_features[i].needs.required[k], service) == 0)
+				return true;
+	}
+	return false;
+}
+
+static void test_jobs_require_sts_and_logs(void **state)
+{
+	(void)state;
+	static const char *const jobs[] = { "training", "processing" };
+	for (size_t i = 0; i < 2; i++) {
+		assert_true(requires(jobs[i], "sagemaker.api"));
+		assert_true(requires(jobs[i], "sts"));
+		assert_true(requires(jobs[i], "logs"));
+		assert_true(requires(jobs[i], "s3"));
+	}
+	assert_true(requires("experiments", "sagemaker.metrics"));
+	assert_true(requires("mlflow", "experiments"));
+	assert_true(requires("feature_store", "sagemaker.featurestore-runtime"));
+	assert_true(requires("inference", "sagemaker.runtime"));
+	assert_false(requires("pipelines", "logs"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_service_names_have_the_right_form),
 		cmocka_unit_test(test_names_and_logical_ids_unique),
 		cmocka_unit_test(test_sagemaker_catalogue_complete),
+		cmocka_unit_test(test_run_features_name_known_services),
+		cmocka_unit_test(test_jobs_require_sts_and_logs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
