@@ -350,6 +350,35 @@ int ck_get_port(struct checker *ck, const struct scope *sc,
 	return (int)e->u.i;
 }
 
+static long word_index(const char *const *choices, const char *w)
+{
+	for (long i = 0; choices[i]; i++)
+		if (strcmp(choices[i], w) == 0)
+			return i;
+	return -1;
+}
+
+/* E0210: `e`, a bare word, is none of `choices`; a suggestion, or the list. */
+static void unknown_word(struct checker *ck, const struct ast_item *attr,
+			 const struct ast_expr *e, const char *const *choices)
+{
+	const char *w = e->u.name->parts[0];
+	size_t n = 0;
+	while (choices[n])
+		n++;
+	struct diag *d = diag_add(ck->diags, DIAG_E0210, e->span,
+				  "`%s` is not a valid `%s`", w, attr->name);
+	const char *best = suggest_best(w, choices, n);
+	const char *list = NULL;
+	for (size_t i = 0; i < n; i++)
+		list = list ? arena_printf(ck->arena, "%s, `%s`", list, choices[i])
+			    : arena_printf(ck->arena, "`%s`", choices[i]);
+	if (best)
+		diag_help(ck->diags, d, "did you mean `%s`?", best);
+	else
+		diag_help(ck->diags, d, "use one of %s", list);
+}
+
 /* A bare word that must be one of `choices`: `isolation = isolated`. */
 const char *ck_get_word(struct checker *ck, const struct ast_item *attr,
 			const char *const *choices)
@@ -368,22 +397,55 @@ const char *ck_get_word(struct checker *ck, const struct ast_item *attr,
 		return NULL;
 	}
 	const char *w = e->u.name->parts[0];
-	size_t n = 0;
-	for (; choices[n]; n++)
-		if (strcmp(choices[n], w) == 0)
-			return choices[n];
-	struct diag *d = diag_add(ck->diags, DIAG_E0210, e->span,
-				  "`%s` is not a valid `%s`", w, attr->name);
-	const char *best = suggest_best(w, choices, n);
-	const char *list = NULL;
-	for (size_t i = 0; i < n; i++)
-		list = list ? arena_printf(ck->arena, "%s, `%s`", list, choices[i])
-			    : arena_printf(ck->arena, "`%s`", choices[i]);
-	if (best)
-		diag_help(ck->diags, d, "did you mean `%s`?", best);
-	else
-		diag_help(ck->diags, d, "use one of %s", list);
+	long i = word_index(choices, w);
+	if (i >= 0)
+		return choices[i];
+	unknown_word(ck, attr, e, choices);
 	return NULL;
+}
+
+void ck_get_words(struct checker *ck, const struct ast_item *attr,
+		  const char *const *choices, struct ptrvec *out)
+{
+	if (!attr)
+		return;
+	const struct ast_expr *e = attr->value;
+	size_t n = 0;
+	while (choices[n])
+		n++;
+	struct span *seen = arena_calloc(ck->arena, n + 1, sizeof *seen);
+	bool *have = arena_calloc(ck->arena, n + 1, sizeof *have);
+	const struct ast_expr *first = e->kind == EX_LIST ? e->u.list.head : e;
+	for (const struct ast_expr *x = first; x; x = e->kind == EX_LIST ? x->next : NULL) {
+		if (x->kind != EX_NAME || x->u.name->n != 1) {
+			if (x->kind == EX_INVALID)
+				continue;
+			struct diag *d = diag_add(ck->diags, DIAG_E0209, x->span,
+						  "`%s` expects words, found %s",
+						  attr->name, ast_expr_kind_name(x->kind));
+			diag_help(ck->diags, d, "write the word without quotes, e.g. `%s = [%s]`",
+				  attr->name, choices[0]);
+			continue;
+		}
+		long i = word_index(choices, x->u.name->parts[0]);
+		if (i < 0) {
+			unknown_word(ck, attr, x, choices);
+			continue;
+		}
+		if (have[i]) {
+			struct diag *d = diag_add(ck->diags, DIAG_W0631, x->span,
+						  "`%s` is listed twice in `%s`", choices[i], attr->name);
+			diag_secondary(ck->diags, d, seen[i], "first listed here");
+			diag_help(ck->diags, d, "remove this one");
+			continue;
+		}
+		have[i] = true;
+		seen[i] = x->span;
+		struct ck_word *w = arena_alloc(ck->arena, sizeof *w);
+		w->index = (size_t)i;
+		w->span = x->span;
+		ptrvec_push(ck->arena, out, w);
+	}
 }
 
 void ck_get_strings(struct checker *ck, const struct scope *sc,

@@ -72,6 +72,20 @@ int ck_get_port(struct checker *ck, const struct scope *sc,
 		const struct ast_item *attr);
 const char *ck_get_word(struct checker *ck, const struct ast_item *attr,
 			const char *const *choices);
+
+/* One word of a VT_WORDS value: which of the choices, and where it was written. */
+struct ck_word {
+	size_t index;       /* in `choices` */
+	struct span span;
+};
+
+/*
+ * A word or a list of words, each one of `choices` (E0210 otherwise, with a
+ * suggestion); a word written twice is W0631 and kept once. Pushes a
+ * struct ck_word * per distinct word into out, in source order.
+ */
+void ck_get_words(struct checker *ck, const struct ast_item *attr,
+		  const char *const *choices, struct ptrvec *out);
 void ck_get_strings(struct checker *ck, const struct scope *sc,
 		    const struct ast_item *attr, struct ptrvec *out);
 

@@ -8,18 +8,48 @@
 #define COM(svc) "com.amazonaws.${AWS::Region}." svc
 #define UI(svc) "aws.sagemaker.${AWS::Region}." svc
 
+/*
+ * The SageMaker services are AWS PrivateLink's whole SageMaker catalogue:
+ * the PrivateLink guide's list ("AWS services that integrate with AWS
+ * PrivateLink": notebook, studio, sagemaker.api, featurestore-runtime,
+ * metrics, runtime, runtime-fips), completed from the AWS CDK's table of
+ * interface endpoint services (aws/aws-cdk,
+ * packages/aws-cdk-lib/aws-ec2/lib/vpc-endpoint.ts: api-fips, experiments,
+ * partner-app, geospatial, data-science-assistant) and each service's own
+ * page where one exists (below).
+ */
 const struct ep_service ep_services[] = {
 	{ "sagemaker.api", COM("sagemaker.api"), EP_INTERFACE, "SagemakerApi",
 	  "SageMaker API (CreatePresigned*Url, training, Describe*)" },
+	/* FIPS 140 variants: their own hostnames (api-fips.sagemaker.<region>), so
+	 * they serve only clients configured for FIPS; not a substitute for the above. */
+	{ "sagemaker.api-fips", COM("sagemaker.api-fips"), EP_INTERFACE, "SagemakerApiFips",
+	  "SageMaker API, FIPS endpoint" },
 	{ "sagemaker.runtime", COM("sagemaker.runtime"), EP_INTERFACE,
 	  "SagemakerRuntime", "SageMaker Runtime (InvokeEndpoint)" },
+	{ "sagemaker.runtime-fips", COM("sagemaker.runtime-fips"), EP_INTERFACE,
+	  "SagemakerRuntimeFips", "SageMaker Runtime, FIPS endpoint" },
 	{ "sagemaker.featurestore-runtime", COM("sagemaker.featurestore-runtime"),
 	  EP_INTERFACE, "SagemakerFeatureStoreRuntime",
 	  "SageMaker Feature Store runtime" },
+	/* SageMaker Metrics (BatchPutMetrics), where Experiments runs log their metrics. */
+	{ "sagemaker.metrics", COM("sagemaker.metrics"), EP_INTERFACE, "SagemakerMetrics",
+	  "SageMaker Metrics (Experiments' metrics)" },
+	{ "sagemaker-geospatial", COM("sagemaker-geospatial"), EP_INTERFACE,
+	  "SagemakerGeospatial", "SageMaker geospatial capabilities" },
+	{ "sagemaker-data-science-assistant", COM("sagemaker-data-science-assistant"),
+	  EP_INTERFACE, "SagemakerDataScienceAssistant", "SageMaker data science assistant" },
 	{ "notebook", UI("notebook"), EP_INTERFACE, "Notebook",
 	  "notebook instance UI (Jupyter) from inside the VPC" },
 	{ "studio", UI("studio"), EP_INTERFACE, "Studio",
 	  "Studio UI from inside the VPC" },
+	/* Managed MLflow tracking servers: SageMaker Developer Guide,
+	 * mlflow-interface-endpoint-create (with the sagemaker.api endpoint for
+	 * CreatePresignedMlflowTrackingServerUrl). */
+	{ "experiments", UI("experiments"), EP_INTERFACE, "Experiments",
+	  "SageMaker managed MLflow tracking servers" },
+	{ "partner-app", UI("partner-app"), EP_INTERFACE, "PartnerApp",
+	  "SageMaker Partner AI Apps" },
 	{ "sts", COM("sts"), EP_INTERFACE, "Sts", "AWS STS" },
 	{ "logs", COM("logs"), EP_INTERFACE, "Logs", "CloudWatch Logs" },
 	{ "monitoring", COM("monitoring"), EP_INTERFACE, "Monitoring",

@@ -229,6 +229,7 @@ struct m_notebook {
 	struct m_grants grants;
 	struct span root_span, direct_span; /* the settings, when written */
 	struct ptrvec sg_spans;             /* struct span *, parallel to sgs */
+	struct ptrvec runs;                 /* struct m_run * (runs.h): what its code launches */
 };
 
 enum m_app {
@@ -276,6 +277,7 @@ struct m_studio {
 	struct ptrvec users, spaces;
 	struct m_grants grants;
 	struct span subnets_span, access_span;
+	struct ptrvec runs;                 /* struct m_run * (runs.h): what its apps launch */
 };
 
 struct m_env {

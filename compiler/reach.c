@@ -192,6 +192,45 @@ static void lint_params(struct checker *ck)
 
 /* ---- per workload ------------------------------------------------------------------- */
 
+/*
+ * W0630: lifecycle scripts write their output to CloudWatch Logs (the
+ * notebook's /aws/sagemaker/NotebookInstances, Studio's /aws/sagemaker/studio);
+ * without internet that needs the `logs` endpoint, or a failing script
+ * leaves nothing to read. Not reported when a feature of the workload
+ * requires `logs` already (E0601 says it), nor, like W0602, when the file
+ * has errors (they come first: the fix of one may change the network).
+ */
+static void script_logs(struct checker *ck, const struct kind_workload *w)
+{
+	if (!w->no_internet || !w->scripts.n || has_ep(w->net, "logs"))
+		return;
+	for (size_t i = 0; i < w->needs.n; i++) {
+		const struct kind_need *n = w->needs.items[i];
+		for (int k = 0; n->needs->required[k]; k++)
+			if (strcmp(n->needs->required[k], "logs") == 0)
+				return;
+	}
+	const struct m_network *net = w->net;
+	const struct m_script *s = w->scripts.items[0];
+	struct diag *d = diag_add(ck->diags, DIAG_W0630, s->span,
+				  "the lifecycle logs of %s are lost: network `%s` has no `logs` endpoint",
+				  w->what, net->name);
+	diag_label(ck->diags, d, "this script's output goes to CloudWatch Logs");
+	if (net->endpoints_attr.file != UINT32_MAX)
+		diag_secondary(ck->diags, d, net->endpoints_attr, "endpoint set declared here");
+	else
+		diag_secondary(ck->diags, d, net->span, "network declared here, without endpoints");
+	diag_note(ck->diags, d, "its subnets have no route to the internet, so a failing script shows only "
+		  "as a failed start; source: SageMaker Developer Guide, notebook-lifecycle-config "
+		  "and studio-lcc-debug");
+	if (net->endpoints_attr.file != UINT32_MAX)
+		diag_help(ck->diags, d, "write `endpoints = %s + [logs]`, or `# sgc: allow W0630` on this line",
+			  src_text(ck, net->endpoints_value));
+	else
+		diag_help(ck->diags, d, "add `endpoints = [logs]` to network `%s`, or `# sgc: allow W0630` "
+			  "on this line", net->name);
+}
+
 /* What one workload's facts prove: its own needs, its uses' needs, its ways out. */
 static void prove(struct checker *ck, const struct kind_workload *w, bool *used)
 {
@@ -253,6 +292,7 @@ void ck_reach(struct checker *ck)
 			   (void *)(env->networks.items + k));
 	size_t nkinds;
 	const struct kind *const *kinds = kinds_all(&nkinds);
+	struct ptrvec workloads = { 0 };            /* struct kind_workload *, proved */
 	for (size_t k = 0; k < nkinds; k++) {
 		const struct ptrvec *objs = kind_objects(kinds[k], env);
 		for (size_t i = 0; kinds[k]->workload && i < objs->n; i++) {
@@ -267,9 +307,15 @@ void ck_reach(struct checker *ck)
 				continue;
 			size_t n = (size_t)(at - env->networks.items);
 			prove(ck, &w, used[n]);
+			struct kind_workload *proved = arena_alloc(ck->arena, sizeof *proved);
+			*proved = w;
+			ptrvec_push(ck->arena, &workloads, proved);
 			has_workload[n] = true;
 		}
 	}
+	/* Lost lifecycle logs matter once the file is otherwise right: its errors come first. */
+	for (size_t i = 0; !diag_has_errors(ck->diags) && i < workloads.n; i++)
+		script_logs(ck, workloads.items[i]);
 	/* A network without workloads may serve other stacks; its endpoints are its own business. */
 	for (size_t k = 0; complete && k < nnets; k++)
 		if (has_workload[k])

@@ -56,6 +56,7 @@ const char *schema_type_name(enum vtype t)
 	case VT_REFS: return "a reference or a list of references";
 	case VT_SCRIPT: return "lifecycle steps such as `std.lifecycle.git_config(\"Ana\", \"ana@example.com\")`";
 	case VT_STRINGS: return "a list of strings";
+	case VT_WORDS: return "a word or a list of words";
 	}
 	return "a value";
 }

@@ -33,13 +33,14 @@ enum vtype {
 	VT_REFS,      /* one reference or a list of them, to blocks of `ref_kind` */
 	VT_SCRIPT,    /* lifecycle steps: a call or a list of calls */
 	VT_STRINGS,   /* a list of strings */
+	VT_WORDS,     /* one of `choices` or a list of them, bare: `runs = [training, inference]` */
 };
 
 struct attr_schema {
 	const char *name;
 	enum vtype type;
 	bool required;
-	const char *const *choices; /* VT_WORD: NULL-terminated */
+	const char *const *choices; /* VT_WORD, VT_WORDS: NULL-terminated */
 	const char *ref_kind;       /* VT_REF, VT_REFS: kinds separated by `|` */
 	const char *doc;            /* one line, for docs and messages */
 };

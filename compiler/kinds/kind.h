@@ -13,7 +13,7 @@
  * A kind may include: diag.h, arena.h, cfn.h (CloudFormation values),
  * schema.h, model.h, and the services below the kinds: attrs.h (the
  * checker's context and typed values), names.h, epset.h, steps.h,
- * grants.h, lowering.h, iam_rows.h, needs.h, and the tables cidr.h,
+ * grants.h, lowering.h, iam_rows.h, needs.h, runs.h, and the tables cidr.h,
  * endpoints.h, instances.h, regions.h, lifecycle.h, stdmod.h, suggest.h.
  * A kind never includes a stage's header (check.h, reach.h, lower.h,
  * iam.h, compile.h), nor kinds.h, nor another kind's file: it calls no
@@ -76,6 +76,8 @@ struct kind_workload {
 	struct span own_at;                        /* set here, */
 	const char *own_path;                      /* described as a path */
 	const char *internet_note;                 /* W0606 (it can reach the internet), or NULL */
+	struct ptrvec scripts;                     /* struct m_script *: lifecycle scripts it runs,
+						      whose output goes to CloudWatch Logs (W0630) */
 };
 
 struct kind {

@@ -19,6 +19,7 @@
 #include "lowering.h"
 #include "names.h"
 #include "needs.h"
+#include "runs.h"
 #include "steps.h"
 
 static const struct attr_schema notebook_attrs[] = {
@@ -40,6 +41,8 @@ static const struct attr_schema notebook_attrs[] = {
 	  "AWS managed policy names to attach to its role" },
 	{ "on_create", VT_SCRIPT, false, NULL, NULL, "lifecycle steps run once, when created" },
 	{ "on_start", VT_SCRIPT, false, NULL, NULL, "lifecycle steps run on every start" },
+	{ "runs", VT_WORDS, false, run_words, NULL,
+	  "what its code launches or calls in SageMaker: jobs, Feature Store, ... (runs.h)" },
 };
 
 static const struct block_schema notebook_schema = {
@@ -62,7 +65,7 @@ static const struct feature_needs running = {
 /* ---- checks --------------------------------------------------------------------- */
 
 enum { NB_INSTANCE, NB_VOLUME, NB_SUBNET, NB_SGS, NB_ROOT, NB_DIRECT, NB_KMS,
-       NB_PLATFORM, NB_USES, NB_MANAGED, NB_ON_CREATE, NB_ON_START };
+       NB_PLATFORM, NB_USES, NB_MANAGED, NB_ON_CREATE, NB_ON_START, NB_RUNS };
 
 static void check_notebook(struct checker *ck, const struct ast_item *b)
 {
@@ -136,6 +139,7 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 				    arena_printf(ck->arena, "notebook %s, on start", b->name));
 	grants_script(ck, &nb->grants, nb->on_create);
 	grants_script(ck, &nb->grants, nb->on_start);
+	runs_get(ck, sl.at[NB_RUNS], &nb->runs);
 	ck_register(ck, b, nb);
 	ptrvec_push(ck->arena, &ck->env->notebooks, nb);
 }
@@ -193,6 +197,17 @@ static void notebook_workload(struct checker *ck, const void *obj, struct kind_w
 	struct kind_need *n = arena_alloc(ck->arena, sizeof *n);
 	*n = (struct kind_need){ &running, nb->span, w->what };
 	ptrvec_push(ck->arena, &w->needs, n);
+	for (size_t i = 0; i < nb->runs.n; i++) {
+		const struct m_run *r = nb->runs.items[i];
+		n = arena_alloc(ck->arena, sizeof *n);
+		*n = (struct kind_need){ &r->feature->needs, r->span,
+					 arena_printf(ck->arena, "%s, which %s,", w->what, r->feature->doing) };
+		ptrvec_push(ck->arena, &w->needs, n);
+	}
+	const struct m_script *scripts[] = { nb->on_create, nb->on_start };
+	for (int i = 0; i < 2; i++)
+		if (scripts[i])
+			ptrvec_push(ck->arena, &w->scripts, (void *)scripts[i]);
 	w->sgs = &nb->sgs;
 	w->own_internet = nb->direct_internet;
 	w->own_at = nb->direct_span;

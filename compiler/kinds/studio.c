@@ -21,6 +21,7 @@
 #include "lowering.h"
 #include "names.h"
 #include "needs.h"
+#include "runs.h"
 #include "stdmod.h"
 #include "steps.h"
 
@@ -45,6 +46,8 @@ static const struct attr_schema studio_attrs[] = {
 	  "resources its users read and write" },
 	{ "managed_policies", VT_STRINGS, false, NULL, NULL,
 	  "AWS managed policy names to attach to its execution role" },
+	{ "runs", VT_WORDS, false, run_words, NULL,
+	  "what code in its apps launches or calls in SageMaker: jobs, Feature Store, ... (runs.h)" },
 };
 
 static const struct attr_schema app_attrs[] = {
@@ -99,7 +102,7 @@ static const struct block_schema space_schema = {
 /* ---- checks --------------------------------------------------------------------- */
 
 enum { ST_SUBNETS, ST_AUTH, ST_ACCESS, ST_DOCKER, ST_EFS, ST_EBS_DEFAULT, ST_EBS_MAX,
-       ST_IDLE, ST_KMS, ST_USES, ST_MANAGED };
+       ST_IDLE, ST_KMS, ST_USES, ST_MANAGED, ST_RUNS };
 
 static void check_studio_subnets(struct checker *ck, const struct ast_item *b,
 				 const struct slots *sl, struct m_studio *st)
@@ -340,6 +343,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	check_apps(ck, b, st);
 	check_users(ck, b, st);
 	check_spaces(ck, b, st);
+	runs_get(ck, sl.at[ST_RUNS], &st->runs);
 	ck_register(ck, b, st);
 	ptrvec_push(ck->arena, &ck->env->studios, st);
 }
@@ -531,6 +535,14 @@ static void studio_workload(struct checker *ck, const void *obj, struct kind_wor
 		add_need(ck, w, &vpc_only, st->subnets_span, w->what);
 		public_subnets(ck, st);
 	}
+	for (size_t i = 0; i < st->runs.n; i++) {
+		const struct m_run *r = st->runs.items[i];
+		add_need(ck, w, &r->feature->needs, r->span,
+			 arena_printf(ck->arena, "%s, which %s,", w->what, r->feature->doing));
+	}
+	for (int a = 0; a < 2; a++)
+		if (st->apps[a].on_start)
+			ptrvec_push(ck->arena, &w->scripts, st->apps[a].on_start);
 	w->own_internet = !st->vpc_only;
 	w->own_at = st->access_span;
 	w->own_path = arena_printf(ck->arena, "studio `%s` -> PublicInternetOnly: apps reach the internet "

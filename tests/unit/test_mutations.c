@@ -3,7 +3,9 @@
  *
  * For each example: drop each endpoint its workloads require (appending
  * `- [svc]` to its endpoint set), move each subnet outside its VPC, and
- * open a way to the internet in each isolated network. Every mutation
+ * open a way to the internet in each isolated network; give workloads
+ * `runs = [training]` and drop what jobs need, or drop the `logs` their
+ * lifecycle scripts write to. Every mutation
  * must produce the one diagnostic that names it. The required sets are
  * written out here from the reference, not computed from the compiler.
  * Run from the repository root (make unit does).
@@ -186,6 +188,64 @@ static void test_examples_are_clean(void **state)
 	}
 }
 
+/*
+ * What a workload runs (`runs`) and where its scripts log: each example
+ * whose workload has no internet is given `runs = [training]`, and then
+ * loses `sts`, then `logs` (E0601 naming the jobs); an example whose
+ * workload runs a lifecycle script loses `logs` (W0630, at the script).
+ */
+static void test_runs_and_script_logs(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *endpoints_end, *after, *from, *to;
+		bool scripts;
+	} cases[] = {
+		{ "private-notebook-codeartifact", "+ std.endpoints.ecr + [logs]",
+		  "notebook analyst {", "root_access = false", "root_access = false  runs = [training]",
+		  true },
+		{ "studio-vpc-only", "std.endpoints.studio + [logs]",
+		  "studio analytics {", "kms_key = studio_data", "kms_key = studio_data  runs = [training]",
+		  false },
+		{ "studio-remote-access", "std.endpoints.remote_access + [logs]",
+		  "studio devbox {", "subnets", "runs = [training]  subnets", true },
+	};
+	size_t mutations = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *text = read_example(cases[i].name);
+		char *runs = replace(text, cases[i].after, cases[i].from, cases[i].to);
+		{
+			struct compile c;
+			compile_init(&c);
+			compile_text(&c, cases[i].name, runs, strlen(runs), COMPILE_CHECK);
+			for (const struct diag *d = c.diags.head; d; d = d->next)
+				fail_msg("%s with runs: %s %s", cases[i].name, diag_code_name(d->code), d->msg);
+			compile_free(&c);
+		}
+		static const char *const drop[] = { "sts", "logs" };
+		for (int k = 0; k < 2; k++) {
+			char with[128], needle[128];
+			snprintf(with, sizeof with, "%s - [%s]", cases[i].endpoints_end, drop[k]);
+			snprintf(needle, sizeof needle, "which runs training jobs, needs the `%s` endpoint", drop[k]);
+			char *mutated = replace(runs, NULL, cases[i].endpoints_end, with);
+			expect_caught(cases[i].name, mutated, DIAG_E0601, needle);
+			free(mutated);
+			mutations++;
+		}
+		if (cases[i].scripts) {
+			char with[128];
+			snprintf(with, sizeof with, "%s - [logs]", cases[i].endpoints_end);
+			char *mutated = replace(text, NULL, cases[i].endpoints_end, with);
+			expect_caught(cases[i].name, mutated, DIAG_W0630, "lifecycle logs");
+			free(mutated);
+			mutations++;
+		}
+		free(runs);
+		free(text);
+	}
+	assert_int_equal(mutations, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_move_each_subnet_outside),
 		cmocka_unit_test(test_open_a_way_out_of_isolation),
 		cmocka_unit_test(test_examples_are_clean),
+		cmocka_unit_test(test_runs_and_script_logs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
