@@ -210,6 +210,86 @@ const char *lw_prefix_list_param(struct lowerer *lw, const struct ep_service *sv
 	return id;
 }
 
+/* A rule's peer as an inline value; NULL (with its key) when it names a group. */
+static struct cv *peer_value(struct lowerer *lw, const struct m_rule *r, const char **key)
+{
+	struct arena *a = lw->a;
+	switch (r->peer) {
+	case PEER_CIDR:
+		*key = "CidrIp";
+		return cv_str(a, lw_cidr(lw, r->cidr));
+	case PEER_PREFIX_LIST:
+		*key = r->egress ? "DestinationPrefixListId" : "SourcePrefixListId";
+		return cv_ref(a, lw_prefix_list_param(lw, r->prefix_list));
+	case PEER_NONE: /* the checker refused the file: never lowered */
+	case PEER_GROUP:
+	case PEER_SELF:
+		break;
+	}
+	*key = r->egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId";
+	return NULL;
+}
+
+/*
+ * One model group, declared or generated, as the template holds it: the
+ * proof judged these very rules. Egress is always explicit.
+ */
+void lw_security_group(struct lowerer *lw, const struct m_sg *sg, const char *id, const char *vpc,
+		       struct cv *description, const char *tag_name)
+{
+	struct arena *a = lw->a;
+	lw_map_id(lw, sg, id);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
+	cv_set(a, r->props, "GroupDescription", description);
+	cv_set(a, r->props, "VpcId", cv_ref(a, vpc));
+	struct cv *in = cv_arr(a), *out = cv_arr(a);
+	for (size_t k = 0; k < sg->rules.n; k++) {
+		const struct m_rule *ru = sg->rules.items[k];
+		const char *key;
+		struct cv *peer = peer_value(lw, ru, &key);
+		if (peer)
+			cv_push(a, ru->egress ? out : in,
+				lw_rule(lw, ru->protocol, ru->from_port, ru->to_port, key, peer,
+					ru->description));
+	}
+	if (in->u.items.n)
+		cv_set(a, r->props, "SecurityGroupIngress", in);
+	cv_set(a, r->props, "SecurityGroupEgress", out->u.items.n ? out : lw_no_egress(lw));
+	cv_set(a, r->props, "Tags", lw_tags(lw, tag_name));
+}
+
+/*
+ * Rules naming a group (or the group itself) become separate Ingress and
+ * Egress resources: inline, two groups naming each other would form a
+ * dependency cycle CloudFormation refuses. Their IDs are `stem` and a
+ * number, or `stem` and the rule's own suffix (generated groups' rules).
+ */
+void lw_sg_peer_rules(struct lowerer *lw, const struct m_sg *sg, const char *stem)
+{
+	struct arena *a = lw->a;
+	int nin = 0, nout = 0;
+	for (size_t k = 0; k < sg->rules.n; k++) {
+		const struct m_rule *ru = sg->rules.items[k];
+		const char *key;
+		if (peer_value(lw, ru, &key))
+			continue;
+		const char *rid = ru->logical ? logical_id(lw, "%s%s", stem, ru->logical)
+				: ru->egress ? logical_id(lw, "%sEgress%d", stem, ++nout)
+				: logical_id(lw, "%sIngress%d", stem, ++nin);
+		struct cfn_resource *r = cfn_add(lw->t, rid, ru->egress
+			? "AWS::EC2::SecurityGroupEgress" : "AWS::EC2::SecurityGroupIngress");
+		cv_set(a, r->props, "GroupId", cv_getatt(a, lw_sg_id(lw, sg), "GroupId"));
+		cv_set(a, r->props, "IpProtocol", cv_str(a, ru->protocol));
+		if (ru->from_port >= 0 || strcmp(ru->protocol, "icmp") == 0) {
+			cv_set(a, r->props, "FromPort", cv_int(a, ru->from_port));
+			cv_set(a, r->props, "ToPort", cv_int(a, ru->to_port));
+		}
+		cv_set(a, r->props, key, cv_getatt(a, lw_sg_id(lw, ru->group), "GroupId"));
+		if (ru->description)
+			cv_set(a, r->props, "Description", cv_str(a, ru->description));
+	}
+}
+
 /* ---- IAM policies ---------------------------------------------------------------- */
 
 struct cv *lw_policy_doc(struct lowerer *lw, struct cv *statements)

@@ -60,6 +60,7 @@ struct m_rule {
 	const char *description;
 	struct span span;      /* the `ingress` or `egress` keyword */
 	struct span peer_span; /* the peer's value */
+	const char *logical;   /* a generated group's rule: its resource's logical-ID suffix, when separate */
 };
 
 struct m_sg {
@@ -69,6 +70,21 @@ struct m_sg {
 	const char *description;
 	struct ptrvec rules; /* struct m_rule * */
 	struct m_network *net;
+	bool generated;      /* made by sgc (the checker builds it, lowering emits it) */
+	const char *logical; /* a generated group's logical ID */
+};
+
+/*
+ * One VPC endpoint as sgc emits it: the facts the path proof (paths.c)
+ * judges and the lowering reads, one source of truth.
+ */
+struct m_endpoint {
+	const struct ep_service *svc;
+	bool private_dns;       /* interface: PrivateDnsEnabled */
+	struct ptrvec subnets;  /* struct m_subnet *: interface: where its interfaces are;
+				   gateway: the subnets whose route table carries its route */
+	struct ptrvec sgs;      /* struct m_sg *: interface: its groups */
+	struct span at;         /* where it was asked for */
 };
 
 struct m_network {
@@ -85,7 +101,58 @@ struct m_network {
 	struct span endpoints_attr;     /* `endpoints = ...`; file UINT32_MAX when absent */
 	struct span endpoints_value;    /* its expression, quoted in help lines */
 	struct ptrvec sgs;              /* struct m_sg * */
+	bool dns_support, dns_hostnames; /* the VPC's EnableDnsSupport / EnableDnsHostnames */
+	struct m_sg *endpoint_sg;       /* generated: HTTPS in to the interface endpoints, or NULL */
+	struct ptrvec endpoints;        /* struct m_endpoint *, in ep_services order */
 };
+
+/* A group sgc generates, and its rules: built by the kind that owns it, at check time. */
+static inline struct m_sg *m_sg_generated(struct arena *a, struct m_network *net, const char *name,
+					  const char *logical, const char *description, struct span at)
+{
+	struct m_sg *sg = arena_alloc(a, sizeof *sg);
+	sg->name = name;
+	sg->span = at;
+	sg->net = net;
+	sg->generated = true;
+	sg->logical = logical;
+	sg->description = description;
+	return sg;
+}
+
+static inline struct m_rule *m_sg_rule(struct arena *a, struct m_sg *sg, bool egress, int from, int to,
+				       enum m_peer peer, const char *description)
+{
+	struct m_rule *r = arena_alloc(a, sizeof *r);
+	r->egress = egress;
+	r->protocol = "tcp";
+	r->from_port = from;
+	r->to_port = to;
+	r->peer = peer;
+	r->description = description;
+	r->span = sg->span;
+	r->peer_span = sg->span;
+	if (peer == PEER_SELF)
+		r->group = sg;
+	ptrvec_push(a, &sg->rules, r);
+	return r;
+}
+
+/* Whether a rule of `sgs` lets TCP 443 out to 0.0.0.0/0: the only way to AWS through a NAT gateway. */
+static inline bool m_sgs_https_anywhere(const struct ptrvec *sgs)
+{
+	for (size_t i = 0; sgs && i < sgs->n; i++) {
+		const struct m_sg *g = sgs->items[i];
+		for (size_t k = 0; k < g->rules.n; k++) {
+			const struct m_rule *r = g->rules.items[k];
+			bool port = r->protocol[0] == '-' ||
+				    (r->protocol[0] == 't' && r->from_port <= 443 && r->to_port >= 443);
+			if (r->egress && port && r->peer == PEER_CIDR && r->cidr.prefix == 0)
+				return true;
+		}
+	}
+	return false;
+}
 
 struct m_tag {
 	const char *key, *value;
@@ -230,6 +297,8 @@ struct m_notebook {
 	struct span root_span, direct_span; /* the settings, when written */
 	struct ptrvec sg_spans;             /* struct span *, parallel to sgs */
 	struct ptrvec runs;                 /* struct m_run * (runs.h): what its code launches */
+	struct m_sg *own_sg;                /* generated when it has a subnet and no security_groups */
+	struct span sgs_span;               /* `security_groups`' value; file UINT32_MAX without */
 };
 
 enum m_app {
@@ -247,6 +316,8 @@ struct m_user {
 	const char *name;
 	struct span span;
 	const char *profile_name;
+	struct ptrvec sgs;          /* struct m_sg *: UserSettings.SecurityGroups; empty: the domain's */
+	struct span sgs_span;       /* `security_groups`' value; file UINT32_MAX without */
 };
 
 struct m_space {
@@ -278,6 +349,9 @@ struct m_studio {
 	struct m_grants grants;
 	struct span subnets_span, access_span;
 	struct ptrvec runs;                 /* struct m_run * (runs.h): what its apps launch */
+	struct ptrvec sgs;          /* struct m_sg *: the domain's default user and space groups */
+	struct span sgs_span;       /* `security_groups`' value; file UINT32_MAX without */
+	struct m_sg *own_sg;        /* generated when in a VPC without `security_groups` */
 };
 
 struct m_env {

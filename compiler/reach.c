@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "kinds/kinds.h"
 #include "needs.h"
+#include "paths.h"
 
 /* The source of `s` on one line: runs of blanks and newlines become one space. */
 static const char *src_text(struct checker *ck, struct span s)
@@ -74,7 +75,12 @@ static void missing_endpoints(struct checker *ck, const struct kind_workload *w,
 		diag_secondary(ck->diags, d, net->endpoints_attr, "endpoint set declared here");
 	else
 		diag_secondary(ck->diags, d, net->span, "network declared here, without endpoints");
-	diag_note(ck->diags, d, "its subnets have no route to the internet; source: %s", fn->source);
+	if (w->nat_closed)
+		diag_note(ck->diags, d, "its subnets route to a NAT gateway, but its security groups send HTTPS "
+			  "only to listed ranges (restricted network): AWS is reached through endpoints; "
+			  "source: %s", fn->source);
+	else
+		diag_note(ck->diags, d, "its subnets have no route to the internet; source: %s", fn->source);
 	if (net->endpoints_attr.file != UINT32_MAX)
 		diag_help(ck->diags, d, "write `endpoints = %s + [%s]`",
 			  src_text(ck, net->endpoints_value), word_list(ck, eps, n, true));
@@ -84,12 +90,13 @@ static void missing_endpoints(struct checker *ck, const struct kind_workload *w,
 }
 
 static void need(struct checker *ck, const struct kind_workload *w, const struct feature_needs *fn,
-		 struct span at, const char *use, bool *used)
+		 struct span at, const char *use, bool *used, bool *required)
 {
 	const char *missing[NEEDS_MAX];
 	size_t n = 0;
 	for (int i = 0; fn->required[i]; i++) {
 		used[ep_index(ep_find(fn->required[i]))] = true;
+		required[ep_index(ep_find(fn->required[i]))] = true;
 		if (w->no_internet && !has_ep(w->net, fn->required[i]))
 			missing[n++] = fn->required[i];
 	}
@@ -105,14 +112,14 @@ static const struct feature_needs *needs_of_use(const struct m_use *u)
 	return u->needs ? u->needs : kinds_of(u->kind)->use->needs;
 }
 
-static void uses_needs(struct checker *ck, const struct kind_workload *w, bool *used)
+static void uses_needs(struct checker *ck, const struct kind_workload *w, bool *used, bool *required)
 {
 	for (size_t i = 0; i < w->grants->uses.n; i++) {
 		const struct m_use *u = w->grants->uses.items[i];
 		const char *what = strcmp(u->what, "uses") == 0
 			? arena_printf(ck->arena, "%s, using `%s`,", w->what, src_text(ck, u->span))
 			: arena_printf(ck->arena, "`%s` in %s", u->what, w->what);
-		need(ck, w, needs_of_use(u), u->span, what, used);
+		need(ck, w, needs_of_use(u), u->span, what, used, required);
 	}
 }
 
@@ -231,14 +238,21 @@ static void script_logs(struct checker *ck, const struct kind_workload *w)
 			  "on this line", net->name);
 }
 
-/* What one workload's facts prove: its own needs, its uses' needs, its ways out. */
-static void prove(struct checker *ck, const struct kind_workload *w, bool *used)
+/*
+ * What one workload's facts prove: its own needs, its uses' needs, the
+ * paths to what it requires (only over a complete model: after an error a
+ * group may miss the rule that failed), its ways out.
+ */
+static void prove(struct checker *ck, const struct kind_workload *w, bool *used, bool complete)
 {
+	bool *required = arena_calloc(ck->arena, ep_count, sizeof *required);
 	for (size_t i = 0; i < w->needs.n; i++) {
 		const struct kind_need *n = w->needs.items[i];
-		need(ck, w, n->needs, n->at, n->use, used);
+		need(ck, w, n->needs, n->at, n->use, used, required);
 	}
-	uses_needs(ck, w, used);
+	uses_needs(ck, w, used, required);
+	if (complete && w->no_internet)
+		ck_paths(ck, w, required);
 	check_isolation(ck, w, w->sgs, w->own_internet, w->own_at, w->own_path);
 	if (w->internet_note) {
 		struct diag *d = diag_add(ck->diags, DIAG_W0606, w->at, "%s can reach the internet", w->what);
@@ -306,13 +320,15 @@ void ck_reach(struct checker *ck)
 			if (!at)
 				continue;
 			size_t n = (size_t)(at - env->networks.items);
-			prove(ck, &w, used[n]);
+			prove(ck, &w, used[n], complete);
 			struct kind_workload *proved = arena_alloc(ck->arena, sizeof *proved);
 			*proved = w;
 			ptrvec_push(ck->arena, &workloads, proved);
 			has_workload[n] = true;
 		}
 	}
+	for (size_t k = 0; complete && k < nnets; k++)
+		ck_paths_network(ck, env->networks.items[k]);
 	/* Lost lifecycle logs matter once the file is otherwise right: its errors come first. */
 	for (size_t i = 0; !diag_has_errors(ck->diags) && i < workloads.n; i++)
 		script_logs(ck, workloads.items[i]);

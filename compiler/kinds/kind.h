@@ -60,6 +60,20 @@ struct kind_need {
 };
 
 /*
+ * One set of security groups a workload's network interfaces carry, with
+ * the subnets they live in: what the path proof (paths.c) judges hop by
+ * hop. A notebook has one; a studio has its domain's defaults (every
+ * space) and one per user profile with groups of its own.
+ */
+struct kind_path {
+	const char *what;                          /* "notebook `a`", "user `bob` of studio `s`" */
+	const struct ptrvec *sgs;                  /* struct m_sg *: effective, declared or generated */
+	const struct ptrvec *subnets;              /* struct m_subnet * */
+	struct span at;                            /* the workload's declaration */
+	struct span sgs_at;                        /* its `security_groups`; file UINT32_MAX: generated */
+};
+
+/*
  * What the reachability proofs (reach.c) must know of one workload: where
  * it lives, what it uses, what its own features need, and its own ways to
  * the internet. A kind fills it in and reports its own rules as it goes.
@@ -78,6 +92,8 @@ struct kind_workload {
 	const char *internet_note;                 /* W0606 (it can reach the internet), or NULL */
 	struct ptrvec scripts;                     /* struct m_script *: lifecycle scripts it runs,
 						      whose output goes to CloudWatch Logs (W0630) */
+	struct ptrvec paths;                       /* struct kind_path *: judged when no_internet */
+	bool nat_closed;                           /* no_internet only because its groups close the NAT path */
 };
 
 struct kind {

@@ -343,6 +343,41 @@ static void place_endpoints(struct checker *ck, struct m_network *net)
 	}
 }
 
+/*
+ * What the network's VPC and endpoints become, as facts the path proof
+ * judges and the lowering emits: DNS support and hostnames on (private
+ * DNS needs both), one generated group admitting HTTPS from the VPC's
+ * range to every interface endpoint, interface endpoints with private DNS
+ * in the endpoint subnets, gateway endpoints on every subnet's route table.
+ */
+static void model_endpoints(struct checker *ck, struct m_network *net)
+{
+	net->dns_support = net->dns_hostnames = true;
+	if (net->ninterface) {
+		net->endpoint_sg = m_sg_generated(ck->arena, net, "endpoints", NULL,
+						  arena_printf(ck->arena, "HTTPS from network %s to its interface endpoints",
+							       net->name), net->span);
+		struct m_rule *r = m_sg_rule(ck->arena, net->endpoint_sg, false, 443, 443, PEER_CIDR,
+					     "HTTPS from the VPC");
+		r->cidr = net->cidr;
+	}
+	for (size_t i = 0; i < ep_count; i++) {
+		if (!net->has_endpoint[i])
+			continue;
+		struct m_endpoint *ep = arena_alloc(ck->arena, sizeof *ep);
+		ep->svc = &ep_services[i];
+		ep->at = net->endpoint_span[i];
+		if (ep->svc->type == EP_GATEWAY) {
+			ep->subnets = net->subnets;
+		} else {
+			ep->private_dns = true;
+			ep->subnets = net->endpoint_subnets;
+			ptrvec_push(ck->arena, &ep->sgs, net->endpoint_sg);
+		}
+		ptrvec_push(ck->arena, &net->endpoints, ep);
+	}
+}
+
 /* A restricted network gets one NAT gateway per zone with a public subnet. */
 static void place_nat(struct m_network *net)
 {
@@ -699,6 +734,7 @@ static void check_network(struct checker *ck, const struct ast_item *b)
 	check_endpoint_attr(ck, b->scope, sl.at[2], net);
 	check_security_groups(ck, b, net);
 	place_endpoints(ck, net);
+	model_endpoints(ck, net);
 	if (net->isolation == ISO_RESTRICTED)
 		place_nat(net);
 	check_capacity(ck, net);
@@ -749,8 +785,8 @@ static void lower_vpc(struct lowerer *lw, struct netl *nl)
 	nl->vpc = logical_id(lw, "%sVpc", nl->stem);
 	struct cfn_resource *r = cfn_add(lw->t, nl->vpc, "AWS::EC2::VPC");
 	cv_set(a, r->props, "CidrBlock", cv_str(a, lw_cidr(lw, nl->net->cidr)));
-	cv_set(a, r->props, "EnableDnsHostnames", cv_bool(a, true));
-	cv_set(a, r->props, "EnableDnsSupport", cv_bool(a, true));
+	cv_set(a, r->props, "EnableDnsHostnames", cv_bool(a, nl->net->dns_hostnames));
+	cv_set(a, r->props, "EnableDnsSupport", cv_bool(a, nl->net->dns_support));
 	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, NULL)));
 	lw_output(lw, logical_id(lw, "%sVpcId", nl->stem),
 	       arena_printf(a, "VPC of network %s", nl->net->name), cv_ref(a, nl->vpc));
@@ -881,45 +917,11 @@ static void lower_routes(struct lowerer *lw, struct netl *nl)
 
 static void lower_endpoint_sg(struct lowerer *lw, struct netl *nl)
 {
-	struct arena *a = lw->a;
 	nl->endpoint_sg = logical_id(lw, "%sEndpointSecurityGroup", nl->stem);
-	struct cfn_resource *r = cfn_add(lw->t, nl->endpoint_sg, "AWS::EC2::SecurityGroup");
-	cv_set(a, r->props, "GroupDescription",
-	       cv_strf(a, "HTTPS from network %s to its interface endpoints", nl->net->name));
-	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
-	struct cv *in = cv_arr(a);
-	cv_push(a, in, lw_rule(lw, "tcp", 443, 443, "CidrIp",
-			    cv_str(a, lw_cidr(lw, nl->net->cidr)), "HTTPS from the VPC"));
-	cv_set(a, r->props, "SecurityGroupIngress", in);
-	cv_set(a, r->props, "SecurityGroupEgress", lw_no_egress(lw));
-	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, "endpoints")));
+	lw_security_group(lw, nl->net->endpoint_sg, nl->endpoint_sg, nl->vpc,
+			  cv_str(lw->a, nl->net->endpoint_sg->description), res_name(lw, nl, "endpoints"));
 }
 
-static struct cv *peer_value(struct lowerer *lw, const struct m_rule *r,
-			     const char **key)
-{
-	struct arena *a = lw->a;
-	switch (r->peer) {
-	case PEER_CIDR:
-		*key = "CidrIp";
-		return cv_str(a, lw_cidr(lw, r->cidr));
-	case PEER_PREFIX_LIST:
-		*key = r->egress ? "DestinationPrefixListId" : "SourcePrefixListId";
-		return cv_ref(a, lw_prefix_list_param(lw, r->prefix_list));
-	case PEER_NONE: /* the checker refused the file: never lowered */
-	case PEER_GROUP:
-	case PEER_SELF:
-		break;
-	}
-	*key = r->egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId";
-	return NULL;
-}
-
-/*
- * Rules naming a group (or the group itself) become separate Ingress and
- * Egress resources: inline, two groups naming each other would form a
- * dependency cycle CloudFormation refuses.
- */
 static void lower_security_groups(struct lowerer *lw, struct netl *nl)
 {
 	struct arena *a = lw->a;
@@ -927,51 +929,14 @@ static void lower_security_groups(struct lowerer *lw, struct netl *nl)
 	for (size_t i = 0; i < net->sgs.n; i++) {
 		const struct m_sg *sg = net->sgs.items[i];
 		const char *id = logical_id(lw, "%s%sSecurityGroup", nl->stem, lower_pascal(a, sg->name));
-		lw_map_id(lw, sg, id);
-		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
-		cv_set(a, r->props, "GroupDescription",
-		       sg->description ? cv_str(a, sg->description)
-				       : cv_strf(a, "security group %s of network %s", sg->name, net->name));
-		cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
-		struct cv *in = cv_arr(a), *out = cv_arr(a);
-		for (size_t k = 0; k < sg->rules.n; k++) {
-			const struct m_rule *ru = sg->rules.items[k];
-			const char *key;
-			struct cv *peer = peer_value(lw, ru, &key);
-			if (peer)
-				cv_push(a, ru->egress ? out : in,
-					lw_rule(lw, ru->protocol, ru->from_port, ru->to_port, key, peer,
-					     ru->description));
-		}
-		if (in->u.items.n)
-			cv_set(a, r->props, "SecurityGroupIngress", in);
-		cv_set(a, r->props, "SecurityGroupEgress", out->u.items.n ? out : lw_no_egress(lw));
-		cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, sg->name)));
+		lw_security_group(lw, sg, id, nl->vpc,
+				  sg->description ? cv_str(a, sg->description)
+						  : cv_strf(a, "security group %s of network %s", sg->name, net->name),
+				  res_name(lw, nl, sg->name));
 	}
 	for (size_t i = 0; i < net->sgs.n; i++) {
 		const struct m_sg *sg = net->sgs.items[i];
-		int nin = 0, nout = 0;
-		for (size_t k = 0; k < sg->rules.n; k++) {
-			const struct m_rule *ru = sg->rules.items[k];
-			const char *key;
-			if (peer_value(lw, ru, &key))
-				continue;
-			const char *stem = lower_pascal(a, sg->name);
-			const char *rid = ru->egress
-				? logical_id(lw, "%s%sEgress%d", nl->stem, stem, ++nout)
-				: logical_id(lw, "%s%sIngress%d", nl->stem, stem, ++nin);
-			struct cfn_resource *r = cfn_add(lw->t, rid, ru->egress
-				? "AWS::EC2::SecurityGroupEgress" : "AWS::EC2::SecurityGroupIngress");
-			cv_set(a, r->props, "GroupId", cv_getatt(a, lw_sg_id(lw, sg), "GroupId"));
-			cv_set(a, r->props, "IpProtocol", cv_str(a, ru->protocol));
-			if (ru->from_port >= 0 || strcmp(ru->protocol, "icmp") == 0) {
-				cv_set(a, r->props, "FromPort", cv_int(a, ru->from_port));
-				cv_set(a, r->props, "ToPort", cv_int(a, ru->to_port));
-			}
-			cv_set(a, r->props, key, cv_getatt(a, lw_sg_id(lw, ru->group), "GroupId"));
-			if (ru->description)
-				cv_set(a, r->props, "Description", cv_str(a, ru->description));
-		}
+		lw_sg_peer_rules(lw, sg, arena_printf(a, "%s%s", nl->stem, lower_pascal(a, sg->name)));
 	}
 }
 
@@ -979,35 +944,43 @@ static void lower_endpoints(struct lowerer *lw, struct netl *nl)
 {
 	struct arena *a = lw->a;
 	const struct m_network *net = nl->net;
-	for (size_t i = 0; i < ep_count; i++) {
-		if (!net->has_endpoint[i])
-			continue;
-		const struct ep_service *svc = &ep_services[i];
+	for (size_t i = 0; i < net->endpoints.n; i++) {
+		const struct m_endpoint *ep = net->endpoints.items[i];
+		const struct ep_service *svc = ep->svc;
 		const char *id = logical_id(lw, "%s%sEndpoint", nl->stem, svc->logical);
 		ptrvec_push(a, &nl->endpoint_ids, (void *)id);
 		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::VPCEndpoint");
 		cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
 		cv_set(a, r->props, "ServiceName", cv_sub(a, svc->service_name));
 		if (svc->type == EP_GATEWAY) {
-			/* Gateway endpoints are routes: on every route table of the network. */
+			/* Gateway endpoints are routes: on the route table of each of its subnets. */
 			cv_set(a, r->props, "VpcEndpointType", cv_str(a, "Gateway"));
 			struct cv *rts = cv_arr(a);
-			for (size_t k = 0; k < net->subnets.n; k++)
+			bool public = false;
+			/* ep->subnets keeps the network's order: one merge walk finds each index. */
+			for (size_t k = 0, j = 0; k < net->subnets.n && j < ep->subnets.n; k++) {
+				if (net->subnets.items[k] != ep->subnets.items[j])
+					continue;
+				j++;
 				if (nl->route_tables[k])
 					cv_push(a, rts, cv_ref(a, nl->route_tables[k]));
-			if (nl->public_rt)
+				else
+					public = true;
+			}
+			if (public && nl->public_rt)
 				cv_push(a, rts, cv_ref(a, nl->public_rt));
 			cv_set(a, r->props, "RouteTableIds", rts);
 			continue;
 		}
 		cv_set(a, r->props, "VpcEndpointType", cv_str(a, "Interface"));
-		cv_set(a, r->props, "PrivateDnsEnabled", cv_bool(a, true));
+		cv_set(a, r->props, "PrivateDnsEnabled", cv_bool(a, ep->private_dns));
 		struct cv *subnets = cv_arr(a);
-		for (size_t k = 0; k < net->endpoint_subnets.n; k++)
-			cv_push(a, subnets, cv_ref(a, lw_subnet_id(lw, net->endpoint_subnets.items[k])));
+		for (size_t k = 0; k < ep->subnets.n; k++)
+			cv_push(a, subnets, cv_ref(a, lw_subnet_id(lw, ep->subnets.items[k])));
 		cv_set(a, r->props, "SubnetIds", subnets);
 		struct cv *sgs = cv_arr(a);
-		cv_push(a, sgs, cv_getatt(a, nl->endpoint_sg, "GroupId"));
+		for (size_t k = 0; k < ep->sgs.n; k++)
+			cv_push(a, sgs, cv_getatt(a, lw_sg_id(lw, ep->sgs.items[k]), "GroupId"));
 		cv_set(a, r->props, "SecurityGroupIds", sgs);
 	}
 }

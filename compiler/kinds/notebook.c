@@ -64,6 +64,35 @@ static const struct feature_needs running = {
 
 /* ---- checks --------------------------------------------------------------------- */
 
+/*
+ * The group sgc makes for a notebook without `security_groups`, in the
+ * model so that the path proof judges what is emitted: HTTPS to the VPC
+ * (its interface endpoints), plus the S3 prefix list when the network has
+ * the S3 gateway endpoint; in a public network, HTTPS anywhere. In a
+ * restricted network it does not reach the internet: there only the
+ * user's own egress rules do. Never an ingress rule.
+ */
+static struct m_sg *notebook_sg(struct checker *ck, const struct m_notebook *nb)
+{
+	struct m_network *net = nb->subnet->net;
+	struct m_sg *sg = m_sg_generated(ck->arena, net, nb->name,
+					 NULL, arena_printf(ck->arena, "notebook %s: HTTPS out only", nb->name),
+					 nb->span);
+	if (net->isolation == ISO_PUBLIC) {
+		m_sg_rule(ck->arena, sg, true, 443, 443, PEER_CIDR, "HTTPS");
+		return sg;
+	}
+	struct m_rule *r = m_sg_rule(ck->arena, sg, true, 443, 443, PEER_CIDR, "HTTPS to the VPC endpoints");
+	r->cidr = net->cidr;
+	const struct ep_service *s3 = ep_find("s3");
+	if (net->has_endpoint && net->has_endpoint[ep_index(s3)]) {
+		r = m_sg_rule(ck->arena, sg, true, 443, 443, PEER_PREFIX_LIST,
+			      "HTTPS to S3 through the gateway endpoint");
+		r->prefix_list = s3;
+	}
+	return sg;
+}
+
 enum { NB_INSTANCE, NB_VOLUME, NB_SUBNET, NB_SGS, NB_ROOT, NB_DIRECT, NB_KMS,
        NB_PLATFORM, NB_USES, NB_MANAGED, NB_ON_CREATE, NB_ON_START, NB_RUNS };
 
@@ -108,6 +137,9 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 		*at = sl.at[NB_SGS]->value->span;
 		ptrvec_push(ck->arena, &nb->sg_spans, at);
 	}
+	nb->sgs_span = sl.at[NB_SGS] ? sl.at[NB_SGS]->value->span : (struct span){ UINT32_MAX, 0, 0 };
+	if (nb->subnet && nb->sgs.n == 0)
+		nb->own_sg = notebook_sg(ck, nb);
 	nb->root_access = ck_get_bool(ck, sc, sl.at[NB_ROOT], false);
 	if (sl.at[NB_ROOT])
 		nb->root_span = sl.at[NB_ROOT]->span;
@@ -190,10 +222,26 @@ static void notebook_workload(struct checker *ck, const void *obj, struct kind_w
 	 * SageMaker gives a notebook's interface no public address, so only a
 	 * private subnet routed to a NAT gateway (restricted) reaches the
 	 * internet through the VPC; a public subnet's gateway route does not.
+	 * AWS's addresses are no fixed range: through the NAT gateway the
+	 * notebook reaches AWS only if its groups send HTTPS anywhere, which a
+	 * restricted network refuses (E0605); its generated group never does.
+	 * So it reaches AWS through endpoints.
 	 */
+	struct ptrvec *sgs = arena_alloc(ck->arena, sizeof *sgs);
+	if (nb->own_sg)
+		ptrvec_push(ck->arena, sgs, nb->own_sg);
+	for (size_t i = 0; i < nb->sgs.n; i++)
+		ptrvec_push(ck->arena, sgs, nb->sgs.items[i]);
+	bool via_nat = net->isolation == ISO_RESTRICTED && !nb->subnet->public;
 	w->net = net;
-	w->no_internet = !nb->direct_internet &&
-			 !(net->isolation == ISO_RESTRICTED && !nb->subnet->public);
+	w->no_internet = !nb->direct_internet && !(via_nat && m_sgs_https_anywhere(sgs));
+	w->nat_closed = !nb->direct_internet && via_nat && w->no_internet;
+	struct ptrvec *subnets = arena_alloc(ck->arena, sizeof *subnets);
+	ptrvec_push(ck->arena, subnets, nb->subnet);
+	struct kind_path *p = arena_alloc(ck->arena, sizeof *p);
+	*p = (struct kind_path){ w->what, sgs, subnets, nb->span,
+				 nb->sgs.n ? nb->sgs_span : (struct span){ UINT32_MAX, 0, 0 } };
+	ptrvec_push(ck->arena, &w->paths, p);
 	struct kind_need *n = arena_alloc(ck->arena, sizeof *n);
 	*n = (struct kind_need){ &running, nb->span, w->what };
 	ptrvec_push(ck->arena, &w->needs, n);
@@ -208,7 +256,7 @@ static void notebook_workload(struct checker *ck, const void *obj, struct kind_w
 	for (int i = 0; i < 2; i++)
 		if (scripts[i])
 			ptrvec_push(ck->arena, &w->scripts, (void *)scripts[i]);
-	w->sgs = &nb->sgs;
+	w->sgs = sgs;
 	w->own_internet = nb->direct_internet;
 	w->own_at = nb->direct_span;
 	w->own_path = arena_printf(ck->arena, "notebook `%s` -> SageMaker-managed network with internet "
@@ -261,37 +309,6 @@ static void notebook_principals(struct iam_facts *f, const void *obj)
 /* ---- lowering ------------------------------------------------------------------------ */
 
 /*
- * The default notebook group: HTTPS to the VPC (its interface endpoints),
- * plus the S3 prefix list when the network has the S3 gateway endpoint;
- * in a public network, HTTPS anywhere. Never an ingress rule.
- */
-static const char *notebook_sg(struct lowerer *lw, const struct m_notebook *nb,
-			       const struct netl *nl)
-{
-	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sNotebookSecurityGroup", lw_pascal(lw, nb->name));
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
-	cv_set(a, r->props, "GroupDescription", cv_strf(a, "notebook %s: HTTPS out only", nb->name));
-	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
-	struct cv *out = cv_arr(a);
-	const struct m_network *net = nl->net;
-	if (net->isolation == ISO_PUBLIC) {
-		cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "CidrIp", cv_str(a, "0.0.0.0/0"), "HTTPS"));
-	} else {
-		cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "CidrIp", cv_str(a, lw_cidr(lw, net->cidr)),
-					"HTTPS to the VPC endpoints"));
-		const struct ep_service *s3 = ep_find("s3");
-		if (net->has_endpoint[ep_index(s3)])
-			cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "DestinationPrefixListId",
-						cv_ref(a, lw_prefix_list_param(lw, s3)),
-						"HTTPS to S3 through the gateway endpoint"));
-	}
-	cv_set(a, r->props, "SecurityGroupEgress", out);
-	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, nb->name)));
-	return id;
-}
-
-/*
  * idle_stop stops the instance it runs on, and only that one. Its ARN
  * (the notebook's Ref) names the role's own user, so the statement lives
  * in a policy attached after the instance exists: the role cannot wait
@@ -341,8 +358,12 @@ static void lower_notebook(struct lowerer *lw, const void *obj)
 		}
 	}
 	struct cv *sgs = cv_arr(a);
-	if (nl && nb->sgs.n == 0)
-		cv_push(a, sgs, cv_getatt(a, notebook_sg(lw, nb, nl), "GroupId"));
+	if (nl && nb->own_sg) {
+		const char *sg = logical_id(lw, "%sNotebookSecurityGroup", stem);
+		lw_security_group(lw, nb->own_sg, sg, nl->vpc, cv_str(a, nb->own_sg->description),
+				  lw_env_name(lw, nb->name));
+		cv_push(a, sgs, cv_getatt(a, sg, "GroupId"));
+	}
 	for (size_t i = 0; i < nb->sgs.n; i++) {
 		const struct m_sg *sg = nb->sgs.items[i];
 		cv_push(a, sgs, cv_getatt(a, lw_sg_id(lw, sg), "GroupId"));

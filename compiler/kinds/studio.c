@@ -48,6 +48,8 @@ static const struct attr_schema studio_attrs[] = {
 	  "AWS managed policy names to attach to its execution role" },
 	{ "runs", VT_WORDS, false, run_words, NULL,
 	  "what code in its apps launches or calls in SageMaker: jobs, Feature Store, ... (runs.h)" },
+	{ "security_groups", VT_REFS, false, NULL, "security_group",
+	  "security groups of every user and space (default: one made for the studio, HTTPS to the VPC only)" },
 };
 
 static const struct attr_schema app_attrs[] = {
@@ -58,6 +60,8 @@ static const struct attr_schema app_attrs[] = {
 static const struct attr_schema user_attrs[] = {
 	{ "name", VT_STRING, false, NULL, NULL,
 	  "profile name (default: the block name with `_` as `-`)" },
+	{ "security_groups", VT_REFS, false, NULL, "security_group",
+	  "security groups added to the studio's for this user's private spaces" },
 };
 
 static const struct attr_schema space_attrs[] = {
@@ -102,7 +106,90 @@ static const struct block_schema space_schema = {
 /* ---- checks --------------------------------------------------------------------- */
 
 enum { ST_SUBNETS, ST_AUTH, ST_ACCESS, ST_DOCKER, ST_EFS, ST_EBS_DEFAULT, ST_EBS_MAX,
-       ST_IDLE, ST_KMS, ST_USES, ST_MANAGED, ST_RUNS };
+       ST_IDLE, ST_KMS, ST_USES, ST_MANAGED, ST_RUNS, ST_SGS };
+
+/*
+ * SecurityGroups of a domain's default settings and of a user profile: at
+ * most 5, and SageMaker adds one of its own for NFS, so at most 4 may be
+ * given; a profile's are aggregated with the domain's (SageMaker API
+ * reference, UserSettings.SecurityGroups; aws-sagemaker-domain.json).
+ */
+enum { STUDIO_MAX_SGS = 4 };
+
+/* `security_groups` of a studio or a user: groups of the studio's network (E0511). */
+static void check_sgs(struct checker *ck, const struct scope *sc, const struct ast_item *attr,
+		      const struct m_studio *st, struct ptrvec *out, struct span *at)
+{
+	*at = attr ? attr->value->span : (struct span){ UINT32_MAX, 0, 0 };
+	struct ptrvec blocks = { 0 };
+	ck_ref_blocks(ck, sc, attr, "security_group", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		struct m_sg *sg = ck_object(ck, blocks.items[i]);
+		if (!sg)
+			continue;
+		if (!st->net || sg->net != st->net) {
+			struct diag *d = diag_add(ck->diags, DIAG_E0511, attr->value->span,
+						  "security group `%s` is not in the studio's network", sg->name);
+			diag_secondary(ck->diags, d, sg->span, "declared in network `%s`", sg->net->name);
+			continue;
+		}
+		ptrvec_push(ck->arena, out, sg);
+	}
+}
+
+/* E0625: more groups than SageMaker takes, counting sgc's own. */
+static void sgs_limit(struct checker *ck, const struct m_studio *st, size_t n, struct span at,
+		      const char *what)
+{
+	if (n <= STUDIO_MAX_SGS || at.file == UINT32_MAX)
+		return;
+	struct diag *d = diag_add(ck->diags, DIAG_E0625, at,
+				  "%s carries %zu security groups; SageMaker takes at most %d", what, n,
+				  STUDIO_MAX_SGS);
+	diag_note(ck->diags, d, "the count includes the studio's own group (%s) and, for a user, the "
+		  "studio's groups, which SageMaker adds to the profile's; SageMaker adds one more for NFS",
+		  st->own_sg ? "EFS and app traffic" : "none");
+	diag_help(ck->diags, d, "merge the rules of some groups into one");
+}
+
+/*
+ * The group sgc makes for a studio in a VPC, in the model so that the path
+ * proof judges what is emitted. Its self rules are sgc's own answer to
+ * AWS's VpcOnly requirements (NFS 2049 to the home EFS, TCP 8192-65535
+ * inside the group: reference endpoints.md 3.2); they do not carry HTTPS.
+ * Without `security_groups` it also sends HTTPS to the VPC's interface
+ * endpoints and the S3 gateway (anywhere in a public network); with them,
+ * the user's egress rules alone say where apps go.
+ */
+static struct m_sg *studio_sg(struct checker *ck, const struct m_studio *st)
+{
+	struct arena *a = ck->arena;
+	struct m_network *net = st->net;
+	struct m_sg *sg = m_sg_generated(a, net, st->name, NULL,
+					 arena_printf(a, st->efs_automount
+						      ? "studio %s: EFS and app traffic inside the group, HTTPS out"
+						      : "studio %s: app traffic inside the group, HTTPS out", st->name),
+					 st->span);
+	if (st->sgs.n == 0 && net->isolation == ISO_PUBLIC) {
+		m_sg_rule(a, sg, true, 443, 443, PEER_CIDR, "HTTPS");
+	} else if (st->sgs.n == 0) {
+		struct m_rule *r = m_sg_rule(a, sg, true, 443, 443, PEER_CIDR, "HTTPS to the VPC endpoints");
+		r->cidr = net->cidr;
+		const struct ep_service *s3 = ep_find("s3");
+		if (net->has_endpoint && net->has_endpoint[ep_index(s3)]) {
+			r = m_sg_rule(a, sg, true, 443, 443, PEER_PREFIX_LIST,
+				      "HTTPS to S3 through the gateway endpoint");
+			r->prefix_list = s3;
+		}
+	}
+	if (st->efs_automount) {
+		m_sg_rule(a, sg, false, 2049, 2049, PEER_SELF, "NFS to the home EFS volume")->logical = "StudioNfsIngress";
+		m_sg_rule(a, sg, true, 2049, 2049, PEER_SELF, "NFS to the home EFS volume")->logical = "StudioNfsEgress";
+	}
+	m_sg_rule(a, sg, false, 8192, 65535, PEER_SELF, "traffic between Studio apps")->logical = "StudioAppsIngress";
+	m_sg_rule(a, sg, true, 8192, 65535, PEER_SELF, "traffic between Studio apps")->logical = "StudioAppsEgress";
+	return sg;
+}
 
 static void check_studio_subnets(struct checker *ck, const struct ast_item *b,
 				 const struct slots *sl, struct m_studio *st)
@@ -206,6 +293,9 @@ static void check_users(struct checker *ck, const struct ast_item *b, struct m_s
 		u->span = ub->name_span;
 		u->profile_name = checked_name(ck, ub, sl.at[0], "user profile", sagemaker_name_ok,
 					       sagemaker_rule);
+		check_sgs(ck, ub->scope, sl.at[1], st, &u->sgs, &u->sgs_span);
+		sgs_limit(ck, st, st->sgs.n + (st->own_sg ? 1 : 0) + u->sgs.n, u->sgs_span,
+			  arena_printf(ck->arena, "user `%s`", u->name));
 		ck_register(ck, ub, u);
 		ptrvec_push(ck->arena, &st->users, u);
 	}
@@ -340,6 +430,11 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	grants_uses(ck, sc, sl.at[ST_USES], schema->attrs[ST_USES].ref_kind, &st->grants);
 	grants_managed(ck, sc, sl.at[ST_MANAGED], &st->grants);
 	grants_allows(ck, b, &st->grants);
+	check_sgs(ck, sc, sl.at[ST_SGS], st, &st->sgs, &st->sgs_span);
+	if (st->net)
+		st->own_sg = studio_sg(ck, st);
+	sgs_limit(ck, st, st->sgs.n + (st->own_sg ? 1 : 0), st->sgs_span,
+		  arena_printf(ck->arena, "studio `%s`", st->name));
 	check_apps(ck, b, st);
 	check_users(ck, b, st);
 	check_spaces(ck, b, st);
@@ -514,7 +609,44 @@ static void studio_workload(struct checker *ck, const void *obj, struct kind_wor
 	w->what = arena_printf(ck->arena, "studio `%s`", st->name);
 	w->at = st->span;
 	w->grants = &st->grants;
-	w->no_internet = net && st->vpc_only && !via_nat;
+	/*
+	 * Through a NAT gateway apps reach AWS only if the domain's groups
+	 * send HTTPS anywhere, which a restricted network refuses (E0605) and
+	 * sgc's group never does: so a VpcOnly domain reaches AWS through
+	 * endpoints (the domain's groups aggregate into every profile's).
+	 */
+	struct ptrvec *domain = arena_alloc(ck->arena, sizeof *domain), *all = domain;
+	if (st->own_sg)
+		ptrvec_push(ck->arena, domain, st->own_sg);
+	for (size_t i = 0; i < st->sgs.n; i++)
+		ptrvec_push(ck->arena, domain, st->sgs.items[i]);
+	w->no_internet = net && st->vpc_only && !(via_nat && m_sgs_https_anywhere(domain));
+	w->nat_closed = w->no_internet && via_nat;
+	if (net) {
+		struct kind_path *p = arena_alloc(ck->arena, sizeof *p);
+		*p = (struct kind_path){ arena_printf(ck->arena, "studio `%s`", st->name), domain, &st->subnets,
+					 st->span, st->sgs.n ? st->sgs_span : (struct span){ UINT32_MAX, 0, 0 } };
+		ptrvec_push(ck->arena, &w->paths, p);
+	}
+	for (size_t i = 0; net && i < st->users.n; i++) {
+		const struct m_user *u = st->users.items[i];
+		if (!u->sgs.n)
+			continue;
+		struct ptrvec *sgs = arena_alloc(ck->arena, sizeof *sgs);
+		for (size_t k = 0; k < domain->n; k++)
+			ptrvec_push(ck->arena, sgs, domain->items[k]);
+		for (size_t k = 0; k < u->sgs.n; k++)
+			ptrvec_push(ck->arena, sgs, u->sgs.items[k]);
+		if (all == domain)
+			all = arena_alloc(ck->arena, sizeof *all);
+		for (size_t k = 0; k < sgs->n; k++)
+			ptrvec_push(ck->arena, all, sgs->items[k]);
+		struct kind_path *p = arena_alloc(ck->arena, sizeof *p);
+		*p = (struct kind_path){ arena_printf(ck->arena, "user `%s` of studio `%s`", u->name, st->name),
+					 sgs, &st->subnets, u->span, u->sgs_span };
+		ptrvec_push(ck->arena, &w->paths, p);
+	}
+	w->sgs = all;
 	grants_lint(ck, &st->grants);
 	for (int a = 0; a < 2; a++)
 		if (st->apps[a].present)
@@ -831,66 +963,32 @@ static void domain_key_statements(struct lowerer *lw, struct cv *sts, const stru
 				  lw_one(lw, lw_arn_of(lw, key))));
 }
 
-static void self_rule(struct lowerer *lw, const char *id, const char *sg, bool egress,
-		      int from, int to, const char *desc)
+/* The domain's groups: sgc's own, then the user's. */
+static struct cv *domain_sgs(struct lowerer *lw, const struct m_studio *st, const char *own)
 {
-	struct arena *a = lw->a;
-	struct cfn_resource *r = cfn_add(lw->t, id, egress ? "AWS::EC2::SecurityGroupEgress"
-							  : "AWS::EC2::SecurityGroupIngress");
-	cv_set(a, r->props, "GroupId", cv_getatt(a, sg, "GroupId"));
-	cv_set(a, r->props, "IpProtocol", cv_str(a, "tcp"));
-	cv_set(a, r->props, "FromPort", cv_int(a, from));
-	cv_set(a, r->props, "ToPort", cv_int(a, to));
-	cv_set(a, r->props, egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId",
-	       cv_getatt(a, sg, "GroupId"));
-	cv_set(a, r->props, "Description", cv_str(a, desc));
+	struct cv *arr = cv_arr(lw->a);
+	if (own)
+		cv_push(lw->a, arr, cv_getatt(lw->a, own, "GroupId"));
+	for (size_t i = 0; i < st->sgs.n; i++)
+		cv_push(lw->a, arr, cv_getatt(lw->a, lw_sg_id(lw, st->sgs.items[i]), "GroupId"));
+	return arr;
 }
 
 /*
- * Studio apps talk to the domain's EFS (NFS, 2049) and to each other
- * (8192-65535) inside the group, and to AWS over HTTPS: to the VPC's
- * interface endpoints and the S3 gateway, or anywhere in a public network.
- * The rules naming the group itself are separate resources, as inline
- * they would make the group depend on itself.
+ * The studio's generated group (studio_sg), as the model holds it: the
+ * rules naming the group itself are separate resources, as inline they
+ * would make the group depend on itself.
  */
-static const char *studio_sg(struct lowerer *lw, const struct m_studio *st, const struct netl *nl)
+static const char *lower_studio_sg(struct lowerer *lw, const struct m_studio *st, const struct netl *nl)
 {
-	struct arena *a = lw->a;
 	const char *stem = lw_pascal(lw, st->name);
 	const char *id = logical_id(lw, "%sStudioSecurityGroup", stem);
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::EC2::SecurityGroup");
-	cv_set(a, r->props, "GroupDescription",
-	       cv_strf(a, st->efs_automount ? "studio %s: EFS and app traffic inside the group, HTTPS out"
-					    : "studio %s: app traffic inside the group, HTTPS out", st->name));
-	cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
-	struct cv *out = cv_arr(a);
-	if (nl->net->isolation == ISO_PUBLIC) {
-		cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "CidrIp", cv_str(a, "0.0.0.0/0"), "HTTPS"));
-	} else {
-		cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "CidrIp", cv_str(a, lw_cidr(lw, nl->net->cidr)),
-					"HTTPS to the VPC endpoints"));
-		const struct ep_service *s3 = ep_find("s3");
-		if (nl->net->has_endpoint[ep_index(s3)])
-			cv_push(a, out, lw_rule(lw, "tcp", 443, 443, "DestinationPrefixListId",
-						cv_ref(a, lw_prefix_list_param(lw, s3)),
-						"HTTPS to S3 through the gateway endpoint"));
-	}
-	cv_set(a, r->props, "SecurityGroupEgress", out);
-	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, st->name)));
-	if (st->efs_automount) {
-		self_rule(lw, logical_id(lw, "%sStudioNfsIngress", stem), id, false, 2049, 2049,
-			  "NFS to the home EFS volume");
-		self_rule(lw, logical_id(lw, "%sStudioNfsEgress", stem), id, true, 2049, 2049,
-			  "NFS to the home EFS volume");
-	}
-	self_rule(lw, logical_id(lw, "%sStudioAppsIngress", stem), id, false, 8192, 65535,
-		  "traffic between Studio apps");
-	self_rule(lw, logical_id(lw, "%sStudioAppsEgress", stem), id, true, 8192, 65535,
-		  "traffic between Studio apps");
+	lw_security_group(lw, st->own_sg, id, nl->vpc, cv_str(lw->a, st->own_sg->description),
+			  lw_env_name(lw, st->name));
+	lw_sg_peer_rules(lw, st->own_sg, stem);
 	return id;
 }
 
-/* The config's name (with a digest of its script) comes from the checker. */
 static const char *studio_lcc(struct lowerer *lw, const struct m_studio *st, enum m_app app)
 {
 	struct arena *a = lw->a;
@@ -1065,6 +1163,14 @@ static void lower_spaces(struct lowerer *lw, const struct m_studio *st, const ch
 		struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::UserProfile");
 		cv_set(a, r->props, "DomainId", cv_getatt(a, domain, "DomainId"));
 		cv_set(a, r->props, "UserProfileName", cv_str(a, u->profile_name));
+		if (u->sgs.n) {
+			/* Added to the domain's by SageMaker: only the user's own here. */
+			struct cv *us = cv_obj(a), *arr = cv_arr(a);
+			for (size_t k = 0; k < u->sgs.n; k++)
+				cv_push(a, arr, cv_getatt(a, lw_sg_id(lw, u->sgs.items[k]), "GroupId"));
+			cv_set(a, us, "SecurityGroups", arr);
+			cv_set(a, r->props, "UserSettings", us);
+		}
 		cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, u->name)));
 	}
 	for (size_t i = 0; i < st->spaces.n; i++) {
@@ -1208,7 +1314,7 @@ static void lower_studio(struct lowerer *lw, const void *obj)
 	const char *role = grants_role(lw, logical_id(lw, "%sExecutionRole", stem),
 				       arena_printf(a, "studio %s", st->name), &st->grants,
 				       "/aws/sagemaker/studio", st->docker, key_statements);
-	const char *sg = nl ? studio_sg(lw, st, nl) : NULL;
+	const char *sg = nl && st->own_sg ? lower_studio_sg(lw, st, nl) : NULL;
 	const char *lcc[2] = { NULL, NULL };
 	for (int app = 0; app < 2; app++)
 		if (st->apps[app].on_start)
@@ -1244,8 +1350,8 @@ static void lower_studio(struct lowerer *lw, const void *obj)
 	}
 	struct cv *user = cv_obj(a);
 	cv_set(a, user, "ExecutionRole", cv_getatt(a, role, "Arn"));
-	if (sg)
-		cv_set(a, user, "SecurityGroups", lw_one(lw, cv_getatt(a, sg, "GroupId")));
+	if (nl)
+		cv_set(a, user, "SecurityGroups", domain_sgs(lw, st, sg));
 	cv_set(a, user, "AutoMountHomeEFS", cv_str(a, st->efs_automount ? "Enabled" : "Disabled"));
 	cv_set(a, user, "SpaceStorageSettings", storage_settings(lw, st));
 	struct cv *ce = app_settings(lw, st, APP_CODE_EDITOR, lcc[APP_CODE_EDITOR]);
@@ -1259,8 +1365,8 @@ static void lower_studio(struct lowerer *lw, const void *obj)
 	cv_set(a, r->props, "DefaultUserSettings", user);
 	struct cv *space = cv_obj(a);
 	cv_set(a, space, "ExecutionRole", cv_getatt(a, role, "Arn"));
-	if (sg)
-		cv_set(a, space, "SecurityGroups", lw_one(lw, cv_getatt(a, sg, "GroupId")));
+	if (nl)
+		cv_set(a, space, "SecurityGroups", domain_sgs(lw, st, sg));
 	cv_set(a, r->props, "DefaultSpaceSettings", space);
 	if (st->docker) {
 		struct cv *docker = cv_obj(a), *ds = cv_obj(a);

@@ -43,7 +43,7 @@
 	"    isolation = restricted\n"                                     \
 	"    subnet nat_a { cidr = 10.0.0.0/24 zone = a public = true }\n" \
 	"    subnet private_a { cidr = 10.0.1.0/24 zone = a }\n"           \
-	"  }\n"                                                            \
+	"    endpoints = [sagemaker.api, sagemaker.runtime, s3] }\n"       \
 	"  notebook nb {\n"                                                \
 	"    instance = ml.t3.medium\n"                                    \
 	"    subnet = vpc.private_a\n"

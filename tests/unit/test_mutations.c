@@ -3,10 +3,14 @@
  *
  * For each example: drop each endpoint its workloads require (appending
  * `- [svc]` to its endpoint set), move each subnet outside its VPC, and
- * open a way to the internet in each isolated network; give workloads
- * `runs = [training]` and drop what jobs need, or drop the `logs` their
- * lifecycle scripts write to. Every mutation
- * must produce the one diagnostic that names it. The required sets are
+ * open a way to the internet in each isolated network, block the path of
+ * each workload in the .sgl (its security group's egress) and, over the
+ * checked model that lowering emits, each hop sgc generates (endpoint
+ * group ingress, gateway route, private DNS, VPC DNS, the workload group's
+ * HTTPS egress); give workloads `runs = [training]` and drop what jobs
+ * need, or drop the `logs` their lifecycle scripts write to. Every
+ * mutation must produce the one diagnostic that names it, and the
+ * unmutated input must pass. The required sets are
  * written out here from the reference, not computed from the compiler.
  * Run from the repository root (make unit does).
  */
@@ -20,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attrs.h"
 #include "compile.h"
+#include "reach.h"
 
 static char *read_example(const char *name)
 {
@@ -172,6 +178,191 @@ static void test_open_a_way_out_of_isolation(void **state)
 	assert_int_equal(mutations, 4);
 }
 
+/* ---- block the path: in the .sgl, where the user writes groups and rules ---- */
+
+struct block {
+	const char *example;
+	const char *after, *from, *to; /* a first edit, as replace() takes it */
+	const char *after2, *from2, *to2; /* an optional second edit */
+	const char *needle;             /* the workload the E0620 names */
+};
+
+/*
+ * Every workload of every example whose path sgc proves: a notebook or a
+ * VpcOnly studio given a group without egress, or the example's own group
+ * stripped of the rule a hop needs. studio-public's apps use SageMaker's
+ * network (PublicInternetOnly) and isolated-network has no workload: no
+ * VPC path to block there.
+ */
+static const struct block blocks[] = {
+	{ "private-notebook-codeartifact", "network vpc {", "+ [logs]\n",
+	  "+ [logs]\n    security_group blocked {}\n",
+	  "notebook analyst {", "root_access = false", "root_access = false\n    security_groups = [vpc.blocked]",
+	  "notebook `analyst`" },
+	{ "studio-vpc-only", "network vpc {", "std.endpoints.studio + [logs]\n",
+	  "std.endpoints.studio + [logs]\n    security_group blocked {}\n",
+	  "studio analytics {", "kms_key = studio_data", "kms_key = studio_data\n    security_groups = [vpc.blocked]",
+	  "studio `analytics`" },
+	{ "studio-remote-access", "network vpc {", "std.endpoints.remote_access + [logs]\n",
+	  "std.endpoints.remote_access + [logs]\n    security_group blocked {}\n",
+	  "studio devbox {", "subnets = [vpc.private_a, vpc.private_b]",
+	  "subnets = [vpc.private_a, vpc.private_b]\n    security_groups = [vpc.blocked]",
+	  "studio `devbox`" },
+	{ "restricted-egress", "security_group pypi_only", "egress { port = 443  cidr = 10.30.0.0/16",
+	  "egress { port = 443  cidr = 10.30.1.0/24", NULL, NULL, NULL, "notebook `trainer`" },
+	{ "restricted-egress", "security_group pypi_only", "egress { port = 443  prefix_list = s3",
+	  "egress { port = 80  prefix_list = s3", NULL, NULL, NULL, "notebook `trainer`" },
+};
+
+static bool passes(const char *name, const char *text)
+{
+	struct compile c;
+	compile_init(&c);
+	bool ok = compile_text(&c, name, text, strlen(text), COMPILE_CHECK);
+	compile_free(&c);
+	return ok;
+}
+
+static void test_block_each_workload_path(void **state)
+{
+	(void)state;
+	size_t mutations = 0;
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
+		const struct block *b = &blocks[i];
+		char *text = read_example(b->example);
+		assert_true(passes(b->example, text));
+		char *once = replace(text, b->after, b->from, b->to);
+		char *mutated = b->after2 ? replace(once, b->after2, b->from2, b->to2) : once;
+		expect_caught(b->example, mutated, DIAG_E0620, b->needle);
+		if (mutated != once)
+			free(mutated);
+		free(once);
+		free(text);
+		mutations++;
+	}
+	assert_int_equal(mutations, 5);
+}
+
+/* ---- block the path: in the checked model, what sgc generates ---- */
+
+/* Compile `example`, break the model with `mutate`, prove again, want `code`. */
+static void expect_model_caught(const char *example, void (*mutate)(struct compile *c),
+				enum diag_code code)
+{
+	char *text = read_example(example);
+	struct compile c;
+	compile_init(&c);
+	assert_true(compile_text(&c, example, text, strlen(text), COMPILE_CHECK));
+	assert_non_null(c.env);
+	/* The unmutated model proves clean. */
+	struct checker ck = { .arena = c.arena, .diags = &c.diags, .env = c.env };
+	ck_reach(&ck);
+	assert_false(diag_has_errors(&c.diags));
+	mutate(&c);
+	ck_reach(&ck);
+	bool found = false;
+	for (const struct diag *d = c.diags.head; d; d = d->next)
+		found |= d->code == code;
+	if (!found)
+		fail_msg("%s: expected %s", example, diag_code_name(code));
+	compile_free(&c);
+	free(text);
+}
+
+static struct m_network *net0(struct compile *c)
+{
+	return c->env->networks.items[0];
+}
+
+static struct m_endpoint *endpoint(struct compile *c, const char *svc)
+{
+	struct m_network *net = net0(c);
+	for (size_t i = 0; i < net->endpoints.n; i++) {
+		struct m_endpoint *ep = net->endpoints.items[i];
+		if (strcmp(ep->svc->name, svc) == 0)
+			return ep;
+	}
+	fail_msg("no %s endpoint", svc);
+	return NULL;
+}
+
+static void drop_endpoint_ingress(struct compile *c)
+{
+	net0(c)->endpoint_sg->rules.n = 0;
+}
+
+static void narrow_endpoint_ingress(struct compile *c)
+{
+	struct m_rule *r = net0(c)->endpoint_sg->rules.items[0];
+	r->from_port = r->to_port = 80;
+}
+
+static void drop_gateway_route(struct compile *c)
+{
+	endpoint(c, "s3")->subnets.n = 0;
+}
+
+static void private_dns_off(struct compile *c)
+{
+	endpoint(c, "sagemaker.api")->private_dns = false;
+}
+
+static void vpc_dns_support_off(struct compile *c)
+{
+	net0(c)->dns_support = false;
+}
+
+static void vpc_dns_hostnames_off(struct compile *c)
+{
+	net0(c)->dns_hostnames = false;
+}
+
+static void second_private_dns_endpoint(struct compile *c)
+{
+	struct m_network *net = net0(c);
+	ptrvec_push(c->arena, &net->endpoints, endpoint(c, "sts"));
+}
+
+static void drop_notebook_https(struct compile *c)
+{
+	struct m_notebook *nb = c->env->notebooks.items[0];
+	nb->own_sg->rules.n = 0;
+}
+
+static void drop_studio_https(struct compile *c)
+{
+	struct m_studio *st = c->env->studios.items[0];
+	struct m_sg *sg = st->own_sg;
+	size_t k = 0;
+	for (size_t i = 0; i < sg->rules.n; i++) {
+		struct m_rule *r = sg->rules.items[i];
+		if (!(r->egress && r->from_port == 443))
+			sg->rules.items[k++] = r;
+	}
+	sg->rules.n = k;
+}
+
+static void test_block_generated_hops(void **state)
+{
+	(void)state;
+	static const char *const workloads[] = { "private-notebook-codeartifact", "studio-vpc-only",
+						 "studio-remote-access" };
+	for (size_t i = 0; i < 3; i++) {
+		expect_model_caught(workloads[i], drop_endpoint_ingress, DIAG_E0621);
+		expect_model_caught(workloads[i], narrow_endpoint_ingress, DIAG_E0621);
+		expect_model_caught(workloads[i], drop_gateway_route, DIAG_E0622);
+		expect_model_caught(workloads[i], private_dns_off, DIAG_E0623);
+		expect_model_caught(workloads[i], vpc_dns_support_off, DIAG_E0623);
+		expect_model_caught(workloads[i], vpc_dns_hostnames_off, DIAG_E0623);
+	}
+	expect_model_caught("private-notebook-codeartifact", second_private_dns_endpoint, DIAG_E0624);
+	expect_model_caught("private-notebook-codeartifact", drop_notebook_https, DIAG_E0620);
+	expect_model_caught("studio-vpc-only", drop_studio_https, DIAG_E0620);
+	expect_model_caught("studio-remote-access", drop_studio_https, DIAG_E0620);
+	expect_model_caught("restricted-egress", drop_endpoint_ingress, DIAG_E0621);
+	expect_model_caught("restricted-egress", drop_gateway_route, DIAG_E0622);
+}
+
 /* The unmutated examples: no error, and only the warnings they mean to show. */
 static void test_examples_are_clean(void **state)
 {
@@ -252,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_drop_each_required_endpoint),
 		cmocka_unit_test(test_move_each_subnet_outside),
 		cmocka_unit_test(test_open_a_way_out_of_isolation),
+		cmocka_unit_test(test_block_each_workload_path),
+		cmocka_unit_test(test_block_generated_hops),
 		cmocka_unit_test(test_examples_are_clean),
 		cmocka_unit_test(test_runs_and_script_logs),
 	};
