@@ -77,6 +77,7 @@ struct m_network {
 	struct cidr cidr;
 	struct span cidr_span;
 	enum isolation isolation;
+	bool isolation_unknown;         /* missing or refused: the proofs skip its workloads */
 	struct ptrvec subnets;          /* struct m_subnet *, declaration order */
 	bool *has_endpoint;             /* [ep_count] */
 	struct span *endpoint_span;     /* [ep_count]: where each was asked for */
@@ -267,6 +268,7 @@ struct m_studio {
 	struct span span;
 	const char *domain_name;    /* `<env>-<studio>`, `_` as `-` */
 	bool sso, vpc_only, docker, efs_automount;
+	bool auth_unknown, access_unknown; /* refused (E0210): no rule reads their default */
 	struct m_network *net;
 	struct ptrvec subnets;      /* struct m_subnet * */
 	int ebs_default_gb, ebs_max_gb;

@@ -317,7 +317,9 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	st->access_span = sl.at[ST_ACCESS] ? sl.at[ST_ACCESS]->span : b->name_span;
 	const char *auth = sl.at[ST_AUTH] ? ck_get_word(ck, sl.at[ST_AUTH], schema->attrs[ST_AUTH].choices) : "iam";
 	st->sso = auth && strcmp(auth, "sso") == 0;
+	st->auth_unknown = !auth;
 	const char *access = sl.at[ST_ACCESS] ? ck_get_word(ck, sl.at[ST_ACCESS], schema->attrs[ST_ACCESS].choices) : NULL;
+	st->access_unknown = sl.at[ST_ACCESS] && !access;
 	st->vpc_only = access ? strcmp(access, "vpc_only") == 0
 			      : !(st->net && st->net->isolation == ISO_PUBLIC);
 	st->docker = ck_get_bool(ck, sc, sl.at[ST_DOCKER], false);
@@ -524,7 +526,8 @@ static void studio_workload(struct checker *ck, const void *obj, struct kind_wor
 			add_need(ck, w, &remote_session, sp->remote_span,
 				 arena_printf(ck->arena, "remote access to space `%s`", sp->name));
 	}
-	if (!net)
+	/* A refused `access` is neither VpcOnly nor public: nothing to prove from it. */
+	if (!net || st->access_unknown)
 		return;
 	w->net = net;
 	if (st->vpc_only) {
