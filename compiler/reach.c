@@ -240,8 +240,6 @@ void ck_reach(struct checker *ck)
 {
 	const struct m_env *env = ck->env;
 	size_t nnets = env->networks.n;
-	/* After an error the model misses what failed: an endpoint would look unused. */
-	bool complete = !diag_has_errors(ck->diags);
 	bool **used = arena_calloc(ck->arena, nnets + 1, sizeof *used);
 	bool *has_workload = arena_calloc(ck->arena, nnets + 1, sizeof *has_workload);
 	for (size_t i = 0; i <= nnets; i++)
@@ -271,10 +269,6 @@ void ck_reach(struct checker *ck)
 			has_workload[n] = true;
 		}
 	}
-	/* A network without workloads may serve other stacks; its endpoints are its own business. */
-	for (size_t k = 0; complete && k < nnets; k++)
-		if (has_workload[k])
-			unused_endpoints(ck, env->networks.items[k], used[k]);
 	/* Each kind's own rules over the checked environment. */
 	for (size_t k = 0; k < nkinds; k++) {
 		const struct ptrvec *objs = kind_objects(kinds[k], env);
@@ -282,4 +276,16 @@ void ck_reach(struct checker *ck)
 			kinds[k]->rules(ck, objs->items[i]);
 	}
 	lint_params(ck);
+	/*
+	 * Last, once every proof and rule has had its say: after any error the
+	 * model misses what failed, so an endpoint would look unused, and the
+	 * help would say to delete what the fix needs (E0601 and friends above
+	 * count too, not only the errors of earlier stages).
+	 */
+	if (diag_has_errors(ck->diags))
+		return;
+	/* A network without workloads may serve other stacks; its endpoints are its own business. */
+	for (size_t k = 0; k < nnets; k++)
+		if (has_workload[k])
+			unused_endpoints(ck, env->networks.items[k], used[k]);
 }
