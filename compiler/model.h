@@ -85,6 +85,7 @@ struct m_network {
 	struct ptrvec endpoint_subnets; /* one subnet per zone, for interface endpoints */
 	struct span endpoints_attr;     /* `endpoints = ...`; file UINT32_MAX when absent */
 	struct span endpoints_value;    /* its expression, quoted in help lines */
+	bool endpoints_unknown;         /* part of it refused: E0601 is not judged */
 	struct ptrvec sgs;              /* struct m_sg * */
 };
 

@@ -95,7 +95,8 @@ static void need(struct checker *ck, const struct kind_workload *w, const struct
 	}
 	for (int i = 0; fn->optional[i]; i++)
 		used[ep_index(ep_find(fn->optional[i]))] = true;
-	if (n)
+	/* A set that failed to evaluate (E0213, E0403, ...) is not what the user meant: its help would guess. */
+	if (n && !w->net->endpoints_unknown)
 		missing_endpoints(ck, w, fn, missing, n, at, use);
 }
 

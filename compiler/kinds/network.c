@@ -621,7 +621,7 @@ static void check_endpoint_attr(struct checker *ck, const struct scope *sc,
 	net->endpoint_span = set.at;
 	if (!attr)
 		return;
-	epset_eval(ck, sc, attr->value, &set);
+	net->endpoints_unknown = !epset_eval(ck, sc, attr->value, &set);
 	for (size_t i = 0; i < ep_count; i++) {
 		if (!set.on[i])
 			continue;
