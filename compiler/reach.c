@@ -205,6 +205,7 @@ static void prove(struct checker *ck, const struct kind_workload *w, bool *used)
 	if (w->internet_note) {
 		struct diag *d = diag_add(ck->diags, DIAG_W0606, w->at, "%s can reach the internet", w->what);
 		diag_note(ck->diags, d, "%s", w->internet_note);
+		diag_about(ck->diags, d, w->own_at); /* the setting that opens the way */
 	}
 }
 
@@ -232,6 +233,7 @@ static void unused_endpoints(struct checker *ck, const struct m_network *net, co
 					  "no workload in network `%s` uses the %s endpoint%s",
 					  net->name, word_list(ck, names, n, false), n == 1 ? "" : "s");
 		diag_note(ck->diags, d, "each interface endpoint is billed per hour in every zone it serves");
+		diag_about(ck->diags, d, net->endpoints_attr);
 		diag_help(ck->diags, d, "remove %s with `- [%s]`, or `# sgc: allow W0602` if another stack uses %s",
 			  n == 1 ? "it" : "them", word_list(ck, names, n, true), n == 1 ? "it" : "them");
 	}
