@@ -208,6 +208,34 @@ static void check_users(struct checker *ck, const struct ast_item *b, struct m_s
 	}
 }
 
+/*
+ * W0712: with IAM authentication a person opens Studio as one of the
+ * domain's user profiles (CreatePresignedDomainUrl takes UserProfileName,
+ * and works only when AuthMode is IAM); a domain with none cannot be
+ * opened. With IAM Identity Center the profiles come from there, and a
+ * refused `auth` (E0210) is neither. A misspelt block (E0204) may be the
+ * user: it counts as one.
+ */
+#define SRC_PRESIGNED_URL "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePresignedDomainUrl.html"
+
+static void no_user_profile(struct checker *ck, const struct ast_item *b, const struct slots *sl,
+			    const struct m_studio *st)
+{
+	if (st->sso || st->auth_unknown || st->users.n)
+		return;
+	for (const struct ast_item *it = b->children; it; it = it->next)
+		if (it->kind == IT_BLOCK && !ck_schema(ck, it->block_kind))
+			return;
+	struct diag *d = diag_add(ck->diags, DIAG_W0712, b->name_span,
+				  "nobody can open studio `%s`: IAM authentication, and no `user`", st->name);
+	if (sl->at[ST_AUTH])
+		diag_about(ck->diags, d, sl->at[ST_AUTH]->span);
+	diag_note(ck->diags, d, "with IAM authentication a person opens Studio as one of the domain's "
+		  "user profiles; source: " SRC_PRESIGNED_URL);
+	diag_help(ck->diags, d, "add `user alice {}`, or `# sgc: allow W0712` if another stack creates "
+		  "the profiles");
+}
+
 enum { SP_APP, SP_OWNER, SP_INSTANCE, SP_EBS, SP_REMOTE, SP_NAME, SP_IMAGE };
 
 /*
@@ -341,6 +369,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	grants_allows(ck, b, &st->grants);
 	check_apps(ck, b, st);
 	check_users(ck, b, st);
+	no_user_profile(ck, b, &sl, st);
 	check_spaces(ck, b, st);
 	ck_register(ck, b, st);
 	ptrvec_push(ck->arena, &ck->env->studios, st);
