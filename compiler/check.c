@@ -297,6 +297,26 @@ static void apply_vars(struct checker *ck)
 	}
 }
 
+/*
+ * E0217: CloudFormation refuses a template whose Resources is empty (the
+ * section must declare at least one resource), and cfn-lint lets it
+ * through, so the user would learn it at deploy time. Any block counts,
+ * even one of an unknown kind (E0204): it was meant to be a resource.
+ */
+#define SRC_CFN_RESOURCES "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-guide.html"
+
+static void no_resources(struct checker *ck, const struct ast_item *b)
+{
+	for (const struct ast_item *it = b->children; it; it = it->next)
+		if (it->kind == IT_BLOCK)
+			return;
+	struct diag *d = diag_add(ck->diags, DIAG_E0217, b->name_span,
+				  "environment `%s` declares no resources", b->name);
+	diag_note(ck->diags, d, "CloudFormation refuses a template without resources; source: "
+		  SRC_CFN_RESOURCES);
+	diag_help(ck->diags, d, "declare what it deploys, e.g. `bucket data {}` or `network vpc { ... }`");
+}
+
 static struct m_env *check_environment(struct checker *ck, const struct ast_item *b)
 {
 	const struct block_schema *bs = ck_schema(ck, "environment");
@@ -320,6 +340,7 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 		check_tags(ck, b->scope, sl.at[2], env);
 	check_params(ck, b);
 	apply_vars(ck);
+	no_resources(ck, b);
 
 	/* Each kind's blocks in the registry's order: what a block refers to is checked before it. */
 	size_t nkinds;

@@ -102,6 +102,8 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 	confine_init(&files, c->arena, path, c->root);
 	c->env = check_file(&r, ast, &c->vars, &files);
 	diag_apply_allow_comments(&c->diags, &c->src);
+	/* After errors a check stops early: which warnings an allow was for is not known then. */
+	diag_check_allow_comments(&c->diags, &c->src, file, !diag_has_errors(&c->diags));
 	if (!c->env || diag_has_errors(&c->diags))
 		return false;
 	/*

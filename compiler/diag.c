@@ -156,6 +156,12 @@ void diag_help(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_about(struct diag_sink *s, struct diag *d, struct span about)
+{
+	if (!discarded(s, d))
+		d->about = about;
+}
+
 bool diag_has_errors(const struct diag_sink *s)
 {
 	return s->nerrors > 0;
@@ -197,76 +203,209 @@ static bool ends_code(const char *line, uint32_t len, uint32_t at)
 }
 
 /*
- * Which codes the line allows: every code written after the first
- * `sgc: allow` of its comment. One pass over the line, so a long line
- * with many warnings is read once, not once per warning.
+ * One code written in a `sgc: allow` comment: where, which (known false
+ * for a code-shaped word sgc does not have, such as W9999), and whether it
+ * silenced anything.
  */
-static void line_allowed_codes(const char *line, uint32_t len, bool allowed[DIAG_CODE_COUNT])
+struct allow {
+	uint32_t line;
+	struct span at;
+	enum diag_code code;
+	bool known, used;
+};
+
+struct allows {
+	struct allow *at;
+	size_t n, cap;
+};
+
+static void allow_push(struct arena *a, struct allows *v, struct allow x)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 16;
+		struct allow *p = arena_calloc(a, cap, sizeof *p);
+		if (v->n)
+			memcpy(p, v->at, v->n * sizeof *p);
+		v->at = p;
+		v->cap = cap;
+	}
+	v->at[v->n++] = x;
+}
+
+/*
+ * The codes one line allows: every code-shaped word (a letter E or W and
+ * four digits, between blanks, commas or the line's ends) written after
+ * the first `sgc: allow` of its comment that is not between backquotes.
+ */
+static void line_allows(struct arena *a, const char *line, uint32_t len, uint32_t lineno,
+			uint32_t file, uint32_t line_lo, struct allows *out)
 {
 	static const char marker[] = "sgc: allow";
 	const uint32_t ml = sizeof marker - 1, cl = 5; /* every code is a letter and 4 digits */
-	memset(allowed, 0, DIAG_CODE_COUNT * sizeof *allowed);
 	uint32_t i = comment_start(line, len);
-	while (i + ml <= len && memcmp(line + i, marker, ml) != 0)
+	/* A marker between backquotes is quoted prose (`# sgc: allow W0602` in a header), not an allow. */
+	bool quoted = false;
+	while (i + ml <= len && (quoted || memcmp(line + i, marker, ml) != 0)) {
+		quoted ^= line[i] == '`';
 		i++;
+	}
 	for (uint32_t k = i + ml; k + cl <= len; k++) {
 		if ((line[k] != 'E' && line[k] != 'W') || !is_digit(line[k + 1]) ||
 		    !is_digit(line[k + 2]) || !is_digit(line[k + 3]) || !is_digit(line[k + 4]) ||
-		    !ends_code(line, len, k + cl))
+		    !ends_code(line, len, k + cl) || (k > 0 && line[k - 1] != ' ' &&
+						       line[k - 1] != ',' && line[k - 1] != '\t'))
 			continue;
 		char name[6];
 		memcpy(name, line + k, cl);
 		name[cl] = '\0';
-		enum diag_code code;
-		if (diag_code_parse(name, &code))
-			allowed[code] = true;
+		struct allow x = { lineno, { file, line_lo + k, line_lo + k + cl }, DIAG_CODE_COUNT,
+				   false, false };
+		x.known = diag_code_parse(name, &x.code);
+		allow_push(a, out, x);
 	}
 }
 
-static int by_file_offset(const void *pa, const void *pb)
+/* Every allowed code of a file, in line order. One pass over the text. */
+static struct allows file_allows(struct arena *a, const struct src_file *f, uint32_t file)
 {
-	const struct diag *a = *(const struct diag *const *)pa;
-	const struct diag *b = *(const struct diag *const *)pb;
-	if (a->span.file != b->span.file)
-		return a->span.file < b->span.file ? -1 : 1;
-	if (a->span.lo != b->span.lo)
-		return a->span.lo < b->span.lo ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+	static const char marker[] = "sgc: allow";
+	struct allows v = { 0 };
+	for (uint32_t ln = 1; ln <= f->nlines; ln++) {
+		uint32_t len;
+		const char *text = src_line(f, ln, &len);
+		/* Most lines hold no marker: look for it before anything else. */
+		bool has = false;
+		for (uint32_t i = 0; i + sizeof marker - 1 <= len && !has; i++)
+			has = text[i] == 's' && memcmp(text + i, marker, sizeof marker - 1) == 0;
+		if (has)
+			line_allows(a, text, len, ln, file, (uint32_t)(text - f->text), &v);
+	}
+	return v;
+}
+
+/* Whether a warning's lines [lo, hi] hold an allow of its code (each one found is marked used). */
+static bool allowed_on(struct allows *v, uint32_t lo, uint32_t hi, enum diag_code code)
+{
+	size_t a = 0, b = v->n;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		if (v->at[mid].line < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	bool found = false;
+	for (size_t i = a; i < v->n && v->at[i].line <= hi; i++) {
+		if (v->at[i].known && v->at[i].code == code) {
+			v->at[i].used = true;
+			found = true;
+		}
+	}
+	return found;
+}
+
+static void span_lines(const struct src_file *f, struct span sp, uint32_t *lo, uint32_t *hi)
+{
+	*lo = src_locate(f, sp.lo).line;
+	*hi = sp.hi > sp.lo ? src_locate(f, sp.hi - 1).line : *lo;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
+/* Whether the allows of d's file silence d: on a line of its span, or of what it is about. */
+static bool silences(struct allows *v, const struct src_file *f, const struct diag *d)
+{
+	uint32_t lo, hi;
+	span_lines(f, d->span, &lo, &hi);
+	bool hit = allowed_on(v, lo, hi, d->code);
+	if (d->about.hi > d->about.lo && d->about.file == d->span.file) {
+		span_lines(f, d->about, &lo, &hi);
+		hit |= allowed_on(v, lo, hi, d->code);
+	}
+	return hit;
+}
+
+/* W0711 is about the allows themselves: no allow can silence it. */
+static bool silenceable(enum diag_code code)
+{
+	return diag_code_level(code) == DIAG_WARNING && code != DIAG_W0711;
 }
 
 /*
- * Warnings in source order, so that each line's allow list is read once
- * for all the warnings on it.
+ * Each file's allows are read once, when its first warning is met; a
+ * warning is then matched by binary search over them, so the cost is the
+ * text once plus a look-up per warning, however many there are.
  */
 void diag_apply_allow_comments(struct diag_sink *s, const struct src_map *m)
 {
-	size_t n = 0;
-	for (struct diag *d = s->head; d; d = d->next)
-		n += d->level == DIAG_WARNING && !d->suppressed;
-	struct diag **warnings = arena_calloc(s->arena, n + 1, sizeof *warnings);
-	n = 0;
-	for (struct diag *d = s->head; d; d = d->next)
-		if (d->level == DIAG_WARNING && !d->suppressed)
-			warnings[n++] = d;
-	qsort(warnings, n, sizeof *warnings, by_file_offset);
-
-	bool allowed[DIAG_CODE_COUNT];
-	uint32_t file = UINT32_MAX, line = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct diag *d = warnings[i];
+	struct allows *per_file = arena_calloc(s->arena, m->nfiles + 1, sizeof *per_file);
+	bool *read = arena_calloc(s->arena, m->nfiles + 1, sizeof *read);
+	for (struct diag *d = s->head; d; d = d->next) {
+		if (d->level != DIAG_WARNING || d->suppressed || !silenceable(d->code) ||
+		    d->span.file >= m->nfiles)
+			continue;
 		const struct src_file *f = src_get(m, d->span.file);
-		uint32_t at = src_locate(f, d->span.lo).line;
-		if (d->span.file != file || at != line) {
-			file = d->span.file;
-			line = at;
-			uint32_t len;
-			const char *text = src_line(f, line, &len);
-			line_allowed_codes(text, len, allowed);
+		if (!read[d->span.file]) {
+			per_file[d->span.file] = file_allows(s->arena, f, d->span.file);
+			read[d->span.file] = true;
 		}
-		if (allowed[d->code]) {
+		if (silences(&per_file[d->span.file], f, d)) {
 			d->suppressed = true;
 			s->nwarnings--;
 		}
+	}
+}
+
+void diag_check_allow_comments(struct diag_sink *s, const struct src_map *m, uint32_t file,
+			       bool unused_too)
+{
+	if (file >= m->nfiles)
+		return;
+	const struct src_file *f = src_get(m, file);
+	struct allows v = file_allows(s->arena, f, file);
+	if (!v.n)
+		return;
+	/* Which allows the silenced warnings used. */
+	for (struct diag *d = s->head; d; d = d->next)
+		if (d->level == DIAG_WARNING && d->suppressed && d->span.file == file)
+			(void)silences(&v, f, d);
+	/* W0710: a code that names no warning; an allow of W0710 on its line keeps it quiet. */
+	for (size_t i = 0; i < v.n; i++) {
+		struct allow *x = &v.at[i];
+		if (x->known && silenceable(x->code))
+			continue;
+		if (allowed_on(&v, x->line, x->line, DIAG_W0710))
+			continue;
+		const char *name = arena_strndup(s->arena, f->text + x->at.lo, x->at.hi - x->at.lo);
+		struct diag *d;
+		if (!x->known) {
+			d = diag_add(s, DIAG_W0710, x->at, "`sgc: allow` names `%s`, which is no sgc code",
+				     name);
+			diag_help(s, d, "`sgc explain` lists every code; remove `%s`, or correct it", name);
+		} else if (diag_code_level(x->code) == DIAG_ERROR) {
+			d = diag_add(s, DIAG_W0710, x->at, "`sgc: allow` names `%s`, an error", name);
+			diag_note(s, d, "errors cannot be silenced: the template would not deploy, or not as written");
+			diag_help(s, d, "remove `%s` and fix what it reports", name);
+		} else {
+			d = diag_add(s, DIAG_W0710, x->at, "`sgc: allow` names `%s`, which cannot be silenced",
+				     name);
+			diag_note(s, d, "an allow that silences nothing is reported even when it lists `%s`",
+				  name);
+			diag_help(s, d, "remove `%s`", name);
+		}
+		x->used = true;
+	}
+	/* W0711: an allow of a real warning that silenced nothing (judged only on a complete check). */
+	for (size_t i = 0; unused_too && i < v.n; i++) {
+		const struct allow *x = &v.at[i];
+		if (x->used || !x->known || !silenceable(x->code))
+			continue;
+		const char *name = diag_code_name(x->code);
+		struct diag *d = diag_add(s, DIAG_W0711, x->at,
+					  "`sgc: allow %s` silences nothing", name);
+		diag_label(s, d, "no %s on this line or on the attribute it belongs to", name);
+		diag_note(s, d, "an allow that outlives its warning would hide the next one");
+		diag_help(s, d, "remove `%s` from the comment", name);
 	}
 }
 

@@ -46,6 +46,8 @@ struct diag {
 	const char *notes[DIAG_MAX_NOTES];
 	int nnotes;
 	const char *help;
+	struct span about; /* the attribute it is about when that is not the primary
+			      span (hi == lo: none): an allow on its lines works too */
 	unsigned seq;      /* order of addition: ties in position keep it */
 	bool suppressed;   /* silenced by a `# sgc: allow CODE` comment */
 	struct diag *next;
@@ -83,6 +85,13 @@ void diag_note(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 void diag_help(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The attribute a warning is about when it is located elsewhere (W0606 at
+ * a notebook's name, caused by `direct_internet = true`): a `sgc: allow`
+ * on any line of that attribute silences it too.
+ */
+void diag_about(struct diag_sink *s, struct diag *d, struct span about);
+
 bool diag_has_errors(const struct diag_sink *s);
 bool diag_exists_at(const struct diag_sink *s, struct span span);
 
@@ -93,10 +102,22 @@ bool diag_code_parse(const char *name, enum diag_code *out);
 enum diag_level diag_code_level(enum diag_code code);
 
 /*
- * Drop each warning whose primary line carries `# sgc: allow CODE` (codes
- * separated by blanks or commas). Errors cannot be silenced.
+ * Drop each warning a `# sgc: allow CODE` comment silences (codes separated
+ * by blanks or commas): one on any line of the warning's primary span, or
+ * of the attribute it is about (diag_about). Errors cannot be silenced, nor
+ * W0711.
  */
 void diag_apply_allow_comments(struct diag_sink *s, const struct src_map *m);
+
+/*
+ * After diag_apply_allow_comments, the allows of `file` themselves: W0710
+ * for a code that is no sgc code, an error's or W0711 (unless the same line
+ * allows W0710); and, when `unused_too` (a check that found no error, so
+ * every warning had its chance), W0711 for each allowed code that silenced
+ * nothing. Each located at the code in the comment.
+ */
+void diag_check_allow_comments(struct diag_sink *s, const struct src_map *m, uint32_t file,
+			       bool unused_too);
 
 /* Turn every warning into an error (`--deny warnings`). */
 void diag_deny_warnings(struct diag_sink *s);

@@ -50,8 +50,8 @@
  *   not the instance type `ml.t3.large`; and a block is not put on one line
  *   when an attribute named like a unit, `GBx`, follows an integer. The
  *   scanner itself is asked, lex_first_token.)
- * - A line carrying `sgc: allow` (which silences warnings on that line
- *   only) keeps exactly its tokens: the formatter breaks before its first
+ * - A line carrying `sgc: allow` (which silences warnings pointing at that
+ *   line, or about an attribute on it) keeps exactly its tokens: the formatter breaks before its first
  *   token and before the first token after it, and prints a block, list or
  *   set expression that lies entirely on it on one line, whatever its width
  *   or number of attributes; items that share it (with each other or with
@@ -221,7 +221,7 @@ static struct tok *tokens(struct arena *a, const struct ast_trivia *tv,
 		x->width = cols(x->text, x->len);
 	}
 	/*
-	 * `# sgc: allow CODE` silences warnings on its own line only, so what
+	 * `# sgc: allow CODE` silences warnings by the line it is on, so what
 	 * shares a line with it must keep sharing that line, and nothing else
 	 * may join it: break before the first token of such a line and before
 	 * the first token after it.

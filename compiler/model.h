@@ -93,6 +93,7 @@ struct m_network {
 	struct cidr cidr;
 	struct span cidr_span;
 	enum isolation isolation;
+	bool isolation_unknown;         /* missing or refused: the proofs skip its workloads */
 	struct ptrvec subnets;          /* struct m_subnet *, declaration order */
 	bool *has_endpoint;             /* [ep_count] */
 	struct span *endpoint_span;     /* [ep_count]: where each was asked for */
@@ -100,6 +101,7 @@ struct m_network {
 	struct ptrvec endpoint_subnets; /* one subnet per zone, for interface endpoints */
 	struct span endpoints_attr;     /* `endpoints = ...`; file UINT32_MAX when absent */
 	struct span endpoints_value;    /* its expression, quoted in help lines */
+	bool endpoints_unknown;         /* part of it refused: E0601 is not judged */
 	struct ptrvec sgs;              /* struct m_sg * */
 	bool dns_support, dns_hostnames; /* the VPC's EnableDnsSupport / EnableDnsHostnames */
 	struct m_sg *endpoint_sg;       /* generated: HTTPS in to the interface endpoints, or NULL */
@@ -339,6 +341,7 @@ struct m_studio {
 	struct span span;
 	const char *domain_name;    /* `<env>-<studio>`, `_` as `-` */
 	bool sso, vpc_only, docker, efs_automount;
+	bool auth_unknown, access_unknown; /* refused (E0210): no rule reads their default */
 	struct m_network *net;
 	struct ptrvec subnets;      /* struct m_subnet * */
 	int ebs_default_gb, ebs_max_gb;

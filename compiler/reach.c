@@ -102,7 +102,8 @@ static void need(struct checker *ck, const struct kind_workload *w, const struct
 	}
 	for (int i = 0; fn->optional[i]; i++)
 		used[ep_index(ep_find(fn->optional[i]))] = true;
-	if (n)
+	/* A set that failed to evaluate (E0213, E0403, ...) is not what the user meant: its help would guess. */
+	if (n && !w->net->endpoints_unknown)
 		missing_endpoints(ck, w, fn, missing, n, at, use);
 }
 
@@ -257,6 +258,7 @@ static void prove(struct checker *ck, const struct kind_workload *w, bool *used,
 	if (w->internet_note) {
 		struct diag *d = diag_add(ck->diags, DIAG_W0606, w->at, "%s can reach the internet", w->what);
 		diag_note(ck->diags, d, "%s", w->internet_note);
+		diag_about(ck->diags, d, w->own_at); /* the setting that opens the way */
 	}
 }
 
@@ -284,6 +286,7 @@ static void unused_endpoints(struct checker *ck, const struct m_network *net, co
 					  "no workload in network `%s` uses the %s endpoint%s",
 					  net->name, word_list(ck, names, n, false), n == 1 ? "" : "s");
 		diag_note(ck->diags, d, "each interface endpoint is billed per hour in every zone it serves");
+		diag_about(ck->diags, d, net->endpoints_attr);
 		diag_help(ck->diags, d, "remove %s with `- [%s]`, or `# sgc: allow W0602` if another stack uses %s",
 			  n == 1 ? "it" : "them", word_list(ck, names, n, true), n == 1 ? "it" : "them");
 	}
@@ -293,7 +296,7 @@ void ck_reach(struct checker *ck)
 {
 	const struct m_env *env = ck->env;
 	size_t nnets = env->networks.n;
-	/* After an error the model misses what failed: an endpoint would look unused. */
+	/* The path proofs need a complete model: after an error a group may miss the rule that failed. */
 	bool complete = !diag_has_errors(ck->diags);
 	bool **used = arena_calloc(ck->arena, nnets + 1, sizeof *used);
 	bool *has_workload = arena_calloc(ck->arena, nnets + 1, sizeof *has_workload);
@@ -312,7 +315,8 @@ void ck_reach(struct checker *ck)
 		for (size_t i = 0; kinds[k]->workload && i < objs->n; i++) {
 			struct kind_workload w = { 0 };
 			kinds[k]->workload(ck, objs->items[i], &w);
-			if (!w.net)
+			/* A refused isolation is none: proving as if isolated would invent errors. */
+			if (!w.net || w.net->isolation_unknown)
 				continue;
 			char key[32];
 			snprintf(key, sizeof key, "%p", (const void *)w.net);
@@ -332,10 +336,6 @@ void ck_reach(struct checker *ck)
 	/* Lost lifecycle logs matter once the file is otherwise right: its errors come first. */
 	for (size_t i = 0; !diag_has_errors(ck->diags) && i < workloads.n; i++)
 		script_logs(ck, workloads.items[i]);
-	/* A network without workloads may serve other stacks; its endpoints are its own business. */
-	for (size_t k = 0; complete && k < nnets; k++)
-		if (has_workload[k])
-			unused_endpoints(ck, env->networks.items[k], used[k]);
 	/* Each kind's own rules over the checked environment. */
 	for (size_t k = 0; k < nkinds; k++) {
 		const struct ptrvec *objs = kind_objects(kinds[k], env);
@@ -343,4 +343,16 @@ void ck_reach(struct checker *ck)
 			kinds[k]->rules(ck, objs->items[i]);
 	}
 	lint_params(ck);
+	/*
+	 * Last, once every proof and rule has had its say: after any error the
+	 * model misses what failed, so an endpoint would look unused, and the
+	 * help would say to delete what the fix needs (E0601 and friends above
+	 * count too, not only the errors of earlier stages).
+	 */
+	if (diag_has_errors(ck->diags))
+		return;
+	/* A network without workloads may serve other stacks; its endpoints are its own business. */
+	for (size_t k = 0; k < nnets; k++)
+		if (has_workload[k])
+			unused_endpoints(ck, env->networks.items[k], used[k]);
 }

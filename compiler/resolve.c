@@ -49,10 +49,41 @@ static const char *sym_what(const struct symbol *s)
 
 static struct symbol *declare(struct resolver *r, struct scope *s,
 			      enum sym_kind kind, const char *name,
-			      struct span span, const struct ast_item *item)
+			      struct span span, const struct ast_item *item, bool kinds_apart)
 {
 	struct symbol *old = scope_find(s, name);
+	/*
+	 * In the environment, blocks of different kinds may share a name: their
+	 * AWS names live in different namespaces, and `kind.name` (which finds
+	 * the environment's blocks from anywhere in it) tells them apart. The
+	 * second joins the first's chain; only the first is in the name map.
+	 * Deeper (a subnet and a group of one network) nothing could tell them
+	 * apart, so names stay unique there.
+	 */
+	struct symbol *last = old;
+	bool other_kind = old && kind == SYM_BLOCK && kinds_apart;
+	for (const struct symbol *o = old; other_kind && o; o = o->other_kind) {
+		other_kind = o->kind == SYM_BLOCK && strcmp(o->item->block_kind, item->block_kind) != 0;
+		if (!o->other_kind)
+			last = (struct symbol *)o;
+	}
+	if (other_kind) {
+		struct symbol *sym = arena_alloc(r->arena, sizeof *sym);
+		sym->kind = kind;
+		sym->name = name;
+		sym->span = span;
+		sym->item = item;
+		sym->home = s;
+		last->other_kind = sym;
+		ptrvec_push(r->arena, &s->syms, sym);
+		return sym;
+	}
 	if (old) {
+		/* The same kind twice, or a block and a definition: point at the one of the same kind. */
+		for (const struct symbol *o = old; o; o = o->other_kind)
+			if (kind == SYM_BLOCK && o->kind == SYM_BLOCK &&
+			    strcmp(o->item->block_kind, item->block_kind) == 0)
+				old = (struct symbol *)o;
 		struct diag *d = diag_add(r->diags, DIAG_E0202, span,
 					  "`%s` is declared twice", name);
 		diag_label(r->diags, d, "second declaration");
@@ -96,7 +127,7 @@ static struct scope *param_namespace(struct resolver *r, struct scope *s)
 }
 
 static void declare_items(struct resolver *r, struct scope *s,
-			  struct ast_item *items, bool top)
+			  struct ast_item *items, bool top, bool kinds_apart)
 {
 	for (struct ast_item *it = items; it; it = it->next) {
 		switch (it->kind) {
@@ -105,21 +136,22 @@ static void declare_items(struct resolver *r, struct scope *s,
 			it->scope = inner;
 			if (it->name) {
 				struct symbol *sym = declare(r, s, SYM_BLOCK, it->name,
-							     it->name_span, it);
+							     it->name_span, it, kinds_apart);
 				if (sym)
 					sym->members = inner;
 			}
-			declare_items(r, inner, it->children, false);
+			declare_items(r, inner, it->children, false,
+				      top && strcmp(it->block_kind, "environment") == 0);
 			break;
 		}
 		case IT_ATTR:
 			/* Only top-level attributes are definitions; others are settings. */
 			if (top)
-				declare(r, s, SYM_DEF, it->name, it->name_span, it);
+				declare(r, s, SYM_DEF, it->name, it->name_span, it, false);
 			break;
 		case IT_PARAM:
 			declare(r, param_namespace(r, s), SYM_PARAM, it->name,
-				it->name_span, it);
+				it->name_span, it, false);
 			break;
 		case IT_IMPORT:
 			break;
@@ -184,7 +216,7 @@ static void import_module(struct resolver *r, const struct ast_item *it)
 	m->span = path->span;
 	m->members = scope_new(r->arena, NULL);
 	scope_add(r->arena, std->members, m);
-	declare_items(r, m->members, af->items, true);
+	declare_items(r, m->members, af->items, true, false);
 }
 
 void resolve_file(struct resolver *r, struct ast_file *f)
@@ -192,7 +224,7 @@ void resolve_file(struct resolver *r, struct ast_file *f)
 	for (const struct ast_item *it = f->items; it; it = it->next)
 		if (it->kind == IT_IMPORT)
 			import_module(r, it);
-	declare_items(r, r->global, f->items, true);
+	declare_items(r, r->global, f->items, true, false);
 }
 
 /* Names visible from `s` outward, innermost first, for suggestions. */
@@ -273,12 +305,53 @@ static struct symbol *kind_qualified(const struct scope *from, const struct ast_
 {
 	if (name->n < 2)
 		return NULL;
-	for (const struct scope *s = from; s; s = s->parent) {
-		struct symbol *sym = scope_find(s, name->parts[1]);
-		if (sym && sym->kind == SYM_BLOCK && strcmp(sym->item->block_kind, name->parts[0]) == 0)
-			return sym;
-	}
+	for (const struct scope *s = from; s; s = s->parent)
+		for (struct symbol *sym = scope_find(s, name->parts[1]); sym; sym = sym->other_kind)
+			if (sym->kind == SYM_BLOCK && strcmp(sym->item->block_kind, name->parts[0]) == 0)
+				return sym;
 	return NULL;
+}
+
+/* Whether the rest of `name` (after its first part) exists below `sym`. */
+static bool rest_resolves(const struct symbol *sym, const struct ast_name *name)
+{
+	for (int i = 1; i < name->n; i++) {
+		sym = sym->members ? scope_find(sym->members, name->parts[i]) : NULL;
+		if (!sym)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * E0218: a bare name that blocks of different kinds share. The help
+ * offers the kind-qualified forms that lead somewhere (all when none does).
+ */
+static void ambiguous(struct resolver *r, const struct ast_name *name, const struct symbol *sym)
+{
+	size_t total = 0, fit = 0;
+	for (const struct symbol *o = sym; o; o = o->other_kind) {
+		total++;
+		fit += rest_resolves(o, name);
+	}
+	struct strbuf kinds = { 0 }, forms = { 0 };
+	size_t k = 0, f = 0;
+	for (const struct symbol *o = sym; o; o = o->other_kind, k++) {
+		strbuf_printf(r->arena, &kinds, "%sa `%s`", k == 0 ? "" : k + 1 == total ? " and " : ", ",
+			      o->item->block_kind);
+		if (fit && !rest_resolves(o, name))
+			continue;
+		size_t want = fit ? fit : total;
+		strbuf_printf(r->arena, &forms, "%s`%s.%s`", f == 0 ? "" : f + 1 == want ? " or " : ", ",
+			      o->item->block_kind, ast_name_str(r->arena, name));
+		f++;
+	}
+	struct diag *d = diag_add(r->diags, DIAG_E0218, name->spans[0],
+				  "`%s` is ambiguous: it names %s", name->parts[0], kinds.s);
+	for (const struct symbol *o = sym; o; o = o->other_kind)
+		diag_secondary(r->diags, d, o->span, "a `%s`", o->item->block_kind);
+	diag_note(r->diags, d, "blocks of different kinds may share a name; a reference then names the kind");
+	diag_help(r->diags, d, "write %s", forms.s);
 }
 
 /*
@@ -294,6 +367,11 @@ static struct symbol *walk(struct resolver *r, const struct scope *from,
 		sym = scope_find(s, name->parts[0]);
 	if (!sym && (sym = kind_qualified(from, name)) != NULL)
 		first = 2;
+	else if (sym && sym->other_kind) {
+		if (r)
+			ambiguous(r, name, sym);
+		return NULL;
+	}
 	if (!sym) {
 		if (r)
 			unknown_first(r, from, name);

@@ -49,6 +49,9 @@ struct symbol {
 	struct scope *members;
 	const struct scope *home;   /* where it is declared: a definition's
 				       value is read from here */
+	/* A block of another kind with the same name in the same scope (`codeartifact
+	   research` and `studio research`): a bare name is then ambiguous (E0218). */
+	struct symbol *other_kind;
 	/* A definition followed to its value (`a = b`, `b = 10.0.0.0/16`): */
 	enum def_state value_state;
 	const struct ast_expr *value; /* DONE: the value; NULL when it has none */

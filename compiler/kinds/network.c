@@ -554,8 +554,9 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 			r->peer_span = sl->at[k]->value->span;
 	if (sl->at[R_CIDR]) {
 		struct span at;
-		r->peer = PEER_CIDR;
-		ck_get_cidr(ck, sc, sl->at[R_CIDR], &r->cidr, &at);
+		/* A refused range is no range: left PEER_NONE, no proof reads it as 0.0.0.0/0. */
+		if (ck_get_cidr(ck, sc, sl->at[R_CIDR], &r->cidr, &at))
+			r->peer = PEER_CIDR;
 	} else if (sl->at[R_SELF]) {
 		r->peer = PEER_SELF;
 		r->group = sg;
@@ -655,7 +656,7 @@ static void check_endpoint_attr(struct checker *ck, const struct scope *sc,
 	net->endpoint_span = set.at;
 	if (!attr)
 		return;
-	epset_eval(ck, sc, attr->value, &set);
+	net->endpoints_unknown = !epset_eval(ck, sc, attr->value, &set);
 	for (size_t i = 0; i < ep_count; i++) {
 		if (!set.on[i])
 			continue;
@@ -688,6 +689,7 @@ static void check_network(struct checker *ck, const struct ast_item *b)
 	/* An invalid isolation is reported once; checks that need it are skipped. */
 	const char *iso = ck_get_word(ck, sl.at[1], bs->attrs[1].choices);
 	bool iso_known = iso != NULL;
+	net->isolation_unknown = !iso_known;
 	net->isolation = !iso || strcmp(iso, "isolated") == 0 ? ISO_ISOLATED
 		       : strcmp(iso, "restricted") == 0 ? ISO_RESTRICTED : ISO_PUBLIC;
 

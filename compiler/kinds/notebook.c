@@ -215,6 +215,7 @@ static void notebook_workload(struct checker *ck, const void *obj, struct kind_w
 			struct diag *d = diag_add(ck->diags, DIAG_W0606, nb->span,
 						  "notebook `%s` can reach the internet", nb->name);
 			diag_note(ck->diags, d, "it has no subnet, so it uses SageMaker's own network with direct internet access");
+			diag_about(ck->diags, d, nb->direct_span);
 		}
 		return;
 	}

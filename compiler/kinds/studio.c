@@ -301,6 +301,34 @@ static void check_users(struct checker *ck, const struct ast_item *b, struct m_s
 	}
 }
 
+/*
+ * W0712: with IAM authentication a person opens Studio as one of the
+ * domain's user profiles (CreatePresignedDomainUrl takes UserProfileName,
+ * and works only when AuthMode is IAM); a domain with none cannot be
+ * opened. With IAM Identity Center the profiles come from there, and a
+ * refused `auth` (E0210) is neither. A misspelt block (E0204) may be the
+ * user: it counts as one.
+ */
+#define SRC_PRESIGNED_URL "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePresignedDomainUrl.html"
+
+static void no_user_profile(struct checker *ck, const struct ast_item *b, const struct slots *sl,
+			    const struct m_studio *st)
+{
+	if (st->sso || st->auth_unknown || st->users.n)
+		return;
+	for (const struct ast_item *it = b->children; it; it = it->next)
+		if (it->kind == IT_BLOCK && !ck_schema(ck, it->block_kind))
+			return;
+	struct diag *d = diag_add(ck->diags, DIAG_W0712, b->name_span,
+				  "nobody can open studio `%s`: IAM authentication, and no `user`", st->name);
+	if (sl->at[ST_AUTH])
+		diag_about(ck->diags, d, sl->at[ST_AUTH]->span);
+	diag_note(ck->diags, d, "with IAM authentication a person opens Studio as one of the domain's "
+		  "user profiles; source: " SRC_PRESIGNED_URL);
+	diag_help(ck->diags, d, "add `user alice {}`, or `# sgc: allow W0712` if another stack creates "
+		  "the profiles");
+}
+
 enum { SP_APP, SP_OWNER, SP_INSTANCE, SP_EBS, SP_REMOTE, SP_NAME, SP_IMAGE };
 
 /*
@@ -410,7 +438,9 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	st->access_span = sl.at[ST_ACCESS] ? sl.at[ST_ACCESS]->span : b->name_span;
 	const char *auth = sl.at[ST_AUTH] ? ck_get_word(ck, sl.at[ST_AUTH], schema->attrs[ST_AUTH].choices) : "iam";
 	st->sso = auth && strcmp(auth, "sso") == 0;
+	st->auth_unknown = !auth;
 	const char *access = sl.at[ST_ACCESS] ? ck_get_word(ck, sl.at[ST_ACCESS], schema->attrs[ST_ACCESS].choices) : NULL;
+	st->access_unknown = sl.at[ST_ACCESS] && !access;
 	st->vpc_only = access ? strcmp(access, "vpc_only") == 0
 			      : !(st->net && st->net->isolation == ISO_PUBLIC);
 	st->docker = ck_get_bool(ck, sc, sl.at[ST_DOCKER], false);
@@ -437,6 +467,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 		  arena_printf(ck->arena, "studio `%s`", st->name));
 	check_apps(ck, b, st);
 	check_users(ck, b, st);
+	no_user_profile(ck, b, &sl, st);
 	check_spaces(ck, b, st);
 	runs_get(ck, sl.at[ST_RUNS], &st->runs);
 	ck_register(ck, b, st);
@@ -660,7 +691,8 @@ static void studio_workload(struct checker *ck, const void *obj, struct kind_wor
 			add_need(ck, w, &remote_session, sp->remote_span,
 				 arena_printf(ck->arena, "remote access to space `%s`", sp->name));
 	}
-	if (!net)
+	/* A refused `access` is neither VpcOnly nor public: nothing to prove from it. */
+	if (!net || st->access_unknown)
 		return;
 	w->net = net;
 	if (st->vpc_only) {

@@ -853,6 +853,63 @@ static void test_allow_many_on_one_line(void **state)
 	assert_int_equal(fx->sink.nwarnings, 1);
 }
 
+/* An allow on any line of a warning's span, or of the attribute it is about, silences it. */
+static void test_allow_span_and_about_lines(void **state)
+{
+	struct fixture *fx = *state;
+	const char text[] =
+		"n {\n"                           /* 0: the warning points here */
+		"  d = true  # sgc: allow W0606\n" /* 4: the attribute it is about */
+		"  e = [a,\n"                     /* 35 */
+		"    b]  # sgc: allow W0602\n"     /* 45: second line of a two-line span */
+		"}\n";
+	uint32_t f = src_add(&fx->map, "t.sgl", text, strlen(text));
+	struct diag *about = diag_add(&fx->sink, DIAG_W0606, sp(f, 2, 3), "about");
+	diag_about(&fx->sink, about, sp(f, 6, 14));
+	struct diag *bare = diag_add(&fx->sink, DIAG_W0606, sp(f, 0, 1), "no about");
+	struct diag *multi = diag_add(&fx->sink, DIAG_W0602, sp(f, 39, 52), "two lines");
+	struct diag *other = diag_add(&fx->sink, DIAG_W0602, sp(f, 0, 1), "elsewhere");
+	diag_apply_allow_comments(&fx->sink, &fx->map);
+	assert_true(about->suppressed);
+	assert_false(bare->suppressed);
+	assert_true(multi->suppressed);
+	assert_false(other->suppressed);
+	assert_int_equal(fx->sink.nwarnings, 2);
+}
+
+/* W0710 for codes that silence nothing by nature, W0711 for unused ones, only when asked. */
+static void test_allow_checked(void **state)
+{
+	struct fixture *fx = *state;
+	const char text[] =
+		"a  # sgc: allow W0702 W9999\n"   /* 0: W0702 used, W9999 unknown */
+		"b  # sgc: allow E0301, W0711\n"  /* 28: an error, W0711 */
+		"c  # sgc: allow W0405\n"         /* 57: unused */
+		"d  # sgc: allow W0799 W0710\n"   /* 79: unknown, kept quiet */
+		"e  # `sgc: allow W0405` quoted\n"; /* 107: prose */
+	uint32_t f = src_add(&fx->map, "t.sgl", text, strlen(text));
+	diag_add(&fx->sink, DIAG_W0702, sp(f, 0, 1), "used");
+	diag_apply_allow_comments(&fx->sink, &fx->map);
+	diag_check_allow_comments(&fx->sink, &fx->map, f, false);
+	unsigned w0710 = 0, w0711 = 0;
+	for (const struct diag *d = fx->sink.head; d; d = d->next) {
+		w0710 += d->code == DIAG_W0710;
+		w0711 += d->code == DIAG_W0711;
+	}
+	assert_int_equal(w0710, 3);
+	assert_int_equal(w0711, 0);
+	diag_check_allow_comments(&fx->sink, &fx->map, f, true);
+	w0711 = 0;
+	const struct diag *unused = NULL;
+	for (const struct diag *d = fx->sink.head; d; d = d->next)
+		if (d->code == DIAG_W0711) {
+			w0711++;
+			unused = d;
+		}
+	assert_int_equal(w0711, 1);
+	assert_int_equal(unused->span.lo, 57 + 16);
+}
+
 /* ---- what a sink keeps ---- */
 
 /*
@@ -913,6 +970,8 @@ int main(void)
 		T(test_code_known_values),
 		T(test_every_code_documented),
 		T(test_labels_notes_help),
+		T(test_allow_span_and_about_lines),
+		T(test_allow_checked),
 		T(test_exists_at),
 		T(test_deny_warnings),
 		T(test_sorted_by_file_offset_code),

@@ -527,6 +527,7 @@ static void test_duplicate_definition_and_environment(void **state)
 		"e = [s3]\n"
 		"environment e {\n"
 		"  region = \"us-east-1\"\n"
+		"  bucket b {}\n"
 		"}\n");
 	const struct diag *d = only_diag(fx, DIAG_E0202, 2, 13);
 	assert_string_equal(d->secondary[0].text, "first declared here as a definition");
@@ -609,7 +610,7 @@ static void test_std_redeclared_points_at_import(void **state)
 		"# header\n"
 		"import std.endpoints\n"
 		"std = [s3]\n"
-		ENV(""));
+		ENV("  bucket b {}\n"));
 	const struct diag *d = only_diag(fx, DIAG_E0202, 3, 1);
 	assert_int_equal(d->nsecondary, 1);
 	assert_int_equal(pos_of(fx, d->secondary[0].span).line, 2);
@@ -620,7 +621,7 @@ static void test_unknown_module(void **state)
 	struct fixture *fx = check(state,
 		"import std.endpont\n"
 		"import foo.bar\n"
-		ENV(""));
+		ENV("  bucket b {}\n"));
 	assert_int_equal(ndiags(fx), 2);
 	const struct diag *d = find_diag(fx, DIAG_E0203, 1, 12);
 	assert_string_equal(d->msg, "no standard library module `std.endpont`");
@@ -943,6 +944,7 @@ static void test_unknown_region(void **state)
 	struct fixture *fx = check(state,
 		"environment e {\n"
 		"  region = \"us-wset-2\"\n"
+		"  bucket b {}\n"
 		"}\n");
 	const struct diag *d = only_diag(fx, DIAG_E0309, 2, 12);
 	assert_string_equal(d->msg, "unknown AWS Region `us-wset-2`");
@@ -954,6 +956,7 @@ static void test_unknown_region_no_suggestion(void **state)
 	struct fixture *fx = check(state,
 		"environment e {\n"
 		"  region = mars\n"
+		"  bucket b {}\n"
 		"}\n");
 	const struct diag *d = only_diag(fx, DIAG_E0309, 2, 12);
 	assert_help(d, "write a Region code such as `\"us-east-1\"`");
@@ -1118,7 +1121,7 @@ static void test_missing_attribute(void **state)
 
 static void test_missing_region(void **state)
 {
-	struct fixture *fx = check(state, "environment e {\n}\n");
+	struct fixture *fx = check(state, "environment e {\n  bucket b {}\n}\n");
 	const struct diag *d = only_diag(fx, DIAG_E0206, 1, 13);
 	assert_string_equal(d->msg, "environment `e` is missing `region`");
 }
@@ -1217,9 +1220,9 @@ static void test_no_environment(void **state)
 static void test_two_environments(void **state)
 {
 	struct fixture *fx = check(state,
-		"environment a {\n  region = \"us-east-1\"\n}\n"
+		"environment a {\n  region = \"us-east-1\"\n  bucket b {}\n}\n"
 		"environment b {\n  region = \"us-east-1\"\n}\n");
-	const struct diag *d = only_diag(fx, DIAG_E0211, 4, 13);
+	const struct diag *d = only_diag(fx, DIAG_E0211, 5, 13);
 	assert_string_equal(d->msg, "a file declares one environment");
 }
 
@@ -1305,6 +1308,7 @@ static void test_tag_errors(void **state)
 		"environment e {\n"
 		"  region = \"us-east-1\"\n"
 		"  tags = { Name: \"x\", \"aws:thing\": \"y\", Ok: \"z\", Num: 3 }\n"
+		"  bucket b {}\n"
 		"}\n");
 	assert_int_equal(ndiags(fx), 3);
 	find_diag(fx, DIAG_E0210, 3, 12);
@@ -1324,6 +1328,7 @@ static void test_duplicate_tag_key(void **state)
 		"environment e {\n"
 		"  region = \"us-east-1\"\n"
 		"  tags = { Team: \"a\", Team: \"b\" }\n"
+		"  bucket b {}\n"
 		"}\n");
 	assert_int_equal(ndiags(fx), 1);
 	assert_false(fx->ok);
@@ -1338,6 +1343,7 @@ static void test_unknown_param_type(void **state)
 		"  region = \"us-east-1\"\n"
 		"  param count: integer\n"
 		"  param name: strng\n"
+		"  bucket b {}\n"
 		"}\n");
 	assert_int_equal(ndiags(fx), 2);
 	find_diag(fx, DIAG_E0210, 3, 16);
@@ -1418,6 +1424,7 @@ static void test_tag_lengths_in_characters(void **state)
 		"environment e {\n"
 		"  region = \"us-east-1\"\n"
 		"  tags = { \"%s\": \"x\", Team: \"%s\" }\n"
+		"  bucket b {}\n"
 		"}\n", k128, v256));
 	assert_clean(fx);
 	assert_int_equal(fx->c.env->ntags, 2);
@@ -1438,6 +1445,7 @@ static void test_tag_lengths_over_the_limit(void **state)
 		"    \"%s\": \"x\",\n"
 		"    Team: \"%s\",\n"
 		"  }\n"
+		"  bucket b {}\n"
 		"}\n", k129, v257));
 	assert_int_equal(ndiags(fx), 2);
 	const struct diag *d = find_diag(fx, DIAG_E0210, 4, 5);
@@ -1704,6 +1712,7 @@ static void test_duplicate_tag_after_invalid_value(void **state)
 		"environment e {\n"
 		"  region = \"us-east-1\"\n"
 		"  tags = { Team: 3, Team: \"b\" }\n"
+		"  bucket b {}\n"
 		"}\n");
 	assert_int_equal(ndiags(fx), 2);
 	find_diag(fx, DIAG_E0209, 3, 18);
@@ -1726,7 +1735,7 @@ static void test_bound_many_tags(void **state)
 	fprintf(g.f, "environment e {\n  region = \"us-east-1\"\n  tags = {\n");
 	for (int i = 0; i < MANY_TAGS; i++)
 		fprintf(g.f, "    key_%d: \"value\",\n", i);
-	fprintf(g.f, "  }\n}\n");
+	fprintf(g.f, "  }\n  bucket b {}\n}\n");
 	compile_bounded(gen_close(&g), one_too_many_tags);
 }
 
