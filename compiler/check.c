@@ -347,7 +347,16 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	const struct kind *const *kinds = kinds_all(&nkinds);
 	for (size_t k = 0; k < nkinds; k++) {
 		struct ptrvec blocks = { 0 };
-		ck_child_blocks(ck, b, kinds[k]->name, &blocks);
+		/* A kind nested in another (a network's firewall): its blocks in each parent's. */
+		const char *parent = kinds[k]->schemas[0]->parent;
+		if (parent && strcmp(parent, "environment") != 0) {
+			struct ptrvec parents = { 0 };
+			ck_child_blocks(ck, b, parent, &parents);
+			for (size_t i = 0; i < parents.n; i++)
+				ck_child_blocks(ck, parents.items[i], kinds[k]->name, &blocks);
+		} else {
+			ck_child_blocks(ck, b, kinds[k]->name, &blocks);
+		}
 		for (size_t i = 0; i < blocks.n; i++) {
 			kinds[k]->check(ck, blocks.items[i]);
 		}

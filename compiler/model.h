@@ -36,6 +36,7 @@ struct m_subnet {
 	struct span zone_span;
 	bool public;
 	bool hosts_nat;         /* restricted: the zone's NAT gateway lives here */
+	bool firewall;          /* a firewall's own subnet: holds its zone's firewall endpoint */
 	struct m_network *net;
 };
 
@@ -87,9 +88,35 @@ struct m_endpoint {
 	struct span at;         /* where it was asked for */
 };
 
+/*
+ * Where a route sends what matches it. The VPC's local route is always
+ * there and never modelled: sgc emits no route that overrides it.
+ */
+enum m_hop {
+	HOP_IGW,      /* the internet gateway */
+	HOP_NAT,      /* the NAT gateway in subnet `via` */
+	HOP_FIREWALL, /* the firewall endpoint of zone `zone` */
+};
+
+/*
+ * One route of a route table, as sgc emits it: what the route proof
+ * (paths.c) judges and the lowering reads. `table` is the subnet whose
+ * own table holds it; NULL is the network's public route table.
+ */
+struct m_route {
+	const struct m_subnet *table;
+	struct cidr dest;
+	enum m_hop hop;
+	const struct m_subnet *via; /* HOP_NAT */
+	char zone;                  /* HOP_FIREWALL */
+};
+
+struct m_firewall;
+
 struct m_network {
 	const char *name;
 	struct span span;
+	const void *item;               /* the AST block: blocks nested in it find it */
 	struct cidr cidr;
 	struct span cidr_span;
 	enum isolation isolation;
@@ -106,6 +133,24 @@ struct m_network {
 	bool dns_support, dns_hostnames; /* the VPC's EnableDnsSupport / EnableDnsHostnames */
 	struct m_sg *endpoint_sg;       /* generated: HTTPS in to the interface endpoints, or NULL */
 	struct ptrvec endpoints;        /* struct m_endpoint *, in ep_services order */
+	struct ptrvec routes;           /* struct m_route *: every route but the local one */
+	struct m_firewall *firewall;    /* its egress firewall, or NULL */
+};
+
+/*
+ * An egress firewall (AWS Network Firewall) of a restricted network:
+ * HTTPS and HTTP leave only to the domains it allows. Its subnets are its
+ * own, one /28 per zone carved from `cidr`, never in net->subnets.
+ */
+struct m_firewall {
+	const char *name;
+	struct span span;
+	struct m_network *net;
+	struct cidr cidr;
+	struct span cidr_span;
+	struct ptrvec domains;  /* const char *: as written, `*.x` for x and its subdomains */
+	struct ptrvec subnets;  /* struct m_subnet *, firewall = true, by zone */
+	bool dns_firewall;      /* Route 53 Resolver DNS Firewall too */
 };
 
 /* A group sgc generates, and its rules: built by the kind that owns it, at check time. */
@@ -368,6 +413,7 @@ struct m_env {
 	struct ptrvec params;   /* struct m_param * */
 	struct ptrvec kms_keys, domains, buckets, ecrs, secrets, notebooks,
 		studios;        /* declaration order, each of its model type */
+	struct ptrvec firewalls; /* struct m_firewall *, in their networks' order */
 	const char *source;     /* the .sgl path relative to the file() root, or
 				   `<stdin>`: script headers name it (confine.h) */
 };

@@ -303,3 +303,125 @@ void ck_paths_network(struct checker *ck, const struct m_network *net)
 		  "and EnableDnsHostnames");
 	diag_help(ck->diags, d, "turn both on for the VPC");
 }
+
+/* ---- routes through a firewall ----------------------------------------------------- */
+
+/* The route of `table` (NULL: the public table) a packet to `dest` takes: the longest prefix. */
+static const struct m_route *route_to(const struct m_network *net, const struct m_subnet *table,
+				      struct cidr dest)
+{
+	const struct m_route *best = NULL;
+	for (size_t i = 0; i < net->routes.n; i++) {
+		const struct m_route *r = net->routes.items[i];
+		if (r->table == table && cidr_contains(r->dest, dest) &&
+		    (!best || r->dest.prefix > best->dest.prefix))
+			best = r;
+	}
+	return best;
+}
+
+static const struct m_subnet *firewall_subnet(const struct m_firewall *fw, char zone)
+{
+	for (size_t i = 0; i < fw->subnets.n; i++)
+		if (((const struct m_subnet *)fw->subnets.items[i])->zone == zone)
+			return fw->subnets.items[i];
+	return NULL;
+}
+
+static const char *hop_text(struct checker *ck, const struct m_route *r)
+{
+	if (!r)
+		return "no route";
+	switch (r->hop) {
+	case HOP_IGW:
+		return "the internet gateway";
+	case HOP_NAT:
+		return arena_printf(ck->arena, "the NAT gateway in `%s`", r->via->name);
+	case HOP_FIREWALL:
+		break;
+	}
+	return arena_printf(ck->arena, "the firewall endpoint of zone `%c`", r->zone);
+}
+
+/* E0661: a way out of `sn` that does not cross its own zone's firewall endpoint. */
+static void bypass(struct checker *ck, const struct m_firewall *fw, const struct m_subnet *sn,
+		   const struct m_route *r, const char *why)
+{
+	const struct m_network *net = fw->net;
+	struct diag *d = diag_add(ck->diags, DIAG_E0661, sn->span,
+				  "subnet `%s` reaches the internet around firewall `%s`", sn->name, fw->name);
+	diag_label(ck->diags, d, "%s", why);
+	diag_secondary(ck->diags, d, fw->span, "firewall declared here");
+	diag_note(ck->diags, d, "path: subnet `%s` (zone %c) -> route %s -> %s; every route from a workload "
+		  "subnet out of `%s` must go to the firewall endpoint of its own zone",
+		  sn->name, sn->zone, ck_fmt_cidr(ck, r->dest), hop_text(ck, r), ck_fmt_cidr(ck, net->cidr));
+	diag_help(ck->diags, d, "route `%s` to the firewall endpoint of zone `%c`, whose subnet routes to "
+		  "the NAT gateway", sn->name, sn->zone);
+}
+
+/* E0662: replies to `sn` come back through `r` (the NAT subnet's table), not its zone's endpoint. */
+static void asymmetric(struct checker *ck, const struct m_firewall *fw, const struct m_subnet *sn,
+		       const struct m_subnet *nat, const struct m_route *r)
+{
+	struct diag *d = diag_add(ck->diags, DIAG_E0662, sn->span,
+				  "replies to subnet `%s` return around firewall `%s`", sn->name, fw->name);
+	diag_label(ck->diags, d, "the NAT gateway's subnet `%s` sends them to %s", nat->name,
+		   r ? hop_text(ck, r) : "the local route");
+	diag_secondary(ck->diags, d, fw->span, "firewall declared here");
+	diag_note(ck->diags, d, "path: internet gateway -> NAT gateway in `%s` -> route to %s -> %s; the "
+		  "firewall is stateful: it sees a flow only if both directions cross the same endpoint",
+		  nat->name, ck_fmt_cidr(ck, sn->cidr), r ? hop_text(ck, r) : "the local route");
+	diag_help(ck->diags, d, "route `%s` in the public route table to the firewall endpoint of zone `%c`",
+		  ck_fmt_cidr(ck, sn->cidr), sn->zone);
+}
+
+/*
+ * One workload subnet: each of its routes that leaves the VPC goes to its
+ * zone's firewall endpoint, that endpoint's subnet routes on to a NAT
+ * gateway, and the NAT gateway's subnet sends the replies back through the
+ * same endpoint (longest prefix over the VPC's local route: AWS VPC User
+ * Guide, route tables, "more specific routes" and middlebox routing).
+ */
+static void prove_subnet(struct checker *ck, const struct m_firewall *fw, const struct m_subnet *sn)
+{
+	const struct m_network *net = fw->net;
+	for (size_t i = 0; i < net->routes.n; i++) {
+		const struct m_route *r = net->routes.items[i];
+		if (r->table != sn || cidr_contains(net->cidr, r->dest))
+			continue;
+		if (r->hop != HOP_FIREWALL) {
+			bypass(ck, fw, sn, r, arena_printf(ck->arena, "its route table sends %s to %s",
+							   ck_fmt_cidr(ck, r->dest), hop_text(ck, r)));
+			continue;
+		}
+		if (r->zone != sn->zone) {
+			bypass(ck, fw, sn, r, arena_printf(ck->arena, "its route table sends %s to zone `%c`'s "
+							   "endpoint, not its own zone `%c`'s",
+							   ck_fmt_cidr(ck, r->dest), r->zone, sn->zone));
+			continue;
+		}
+		const struct m_subnet *fs = firewall_subnet(fw, sn->zone);
+		const struct m_route *out = fs ? route_to(net, fs, r->dest) : NULL;
+		if (!fs || !out || out->hop != HOP_NAT) {
+			bypass(ck, fw, sn, r, fs ? "the firewall subnet of its zone does not route on to a NAT gateway"
+					      : "the firewall has no endpoint in its zone");
+			continue;
+		}
+		const struct m_route *back = out->via->public ? route_to(net, NULL, sn->cidr)
+							      : route_to(net, out->via, sn->cidr);
+		if (!back || back->hop != HOP_FIREWALL || back->zone != sn->zone)
+			asymmetric(ck, fw, sn, out->via, back);
+	}
+}
+
+void ck_routes_network(struct checker *ck, const struct m_network *net)
+{
+	const struct m_firewall *fw = net->firewall;
+	if (!fw || !fw->subnets.n)
+		return;
+	for (size_t i = 0; i < net->subnets.n; i++) {
+		const struct m_subnet *sn = net->subnets.items[i];
+		if (!sn->public && !sn->firewall)
+			prove_subnet(ck, fw, sn);
+	}
+}

@@ -13,5 +13,7 @@
 /* `required`: [ep_count], the services the workload's needs require. */
 void ck_paths(struct checker *ck, const struct kind_workload *w, const bool *required);
 void ck_paths_network(struct checker *ck, const struct m_network *net);
+/* A firewalled network: every route from a workload subnet to the internet crosses its zone's endpoint. */
+void ck_routes_network(struct checker *ck, const struct m_network *net);
 
 #endif

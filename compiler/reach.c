@@ -75,7 +75,10 @@ static void missing_endpoints(struct checker *ck, const struct kind_workload *w,
 		diag_secondary(ck->diags, d, net->endpoints_attr, "endpoint set declared here");
 	else
 		diag_secondary(ck->diags, d, net->span, "network declared here, without endpoints");
-	if (w->nat_closed)
+	if (w->nat_closed && net->firewall)
+		diag_note(ck->diags, d, "its subnets route through firewall `%s`, which passes only the domains it "
+			  "allows: AWS is reached through endpoints; source: %s", net->firewall->name, fn->source);
+	else if (w->nat_closed)
 		diag_note(ck->diags, d, "its subnets route to a NAT gateway, but its security groups send HTTPS "
 			  "only to listed ranges (restricted network): AWS is reached through endpoints; "
 			  "source: %s", fn->source);
@@ -144,7 +147,7 @@ static void egress_rules(struct checker *ck, const struct kind_workload *w,
 			diag_secondary(ck->diags, d, w->at, "workload declared here");
 			diag_help(ck->diags, d, "allow egress only inside `%s` or to `prefix_list = s3`",
 				  ck_fmt_cidr(ck, net->cidr));
-		} else if (net->isolation == ISO_RESTRICTED && r->cidr.prefix == 0) {
+		} else if (net->isolation == ISO_RESTRICTED && r->cidr.prefix == 0 && !net->firewall) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0605, r->peer_span,
 						  "restricted network `%s` lets %s out to anywhere",
 						  net->name, w->what);
@@ -331,8 +334,10 @@ void ck_reach(struct checker *ck)
 			has_workload[n] = true;
 		}
 	}
-	for (size_t k = 0; complete && k < nnets; k++)
+	for (size_t k = 0; complete && k < nnets; k++) {
 		ck_paths_network(ck, env->networks.items[k]);
+		ck_routes_network(ck, env->networks.items[k]);
+	}
 	/* Lost lifecycle logs matter once the file is otherwise right: its errors come first. */
 	for (size_t i = 0; !diag_has_errors(ck->diags) && i < workloads.n; i++)
 		script_logs(ck, workloads.items[i]);

@@ -2,7 +2,7 @@
  * kinds.c - the registry: one row per resource kind (see kinds.h).
  *
  * The order is the stages' order and the template's: networks first, since
- * every workload lives in one; keys before what they encrypt; storage
+ * every workload lives in one, then their firewalls (which reroute them); keys before what they encrypt; storage
  * before the workloads that use it. A new kind is one file in this folder
  * and one row here.
  */
@@ -10,11 +10,12 @@
 
 #include <string.h>
 
-extern const struct kind network_kind, kms_key_kind, codeartifact_kind, bucket_kind,
+extern const struct kind network_kind, firewall_kind, kms_key_kind, codeartifact_kind, bucket_kind,
 	ecr_repository_kind, secret_kind, notebook_kind, studio_kind;
 
 static const struct kind *const table[] = {
 	&network_kind,
+	&firewall_kind,
 	&kms_key_kind,
 	&codeartifact_kind,
 	&bucket_kind,

@@ -391,6 +391,49 @@ static void place_nat(struct m_network *net)
 	}
 }
 
+/* The subnet whose NAT gateway serves `sn`: its own zone's, else the first one declared. */
+static const struct m_subnet *nat_subnet_for(const struct m_network *net, const struct m_subnet *sn)
+{
+	const struct m_subnet *first = NULL;
+	for (size_t i = 0; i < net->subnets.n; i++) {
+		const struct m_subnet *n = net->subnets.items[i];
+		if (!n->hosts_nat)
+			continue;
+		if (n->zone == sn->zone)
+			return n;
+		if (!first)
+			first = n;
+	}
+	return first;
+}
+
+/*
+ * The routes sgc emits, as facts (model.h): the public route table sends
+ * everything to the internet gateway; in a restricted network each private
+ * subnet's table sends everything to a NAT gateway. A firewall
+ * (firewall.c) reroutes these through its endpoints.
+ */
+static void model_routes(struct checker *ck, struct m_network *net)
+{
+	bool igw = false;
+	for (size_t i = 0; i < net->subnets.n; i++)
+		igw |= ((struct m_subnet *)net->subnets.items[i])->public;
+	if (igw) {
+		struct m_route *r = arena_alloc(ck->arena, sizeof *r);
+		*r = (struct m_route){ .table = NULL, .dest = { 0, 0 }, .hop = HOP_IGW };
+		ptrvec_push(ck->arena, &net->routes, r);
+	}
+	for (size_t i = 0; net->isolation == ISO_RESTRICTED && i < net->subnets.n; i++) {
+		const struct m_subnet *sn = net->subnets.items[i];
+		const struct m_subnet *nat = sn->public ? NULL : nat_subnet_for(net, sn);
+		if (!nat)
+			continue;
+		struct m_route *r = arena_alloc(ck->arena, sizeof *r);
+		*r = (struct m_route){ .table = sn, .dest = { 0, 0 }, .hop = HOP_NAT, .via = nat };
+		ptrvec_push(ck->arena, &net->routes, r);
+	}
+}
+
 /* AWS reserves the first four addresses and the last one of every subnet. */
 static void check_capacity(struct checker *ck, const struct m_network *net)
 {
@@ -676,6 +719,7 @@ static void check_network(struct checker *ck, const struct ast_item *b)
 	struct m_network *net = arena_alloc(ck->arena, sizeof *net);
 	net->name = b->name;
 	net->span = b->name_span;
+	net->item = b;
 	bool cidr_ok = ck_get_cidr(ck, b->scope, sl.at[0], &net->cidr, &net->cidr_span) &&
 		       check_prefix(ck, net->cidr, net->cidr_span, DIAG_E0303, "VPC");
 	if (cidr_ok && !cidr_is_private(net->cidr)) {
@@ -739,6 +783,7 @@ static void check_network(struct checker *ck, const struct ast_item *b)
 	model_endpoints(ck, net);
 	if (net->isolation == ISO_RESTRICTED)
 		place_nat(net);
+	model_routes(ck, net);
 	check_capacity(ck, net);
 	ptrvec_push(ck->arena, &ck->env->networks, net);
 }
@@ -876,11 +921,15 @@ static void lower_nat(struct lowerer *lw, struct netl *nl)
 	}
 }
 
-/* The NAT gateway in the subnet's own zone, else the first one. */
+/* The NAT gateway a route of the subnet's own table sends to, or NULL (model_routes). */
 static const char *nat_for(const struct netl *nl, const struct m_subnet *sn)
 {
-	const char *own = sn->zone >= 'a' && sn->zone <= 'z' ? nl->nat_by_zone[sn->zone - 'a'] : NULL;
-	return own ? own : nl->first_nat;
+	for (size_t i = 0; i < nl->net->routes.n; i++) {
+		const struct m_route *r = nl->net->routes.items[i];
+		if (r->table == sn && r->hop == HOP_NAT && r->via->zone >= 'a' && r->via->zone <= 'z')
+			return nl->nat_by_zone[r->via->zone - 'a'];
+	}
+	return NULL;
 }
 
 /*
@@ -900,7 +949,7 @@ static void lower_routes(struct lowerer *lw, struct netl *nl)
 			struct cfn_resource *r = cfn_add(lw->t, rt, "AWS::EC2::RouteTable");
 			cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
 			cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, sn->name)));
-			const char *nat = net->isolation == ISO_RESTRICTED ? nat_for(nl, sn) : NULL;
+			const char *nat = nat_for(nl, sn);
 			if (nat) {
 				r = cfn_add(lw->t, logical_id(lw, "%s%sNatRoute", nl->stem, stem),
 					    "AWS::EC2::Route");

@@ -90,6 +90,11 @@ static struct m_sg *notebook_sg(struct checker *ck, const struct m_notebook *nb)
 			      "HTTPS to S3 through the gateway endpoint");
 		r->prefix_list = s3;
 	}
+	if (net->firewall) {
+		r = m_sg_rule(ck->arena, sg, true, 443, 443, PEER_CIDR,
+			      arena_printf(ck->arena, "HTTPS to the domains firewall %s allows", net->firewall->name));
+		r->cidr = (struct cidr){ 0, 0 };
+	}
 	return sg;
 }
 
@@ -226,7 +231,8 @@ static void notebook_workload(struct checker *ck, const void *obj, struct kind_w
 	 * AWS's addresses are no fixed range: through the NAT gateway the
 	 * notebook reaches AWS only if its groups send HTTPS anywhere, which a
 	 * restricted network refuses (E0605); its generated group never does.
-	 * So it reaches AWS through endpoints.
+	 * So it reaches AWS through endpoints. Behind a firewall (firewall.c)
+	 * HTTPS anywhere reaches only the domains the firewall allows.
 	 */
 	struct ptrvec *sgs = arena_alloc(ck->arena, sizeof *sgs);
 	if (nb->own_sg)
@@ -235,7 +241,7 @@ static void notebook_workload(struct checker *ck, const void *obj, struct kind_w
 		ptrvec_push(ck->arena, sgs, nb->sgs.items[i]);
 	bool via_nat = net->isolation == ISO_RESTRICTED && !nb->subnet->public;
 	w->net = net;
-	w->no_internet = !nb->direct_internet && !(via_nat && m_sgs_https_anywhere(sgs));
+	w->no_internet = !nb->direct_internet && !(via_nat && !net->firewall && m_sgs_https_anywhere(sgs));
 	w->nat_closed = !nb->direct_internet && via_nat && w->no_internet;
 	struct ptrvec *subnets = arena_alloc(ck->arena, sizeof *subnets);
 	ptrvec_push(ck->arena, subnets, nb->subnet);

@@ -645,13 +645,14 @@ static void studio_workload(struct checker *ck, const void *obj, struct kind_wor
 	 * send HTTPS anywhere, which a restricted network refuses (E0605) and
 	 * sgc's group never does: so a VpcOnly domain reaches AWS through
 	 * endpoints (the domain's groups aggregate into every profile's).
+	 * Behind a firewall, HTTPS anywhere reaches only the allowed domains.
 	 */
 	struct ptrvec *domain = arena_alloc(ck->arena, sizeof *domain), *all = domain;
 	if (st->own_sg)
 		ptrvec_push(ck->arena, domain, st->own_sg);
 	for (size_t i = 0; i < st->sgs.n; i++)
 		ptrvec_push(ck->arena, domain, st->sgs.items[i]);
-	w->no_internet = net && st->vpc_only && !(via_nat && m_sgs_https_anywhere(domain));
+	w->no_internet = net && st->vpc_only && !(via_nat && !net->firewall && m_sgs_https_anywhere(domain));
 	w->nat_closed = w->no_internet && via_nat;
 	if (net) {
 		struct kind_path *p = arena_alloc(ck->arena, sizeof *p);

@@ -304,6 +304,16 @@ static void test_studio_public(void **state)
 	done(&b);
 }
 
+/* The endpoint of `zone` out of the firewall's unordered EndpointIds: the Fn::Split delimiter names it. */
+static const char *route_zone_delimiter(json_t *route)
+{
+	json_t *v = json_object_get(json_object_get(route, "Properties"), "VpcEndpointId");
+	json_t *outer = json_array_get(json_object_get(v, "Fn::Select"), 1);
+	json_t *tail = json_array_get(json_object_get(json_array_get(json_object_get(outer, "Fn::Split"), 1),
+						      "Fn::Select"), 1);
+	return json_string_value(json_array_get(json_object_get(tail, "Fn::Split"), 0));
+}
+
 static void test_restricted_egress(void **state)
 {
 	(void)state;
@@ -311,14 +321,45 @@ static void test_restricted_egress(void **state)
 	build(&b, "restricted-egress");
 	assert_int_equal(count_type(&b, "AWS::EC2::NatGateway"), 1);
 	assert_int_equal(count_type(&b, "AWS::EC2::EIP"), 1);
-	json_t *sg = json_object_get(json_object_get(b.res, "PypiOnlySecurityGroup"), "Properties");
+	/* One firewall, a subnet mapping in each zone. */
+	assert_int_equal(count_type(&b, "AWS::NetworkFirewall::Firewall"), 1);
+	json_t *fw = first_of(&b, "AWS::NetworkFirewall::Firewall");
+	assert_int_equal(json_array_size(json_object_get(fw, "SubnetMappings")), 2);
+	/* The domain list: allowlist on SNI and Host, strict order. */
+	json_t *rg = json_object_get(first_of(&b, "AWS::NetworkFirewall::RuleGroup"), "RuleGroup");
+	json_t *list = json_object_get(json_object_get(rg, "RulesSource"), "RulesSourceList");
+	assert_string_equal(json_string_value(json_object_get(list, "GeneratedRulesType")), "ALLOWLIST");
+	assert_int_equal(json_array_size(json_object_get(list, "Targets")), 2);
+	assert_int_equal(json_array_size(json_object_get(list, "TargetTypes")), 2);
+	json_t *pol = json_object_get(first_of(&b, "AWS::NetworkFirewall::FirewallPolicy"), "FirewallPolicy");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(pol, "StatefulDefaultActions"), 0)),
+			    "aws:drop_established");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(pol, "StatelessDefaultActions"), 0)),
+			    "aws:forward_to_sfe");
+	/* Private subnets leave through their own zone's endpoint, not the NAT gateway. */
+	assert_null(json_object_get(b.res, "PrivateANatRoute"));
+	assert_null(json_object_get(b.res, "PrivateBNatRoute"));
+	assert_string_equal(route_zone_delimiter(json_object_get(b.res, "PrivateAFirewallRoute")), ",us-west-2a:");
+	assert_string_equal(route_zone_delimiter(json_object_get(b.res, "PrivateBFirewallRoute")), ",us-west-2b:");
+	/* Replies come back through the same zone's endpoint. */
+	assert_string_equal(route_zone_delimiter(json_object_get(b.res, "PublicPrivateAReturnRoute")), ",us-west-2a:");
+	assert_string_equal(route_zone_delimiter(json_object_get(b.res, "PublicPrivateBReturnRoute")), ",us-west-2b:");
+	/* The firewall subnets go on to the NAT gateway. */
+	assert_non_null(json_object_get(b.res, "EgressNatRouteA"));
+	assert_non_null(json_object_get(b.res, "EgressNatRouteB"));
+	/* The notebook's group sends HTTPS only, anywhere: the firewall decides by name. */
+	json_t *sg = json_object_get(json_object_get(b.res, "TrainerNotebookSecurityGroup"), "Properties");
 	size_t i;
 	json_t *rule;
+	bool anywhere = false;
 	json_array_foreach(json_object_get(sg, "SecurityGroupEgress"), i, rule) {
 		assert_int_equal(json_integer_value(json_object_get(rule, "FromPort")), 443);
 		assert_int_equal(json_integer_value(json_object_get(rule, "ToPort")), 443);
+		anywhere |= json_object_get(rule, "CidrIp") &&
+			    strcmp(json_string_value(json_object_get(rule, "CidrIp")), "0.0.0.0/0") == 0;
 	}
-	assert_int_equal(json_array_size(json_object_get(sg, "SecurityGroupEgress")), 4);
+	assert_true(anywhere);
+	assert_int_equal(count_type(&b, "AWS::Route53Resolver::FirewallRuleGroupAssociation"), 1);
 	done(&b);
 }
 

@@ -208,10 +208,10 @@ static const struct block blocks[] = {
 	  "studio devbox {", "subnets = [vpc.private_a, vpc.private_b]",
 	  "subnets = [vpc.private_a, vpc.private_b]\n    security_groups = [vpc.blocked]",
 	  "studio `devbox`" },
-	{ "restricted-egress", "security_group pypi_only", "egress { port = 443  cidr = 10.30.0.0/16",
-	  "egress { port = 443  cidr = 10.30.1.0/24", NULL, NULL, NULL, "notebook `trainer`" },
-	{ "restricted-egress", "security_group pypi_only", "egress { port = 443  prefix_list = s3",
-	  "egress { port = 80  prefix_list = s3", NULL, NULL, NULL, "notebook `trainer`" },
+	{ "restricted-egress", "network vpc {", "sts, logs]\n",
+	  "sts, logs]\n    security_group blocked {}\n",
+	  "notebook trainer {", "subnet   = vpc.private_a",
+	  "subnet   = vpc.private_a\n    security_groups = [vpc.blocked]", "notebook `trainer`" },
 };
 
 static bool passes(const char *name, const char *text)
@@ -240,7 +240,7 @@ static void test_block_each_workload_path(void **state)
 		free(text);
 		mutations++;
 	}
-	assert_int_equal(mutations, 5);
+	assert_int_equal(mutations, 4);
 }
 
 /* ---- block the path: in the checked model, what sgc generates ---- */
@@ -340,6 +340,96 @@ static void drop_studio_https(struct compile *c)
 			sg->rules.items[k++] = r;
 	}
 	sg->rules.n = k;
+}
+
+/* ---- routes behind a firewall (restricted-egress): each mutation caught ---------------- */
+
+static struct m_route *route_of(struct compile *c, const char *table, enum m_hop hop)
+{
+	struct m_network *net = net0(c);
+	for (size_t i = 0; i < net->routes.n; i++) {
+		struct m_route *r = net->routes.items[i];
+		if ((table ? r->table && strcmp(r->table->name, table) == 0 : !r->table) && r->hop == hop)
+			return r;
+	}
+	fail_msg("no route of %s", table ? table : "the public table");
+	return NULL;
+}
+
+static struct m_subnet *subnet_named(struct compile *c, const char *name)
+{
+	struct m_network *net = net0(c);
+	for (size_t i = 0; i < net->subnets.n; i++)
+		if (strcmp(((struct m_subnet *)net->subnets.items[i])->name, name) == 0)
+			return net->subnets.items[i];
+	fail_msg("no subnet %s", name);
+	return NULL;
+}
+
+/* A private subnet's default route straight to the NAT gateway, around the firewall. */
+static void private_route_to_nat(struct compile *c)
+{
+	struct m_route *r = route_of(c, "private_b", HOP_FIREWALL);
+	r->hop = HOP_NAT;
+	r->via = subnet_named(c, "nat_a");
+}
+
+/* A private subnet's default route to another zone's firewall endpoint. */
+static void private_route_other_zone(struct compile *c)
+{
+	route_of(c, "private_b", HOP_FIREWALL)->zone = 'a';
+}
+
+/* A route more specific than the default, to the internet gateway: still a way around. */
+static void private_route_to_igw(struct compile *c)
+{
+	struct m_route *r = arena_alloc(c->arena, sizeof *r);
+	*r = (struct m_route){ .table = subnet_named(c, "private_a"), .dest = { 0x97650000u, 16 },
+			       .hop = HOP_IGW };
+	ptrvec_push(c->arena, &net0(c)->routes, r);
+}
+
+/* The firewall subnet of zone b no longer routes on to a NAT gateway. */
+static void firewall_subnet_unrouted(struct compile *c)
+{
+	route_of(c, "egress_b", HOP_NAT)->hop = HOP_IGW;
+}
+
+/* The return route of private_a through zone b's endpoint: the flow is asymmetric. */
+static void return_route_other_zone(struct compile *c)
+{
+	struct m_network *net = net0(c);
+	struct m_subnet *pa = subnet_named(c, "private_a");
+	for (size_t i = 0; i < net->routes.n; i++) {
+		struct m_route *r = net->routes.items[i];
+		if (!r->table && r->hop == HOP_FIREWALL && cidr_compare(r->dest, pa->cidr) == 0)
+			r->zone = 'b';
+	}
+}
+
+/* No return route for private_b: replies take the local route around the firewall. */
+static void return_route_dropped(struct compile *c)
+{
+	struct m_network *net = net0(c);
+	struct m_subnet *pb = subnet_named(c, "private_b");
+	size_t k = 0;
+	for (size_t i = 0; i < net->routes.n; i++) {
+		struct m_route *r = net->routes.items[i];
+		if (!(!r->table && r->hop == HOP_FIREWALL && cidr_compare(r->dest, pb->cidr) == 0))
+			net->routes.items[k++] = r;
+	}
+	net->routes.n = k;
+}
+
+static void test_firewall_routes(void **state)
+{
+	(void)state;
+	expect_model_caught("restricted-egress", private_route_to_nat, DIAG_E0661);
+	expect_model_caught("restricted-egress", private_route_other_zone, DIAG_E0661);
+	expect_model_caught("restricted-egress", private_route_to_igw, DIAG_E0661);
+	expect_model_caught("restricted-egress", firewall_subnet_unrouted, DIAG_E0661);
+	expect_model_caught("restricted-egress", return_route_other_zone, DIAG_E0662);
+	expect_model_caught("restricted-egress", return_route_dropped, DIAG_E0662);
 }
 
 static void test_block_generated_hops(void **state)
@@ -445,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_open_a_way_out_of_isolation),
 		cmocka_unit_test(test_block_each_workload_path),
 		cmocka_unit_test(test_block_generated_hops),
+		cmocka_unit_test(test_firewall_routes),
 		cmocka_unit_test(test_examples_are_clean),
 		cmocka_unit_test(test_runs_and_script_logs),
 	};
