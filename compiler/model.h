@@ -75,6 +75,25 @@ struct m_sg {
 };
 
 /*
+ * One statement of a VPC endpoint policy, generated or written in an
+ * `endpoint_policy` block: always Allow to any principal (`"AWS": "*"`),
+ * narrowed by its conditions (docs/endpoints.md, "Endpoint policies").
+ */
+struct m_ep_stmt {
+	const char *sid;
+	struct ptrvec actions;   /* const char *: IAM actions, `*` wildcards allowed */
+	struct ptrvec resources; /* const char *: ARNs as Fn::Sub text, or "*" */
+	bool principal_account;  /* aws:PrincipalAccount = the stack's account */
+	bool resource_account;   /* aws:ResourceAccount = the stack's account */
+	bool aws_services;       /* aws:PrincipalIsAWSService = true */
+	const char *why;         /* generated: what it is for, with its source */
+	/* written: */
+	bool *services;          /* [ep_count]: the endpoints it belongs to */
+	struct span span;        /* its block's name */
+	struct span services_span;
+};
+
+/*
  * One VPC endpoint as sgc emits it: the facts the path proof (paths.c)
  * judges and the lowering reads, one source of truth.
  */
@@ -85,6 +104,8 @@ struct m_endpoint {
 				   gateway: the subnets whose route table carries its route */
 	struct ptrvec sgs;      /* struct m_sg *: interface: its groups */
 	struct span at;         /* where it was asked for */
+	struct ptrvec policy;   /* struct m_ep_stmt *: its PolicyDocument; empty: none (policies.c) */
+	bool written;           /* the policy is the network's `endpoint_policy` blocks */
 };
 
 struct m_network {
@@ -104,6 +125,7 @@ struct m_network {
 	bool dns_support, dns_hostnames; /* the VPC's EnableDnsSupport / EnableDnsHostnames */
 	struct m_sg *endpoint_sg;       /* generated: HTTPS in to the interface endpoints, or NULL */
 	struct ptrvec endpoints;        /* struct m_endpoint *, in ep_services order */
+	struct ptrvec ep_policies;      /* struct m_ep_stmt *: its `endpoint_policy` blocks */
 };
 
 /* A group sgc generates, and its rules: built by the kind that owns it, at check time. */
