@@ -24,6 +24,9 @@ struct ep_service {
 	enum ep_type type;
 	const char *logical;      /* `SagemakerApi`, part of the logical ID */
 	const char *what;         /* what it serves, for docs and messages */
+	/* Where AWS says the service takes a VPC endpoint policy; NULL: no source
+	 * read says so, and sgc attaches none (docs/endpoints.md, "Endpoint policies"). */
+	const char *policy_source;
 };
 
 extern const struct ep_service ep_services[];

@@ -76,6 +76,25 @@ struct m_sg {
 };
 
 /*
+ * One statement of a VPC endpoint policy, generated or written in an
+ * `endpoint_policy` block: always Allow to any principal (`"AWS": "*"`),
+ * narrowed by its conditions (docs/endpoints.md, "Endpoint policies").
+ */
+struct m_ep_stmt {
+	const char *sid;
+	struct ptrvec actions;   /* const char *: IAM actions, `*` wildcards allowed */
+	struct ptrvec resources; /* const char *: ARNs as Fn::Sub text, or "*" */
+	bool principal_account;  /* aws:PrincipalAccount = the stack's account */
+	bool resource_account;   /* aws:ResourceAccount = the stack's account */
+	bool aws_services;       /* aws:PrincipalIsAWSService = true */
+	const char *why;         /* generated: what it is for, with its source */
+	/* written: */
+	bool *services;          /* [ep_count]: the endpoints it belongs to */
+	struct span span;        /* its block's name */
+	struct span services_span;
+};
+
+/*
  * One VPC endpoint as sgc emits it: the facts the path proof (paths.c)
  * judges and the lowering reads, one source of truth.
  */
@@ -86,6 +105,8 @@ struct m_endpoint {
 				   gateway: the subnets whose route table carries its route */
 	struct ptrvec sgs;      /* struct m_sg *: interface: its groups */
 	struct span at;         /* where it was asked for */
+	struct ptrvec policy;   /* struct m_ep_stmt *: its PolicyDocument; empty: none (policies.c) */
+	bool written;           /* the policy is the network's `endpoint_policy` blocks */
 };
 
 /*
@@ -135,6 +156,7 @@ struct m_network {
 	struct ptrvec endpoints;        /* struct m_endpoint *, in ep_services order */
 	struct ptrvec routes;           /* struct m_route *: every route but the local one */
 	struct m_firewall *firewall;    /* its egress firewall, or NULL */
+	struct ptrvec ep_policies;      /* struct m_ep_stmt *: its `endpoint_policy` blocks */
 };
 
 /*

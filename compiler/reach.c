@@ -21,6 +21,7 @@
 #include "kinds/kinds.h"
 #include "needs.h"
 #include "paths.h"
+#include "policies.h"
 
 /* The source of `s` on one line: runs of blanks and newlines become one space. */
 static const char *src_text(struct checker *ck, struct span s)
@@ -338,6 +339,8 @@ void ck_reach(struct checker *ck)
 		ck_paths_network(ck, env->networks.items[k]);
 		ck_routes_network(ck, env->networks.items[k]);
 	}
+	/* Each endpoint's policy, from what the workloads use; a written one must let them through. */
+	ck_policies(ck, &workloads);
 	/* Lost lifecycle logs matter once the file is otherwise right: its errors come first. */
 	for (size_t i = 0; !diag_has_errors(ck->diags) && i < workloads.n; i++)
 		script_logs(ck, workloads.items[i]);

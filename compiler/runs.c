@@ -20,51 +20,51 @@ const struct run_feature run_features[] = {
 		"launching training jobs with the SageMaker Python SDK",
 		{ "sagemaker.api", "sts", "logs", "s3" },
 		{ "ecr.api", "ecr.dkr", "monitoring", "sagemaker.api-fips" },
-		SRC_SDK_JOBS } },
+		SRC_SDK_JOBS, { { 0 } }, NULL } },
 	{ "processing", "runs processing jobs", {
 		"launching processing jobs with the SageMaker Python SDK",
 		{ "sagemaker.api", "sts", "logs", "s3" },
 		{ "ecr.api", "ecr.dkr", "monitoring", "sagemaker.api-fips" },
-		SRC_SDK_JOBS } },
+		SRC_SDK_JOBS, { { 0 } }, NULL } },
 	{ "pipelines", "runs SageMaker Pipelines", {
 		"starting SageMaker Pipelines",
 		{ "sagemaker.api", "s3" },
 		{ "sts", "logs", "sagemaker.api-fips" },
 		"CreatePipeline and StartPipelineExecution are SageMaker API calls (SageMaker API "
-		"reference); the SDK uploads the pipeline's code and definition to S3" } },
+		"reference); the SDK uploads the pipeline's code and definition to S3", { { 0 } }, NULL } },
 	{ "feature_store", "uses Feature Store", {
 		"creating feature groups and reading and writing records",
 		{ "sagemaker.api", "sagemaker.featurestore-runtime" },
 		{ "s3" },
 		"CreateFeatureGroup is a SageMaker API call; PutRecord and GetRecord are calls of "
 		"the Feature Store runtime (SageMaker API reference, Amazon SageMaker Feature Store "
-		"Runtime); both services are in AWS PrivateLink's list" } },
+		"Runtime); both services are in AWS PrivateLink's list", { { 0 } }, NULL } },
 	{ "experiments", "logs SageMaker Experiments", {
 		"logging runs with SageMaker Experiments",
 		{ "sagemaker.api", "sagemaker.metrics" },
 		{ 0 },
 		"CreateExperiment and CreateTrial are SageMaker API calls; a run's metrics go to "
 		"BatchPutMetrics of SageMaker Metrics (SageMaker API reference, Amazon SageMaker "
-		"Metrics Service), com.amazonaws.<region>.sagemaker.metrics in AWS PrivateLink's list" } },
+		"Metrics Service), com.amazonaws.<region>.sagemaker.metrics in AWS PrivateLink's list", { { 0 } }, NULL } },
 	{ "mlflow", "logs to managed MLflow", {
 		"logging to a SageMaker managed MLflow tracking server",
 		{ "sagemaker.api", "experiments" },
 		{ 0 },
 		"SageMaker Developer Guide, mlflow-interface-endpoint-create: the endpoint "
 		"aws.sagemaker.<region>.experiments, and the SageMaker API endpoint for "
-		"CreatePresignedMlflowTrackingServerUrl" } },
+		"CreatePresignedMlflowTrackingServerUrl", { { 0 } }, NULL } },
 	{ "model_registry", "registers models", {
 		"registering model versions",
 		{ "sagemaker.api" },
 		{ "s3" },
 		"CreateModelPackage and CreateModelPackageGroup are SageMaker API calls (SageMaker API "
-		"reference); model artifacts are in S3" } },
+		"reference); model artifacts are in S3", { { 0 } }, NULL } },
 	{ "inference", "runs inference", {
 		"deploying models and invoking endpoints",
 		{ "sagemaker.api", "sagemaker.runtime" },
 		{ "sagemaker.runtime-fips" },
 		"CreateEndpoint is a SageMaker API call, InvokeEndpoint a SageMaker Runtime call "
-		"(SageMaker Developer Guide, interface-vpc-endpoint)" } },
+		"(SageMaker Developer Guide, interface-vpc-endpoint)", { { 0 } }, NULL } },
 };
 
 const size_t run_count = sizeof run_features / sizeof run_features[0];

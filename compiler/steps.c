@@ -20,6 +20,11 @@ static const struct feature_needs stopping_idle = {
 	{ "sagemaker.api" },
 	{ 0 },
 	"StopNotebookInstance is a SageMaker API call",
+	{
+		EP_REQ("sagemaker.api", "sagemaker:StopNotebookInstance",
+		  "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:notebook-instance/{?}"),
+	},
+	"the idle_stop script's calls (docs/iam.md)",
 };
 
 struct script_ctx {

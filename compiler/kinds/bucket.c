@@ -63,6 +63,12 @@ static const struct feature_needs using_s3 = {
 	{ "s3" },
 	{ 0 },
 	"S3 gateway endpoint",
+	{
+		EP_REQ("s3", "s3:GetObject", "arn:${AWS::Partition}:s3:::{?}/*"),
+		EP_REQ("s3", "s3:PutObject", "arn:${AWS::Partition}:s3:::{?}/*"),
+		EP_REQ("s3", "s3:ListBucket", "arn:${AWS::Partition}:s3:::{?}"),
+	},
+	"the role's own statements for a bucket it uses (docs/iam.md); the bucket's name is CloudFormation's",
 };
 
 #define SRC_S3 "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-policies-s3.html"

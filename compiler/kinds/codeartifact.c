@@ -201,6 +201,19 @@ static const struct feature_needs installing = {
 	{ "codeartifact.api", "codeartifact.repositories" },
 	{ "s3" },
 	"CodeArtifact User Guide, create-vpc-endpoints",
+	{
+		EP_REQ("codeartifact.api", "codeartifact:GetAuthorizationToken",
+		  "arn:${AWS::Partition}:codeartifact:${AWS::Region}:${AWS::AccountId}:domain/{domain}"),
+		EP_REQ("codeartifact.api", "codeartifact:GetRepositoryEndpoint",
+		  "arn:${AWS::Partition}:codeartifact:${AWS::Region}:${AWS::AccountId}:repository/{domain}/{repo}"),
+		EP_REQ("codeartifact.repositories", "codeartifact:ReadFromRepository",
+		  "arn:${AWS::Partition}:codeartifact:${AWS::Region}:${AWS::AccountId}:repository/{domain}/{repo}"),
+		/* Package assets, through a redirect to a URL CodeArtifact presigns;
+		 * not needed for Python (create-s3-gateway-endpoint, current page). */
+		EP_REQ_AWS("s3", "s3:GetObject", "arn:${AWS::Partition}:s3:::assets-{ca_account}-${AWS::Region}/*", true),
+	},
+	"CodeArtifact User Guide, create-vpc-endoint-policy (the API and repository actions) and "
+	"create-s3-gateway-endpoint (the assets bucket of each Region)",
 };
 
 #define SRC_CA_IAM "https://docs.aws.amazon.com/codeartifact/latest/ug/auth-and-access-control-iam-identity-based-access-control.html"

@@ -111,6 +111,17 @@ static const struct feature_needs pulling_images = {
 	{ "ecr.api", "ecr.dkr", "s3" },
 	{ "logs" },
 	"ECR User Guide, vpc-endpoints",
+	{
+		EP_REQ("ecr.api", "ecr:GetAuthorizationToken", "*"),
+		EP_REQ("ecr.dkr", "ecr:BatchGetImage",
+		  "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/{?}"),
+		EP_REQ("ecr.dkr", "ecr:GetDownloadUrlForLayer",
+		  "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/{?}"),
+		/* Image layers, through URLs an ECR account presigns. */
+		EP_REQ_AWS("s3", "s3:GetObject", "arn:${AWS::Partition}:s3:::prod-${AWS::Region}-starport-layer-bucket/*", false),
+	},
+	"ECR User Guide, vpc-endpoints (\"Minimum Amazon S3 bucket permissions for Amazon ECR\"); "
+	"aws-samples/data-perimeter-policy-examples, vpc_endpoint_policies/README.md",
 };
 
 #define SRC_ECR_PULL "https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html"

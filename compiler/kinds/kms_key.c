@@ -51,6 +51,11 @@ static const struct feature_needs calling_kms = {
 	{ "kms" },
 	{ 0 },
 	"AWS PrivateLink service list",
+	{
+		EP_REQ("kms", "kms:Decrypt", "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/{?}"),
+		EP_REQ("kms", "kms:GenerateDataKey", "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/{?}"),
+	},
+	"the role's own statements for a key it uses (docs/iam.md)",
 };
 
 #define SRC_KMS IAM_SAR "list_awskeymanagementservice.html"

@@ -30,6 +30,7 @@ static const char *const isolation_words[] = { "isolated", "restricted",
 static const char *const protocol_words[] = { "tcp", "udp", "icmp", "all",
 					       NULL };
 static const char *const prefix_list_words[] = { "s3", "dynamodb", NULL };
+static const char *const principals_words[] = { "account", "any", NULL };
 
 static const struct attr_schema network_attrs[] = {
 	{ "cidr", VT_CIDR, true, NULL, NULL,
@@ -70,6 +71,19 @@ static const struct attr_schema rule_attrs[] = {
 	{ "description", VT_STRING, false, NULL, NULL, "rule description" },
 };
 
+static const struct attr_schema endpoint_policy_attrs[] = {
+	{ "services", VT_ENDPOINTS, true, NULL, NULL,
+	  "the endpoints whose policy this statement joins, as a set expression" },
+	{ "actions", VT_STRINGS, true, NULL, NULL,
+	  "IAM actions `service:Action` (wildcards allowed), or \"*\"" },
+	{ "resources", VT_STRINGS, false, NULL, NULL,
+	  "resource ARNs (`${AWS::...}` allowed); default [\"*\"]" },
+	{ "principals", VT_WORD, false, principals_words, NULL,
+	  "account (default): only the stack's account's principals; any: also URLs AWS presigns" },
+	{ "resource_owner", VT_WORD, false, principals_words, NULL,
+	  "account: only resources of the stack's account; any (default)" },
+};
+
 static const struct block_schema network_schema = {
 	"network", "environment", true, SCHEMA_ATTRS(network_attrs),
 	"a VPC with its subnets, routes, security groups and endpoints"
@@ -83,6 +97,11 @@ static const struct block_schema subnet_schema = {
 static const struct block_schema security_group_schema = {
 	"security_group", "network", true, SCHEMA_ATTRS(security_group_attrs),
 	"a security group whose rules are all explicit"
+};
+
+static const struct block_schema endpoint_policy_schema = {
+	"endpoint_policy", "network", true, SCHEMA_ATTRS(endpoint_policy_attrs),
+	"one Allow statement of the policies of some of the network's endpoints, replacing sgc's"
 };
 
 static const struct block_schema ingress_schema = {
@@ -710,6 +729,93 @@ static void check_endpoint_attr(struct checker *ck, const struct scope *sc,
 	}
 }
 
+/* `s3:GetObject`, `s3:Get*`, or `*`: what IAM accepts in Action. */
+static bool policy_action_ok(const char *a)
+{
+	if (strcmp(a, "*") == 0)
+		return true;
+	const char *colon = strchr(a, ':');
+	if (!colon || colon == a || !colon[1])
+		return false;
+	for (const char *p = a; p < colon; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * `endpoint_policy` blocks: each one Allow statement of the policy of the
+ * endpoints it names, which then replaces sgc's generated policy there
+ * (policies.c checks it lets every declared use through). Only endpoints
+ * of the network (E0651) whose service takes a policy (E0652).
+ */
+static void check_endpoint_policies(struct checker *ck, const struct ast_item *b,
+				    struct m_network *net)
+{
+	struct ptrvec blocks = { 0 };
+	ck_child_blocks(ck, b, "endpoint_policy", &blocks);
+	for (size_t i = 0; i < blocks.n; i++) {
+		const struct ast_item *pb = blocks.items[i];
+		struct slots sl;
+		ck_validate_attrs(ck, pb, &endpoint_policy_schema, &sl);
+		struct m_ep_stmt *st = arena_alloc(ck->arena, sizeof *st);
+		st->sid = pb->name;
+		st->span = pb->name_span;
+		bool ok = sl.at[0] && sl.at[1];
+		struct epset set;
+		epset_init(ck, &set);
+		st->services = set.on;
+		if (sl.at[0]) {
+			st->services_span = sl.at[0]->value->span;
+			ok &= epset_eval(ck, pb->scope, sl.at[0]->value, &set);
+		}
+		ck_get_strings(ck, pb->scope, sl.at[1], &st->actions);
+		for (size_t k = 0; k < st->actions.n; k++) {
+			const char *a = st->actions.items[k];
+			if (policy_action_ok(a))
+				continue;
+			struct diag *d = diag_add(ck->diags, DIAG_E0210, sl.at[1]->value->span,
+						  "`%s` is not an IAM action", a);
+			diag_help(ck->diags, d, "write `service:Action`, e.g. `\"s3:GetObject\"`, or `\"*\"`");
+			ok = false;
+		}
+		if (sl.at[2])
+			ck_get_strings(ck, pb->scope, sl.at[2], &st->resources);
+		else
+			ptrvec_push(ck->arena, &st->resources, (void *)"*");
+		const char *who = ck_get_word(ck, sl.at[3], principals_words);
+		st->principal_account = !who || strcmp(who, "account") == 0;
+		const char *owner = ck_get_word(ck, sl.at[4], principals_words);
+		st->resource_account = owner && strcmp(owner, "account") == 0;
+		for (size_t k = 0; sl.at[0] && k < ep_count; k++) {
+			if (!set.on[k])
+				continue;
+			const struct ep_service *svc = &ep_services[k];
+			if (!net->has_endpoint[k]) {
+				struct diag *d = diag_add(ck->diags, DIAG_E0651, set.at[k],
+							  "endpoint policy `%s` is for `%s`, which network `%s` does not declare",
+							  st->sid, svc->name, net->name);
+				if (net->endpoints_attr.file != UINT32_MAX)
+					diag_secondary(ck->diags, d, net->endpoints_attr, "endpoint set declared here");
+				diag_help(ck->diags, d, "add `%s` to `endpoints`, or remove it from `services`",
+					  svc->name);
+				ok = false;
+			} else if (!svc->policy_source) {
+				struct diag *d = diag_add(ck->diags, DIAG_E0652, set.at[k],
+							  "sgc knows no source saying `%s` takes an endpoint policy",
+							  svc->name);
+				diag_note(ck->diags, d, "AWS refuses a policy on an endpoint whose service does not "
+					  "support them, and allows everything through it (VPC User Guide, "
+					  "vpc-endpoints-access); docs/endpoints.md lists the services");
+				diag_help(ck->diags, d, "remove `%s` from `services`", svc->name);
+				ok = false;
+			}
+		}
+		if (ok)
+			ptrvec_push(ck->arena, &net->ep_policies, st);
+	}
+}
+
 static void check_network(struct checker *ck, const struct ast_item *b)
 {
 	const struct m_env *env = ck->env;
@@ -778,6 +884,7 @@ static void check_network(struct checker *ck, const struct ast_item *b)
 	if (sl.at[2])
 		net->endpoints_value = sl.at[2]->value->span;
 	check_endpoint_attr(ck, b->scope, sl.at[2], net);
+	check_endpoint_policies(ck, b, net);
 	check_security_groups(ck, b, net);
 	place_endpoints(ck, net);
 	model_endpoints(ck, net);
@@ -991,6 +1098,46 @@ static void lower_security_groups(struct lowerer *lw, struct netl *nl)
 	}
 }
 
+/* One value or a list: `"*"`, or `["s3:GetObject", ...]`; `${` makes an Fn::Sub. */
+static struct cv *policy_strs(struct lowerer *lw, const struct ptrvec *v)
+{
+	struct cv *arr = cv_arr(lw->a);
+	for (size_t i = 0; i < v->n; i++) {
+		const char *s = v->items[i];
+		cv_push(lw->a, arr, strstr(s, "${") ? cv_sub(lw->a, s) : cv_str(lw->a, s));
+	}
+	return v->n == 1 ? arr->u.items.items[0] : arr;
+}
+
+/* The endpoint's PolicyDocument (policies.c): Allow statements narrowed by conditions. */
+static struct cv *endpoint_policy(struct lowerer *lw, const struct m_endpoint *ep)
+{
+	struct arena *a = lw->a;
+	struct cv *stmts = cv_arr(a);
+	for (size_t i = 0; i < ep->policy.n; i++) {
+		const struct m_ep_stmt *st = ep->policy.items[i];
+		struct cv *s = cv_obj(a);
+		cv_set(a, s, "Sid", cv_str(a, ep->written ? lower_pascal(a, st->sid) : st->sid));
+		cv_set(a, s, "Effect", cv_str(a, "Allow"));
+		struct cv *principal = cv_obj(a);
+		cv_set(a, principal, "AWS", cv_str(a, "*"));
+		cv_set(a, s, "Principal", principal);
+		cv_set(a, s, "Action", policy_strs(lw, &st->actions));
+		cv_set(a, s, "Resource", policy_strs(lw, &st->resources));
+		if (st->principal_account)
+			lw_when(lw, s, "StringEquals", "aws:PrincipalAccount", cv_ref(a, "AWS::AccountId"));
+		if (st->resource_account)
+			lw_when(lw, s, "StringEquals", "aws:ResourceAccount", cv_ref(a, "AWS::AccountId"));
+		if (st->aws_services)
+			lw_when(lw, s, "Bool", "aws:PrincipalIsAWSService", cv_str(a, "true"));
+		cv_push(a, stmts, s);
+	}
+	struct cv *doc = cv_obj(a);
+	cv_set(a, doc, "Version", cv_str(a, "2012-10-17"));
+	cv_set(a, doc, "Statement", stmts);
+	return doc;
+}
+
 static void lower_endpoints(struct lowerer *lw, struct netl *nl)
 {
 	struct arena *a = lw->a;
@@ -1021,6 +1168,8 @@ static void lower_endpoints(struct lowerer *lw, struct netl *nl)
 			if (public && nl->public_rt)
 				cv_push(a, rts, cv_ref(a, nl->public_rt));
 			cv_set(a, r->props, "RouteTableIds", rts);
+			if (ep->policy.n)
+				cv_set(a, r->props, "PolicyDocument", endpoint_policy(lw, ep));
 			continue;
 		}
 		cv_set(a, r->props, "VpcEndpointType", cv_str(a, "Interface"));
@@ -1033,6 +1182,8 @@ static void lower_endpoints(struct lowerer *lw, struct netl *nl)
 		for (size_t k = 0; k < ep->sgs.n; k++)
 			cv_push(a, sgs, cv_getatt(a, lw_sg_id(lw, ep->sgs.items[k]), "GroupId"));
 		cv_set(a, r->props, "SecurityGroupIds", sgs);
+		if (ep->policy.n)
+			cv_set(a, r->props, "PolicyDocument", endpoint_policy(lw, ep));
 	}
 }
 
@@ -1064,6 +1215,7 @@ static const struct block_schema *const schemas[] = {
 	&security_group_schema,
 	&ingress_schema,
 	&egress_schema,
+	&endpoint_policy_schema,
 };
 
 const struct kind network_kind = {

@@ -59,7 +59,9 @@ static const struct feature_needs running = {
 	{ "sagemaker.api", "sagemaker.runtime", "s3" },
 	{ "notebook", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr" },
 	"CreateNotebookInstance DirectInternetAccess; SageMaker Developer Guide, "
-	"appendix-notebook-and-internet-access"
+	"appendix-notebook-and-internet-access",
+	{ { 0 } },
+	NULL,
 };
 
 /* ---- checks --------------------------------------------------------------------- */

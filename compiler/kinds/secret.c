@@ -47,6 +47,11 @@ static const struct feature_needs reading_secrets = {
 	{ "secretsmanager" },
 	{ 0 },
 	"AWS PrivateLink service list",
+	{
+		EP_REQ("secretsmanager", "secretsmanager:GetSecretValue",
+		  "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:{?}"),
+	},
+	"the role's own statements for a secret it reads (docs/iam.md)",
 };
 
 #define SRC_SECRETS IAM_SAR "list_awssecretsmanager.html"

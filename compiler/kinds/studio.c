@@ -561,7 +561,9 @@ static const struct feature_needs vpc_only = {
 	{ "sagemaker.api", "sagemaker.runtime", "s3" },
 	{ "studio", "sts", "logs", "monitoring", "sagemaker.featurestore-runtime",
 	  "servicecatalog", "ecr.api", "ecr.dkr", "elasticfilesystem" },
-	"SageMaker Developer Guide, studio-notebooks-and-internet-access"
+	"SageMaker Developer Guide, studio-notebooks-and-internet-access",
+	{ { 0 } },
+	NULL,
 };
 
 static const struct feature_needs remote_session = {
@@ -569,7 +571,9 @@ static const struct feature_needs remote_session = {
 	{ "ssm", "ssmmessages" },
 	{ "ec2messages" },
 	"SageMaker Developer Guide, remote-access-remote-setup-vpc-subnets-without-internet-access "
-	"(endpoints.md 3.6)"
+	"(endpoints.md 3.6)",
+	{ { 0 } },
+	NULL,
 };
 
 /* ---- reach: its facts, and its own rules --------------------------------------- */

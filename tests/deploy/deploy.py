@@ -1247,6 +1247,33 @@ def iam_calls(build, template=None, quiet=False):
     return findings, len(calls), n
 
 
+def endpoint_calls(build, template=None):
+    world = iam.World(template or build.template, build.stack)
+    identities = iam.identities_from_template(world)
+    # Only machines inside the VPC go through its endpoints: not the developer's laptop.
+    calls = [c for m in build.calls_logs if m.kind != "laptop" for c in m.log_lines()
+             if c.get("service") and c.get("status", 0) < 500 and c.get("access_key") in build.idmap]
+    return iam.check_endpoint_calls(world, identities, calls, build.idmap)
+
+
+def wrong_account_in_endpoint_policy(template, service):
+    """The policy of the endpoint of `service` admits another account's principals only."""
+    t = copy.deepcopy(template)
+    n = 0
+    for res in t["Resources"].values():
+        props = res.get("Properties") or {}
+        if res["Type"] != "AWS::EC2::VPCEndpoint" or not props.get("PolicyDocument"):
+            continue
+        if not json.dumps(props.get("ServiceName")).endswith("." + service + '"}'):
+            continue
+        for st in props["PolicyDocument"]["Statement"]:
+            eq = (st.get("Condition") or {}).get("StringEquals") or {}
+            if "aws:PrincipalAccount" in eq:
+                eq["aws:PrincipalAccount"] = "210987654321"
+                n += 1
+    return t, n
+
+
 def iam_static(build, template=None):
     world = iam.World(template or build.template, build.stack)
     identities = iam.identities_from_template(world)
@@ -1415,6 +1442,14 @@ def _mutations(env, builds, baseline):
         results.append(("calls: codeartifact:GetRepositoryEndpoint dropped from the notebook role",
                         f"{n} grants removed", any("GetRepositoryEndpoint" in x for x in f),
                         baseline.get("calls"), short("; ".join(f), 160)))
+    # 5. endpoint policies: the CodeArtifact API endpoint admits another account only
+    b = by.get("private-notebook-codeartifact")
+    if b and b.build_ok:
+        t, n = wrong_account_in_endpoint_policy(b.template, "codeartifact.api")
+        f, _n = endpoint_calls(b, t)
+        results.append(("endpoints: codeartifact.api's policy admits another account's principals",
+                        f"{n} conditions rewritten", any("codeartifact.api denies" in x for x in f),
+                        baseline.get("endpoints"), short("; ".join(f), 160)))
     return results
 
 
@@ -1502,6 +1537,15 @@ def main():
             R.check(not f, f"{b.name}: IAM: {ncalls} logged calls ({nreq} IAM requests) allowed", "; ".join(f[:6]))
             if b.name == "private-notebook-codeartifact":
                 baseline["calls"] = not f
+        print("== endpoint policies: every logged call allowed through its endpoint", flush=True)
+        for b in builds:
+            if not b.build_ok or not b.calls_logs:
+                continue
+            f, nreq = endpoint_calls(b)
+            R.check(not f, f"{b.name}: endpoint policies: {nreq} requests through endpoints allowed",
+                    "; ".join(f[:6]))
+            if b.name == "private-notebook-codeartifact":
+                baseline["endpoints"] = not f
         print("== IAM: what the templates imply (service-side needs)", flush=True)
         for b in builds:
             if not b.build_ok:

@@ -905,6 +905,79 @@ def check_calls(world, identities, calls, key_to_identity):
 
 
 # ---------------------------------------------------------------------------
+# VPC endpoint policies: each logged call through the endpoint of its service
+# ---------------------------------------------------------------------------
+
+# (service, operation) -> the endpoint (short name) a call from inside the VPC
+# goes through, by private DNS: CodeArtifact's API and repositories endpoints
+# (https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endpoints.html),
+# the SageMaker API, STS. A service without a row (cloudformation) has no endpoint.
+ENDPOINT_OF = {
+    ("codeartifact", "GetAuthorizationToken"): "codeartifact.api",
+    ("codeartifact", "GetRepositoryEndpoint"): "codeartifact.api",
+    ("codeartifact", "ReadFromRepository"): "codeartifact.repositories",
+    ("sts", "GetCallerIdentity"): "sts",
+}
+
+
+def endpoint_of(call):
+    key = (call["service"], call["operation"])
+    if key in ENDPOINT_OF:
+        return ENDPOINT_OF[key]
+    return "sagemaker.api" if call["service"] == "sagemaker" else None
+
+
+def endpoint_policies(world):
+    """short service name -> [policy document or None], one per VPC endpoint of the template."""
+    out = {}
+    for lid in world.of_type("AWS::EC2::VPCEndpoint"):
+        props = world.props(lid)
+        name = world.resolve(props.get("ServiceName"))
+        short = re.sub(r"^(?:com\.amazonaws|aws\.sagemaker)\.[a-z0-9-]+\.", "", name)
+        out.setdefault(short, []).append(world.resolve(props.get("PolicyDocument")))
+    return out
+
+
+def evaluate_endpoint_policy(doc, identity, action, resource, context):
+    """An endpoint policy allows a request when a statement does and none denies
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html);
+    no policy allows everything. Requests here are by the identity, not a service."""
+    if doc is None:
+        return "Allow"
+    ctx = dict(base_context(identity))
+    ctx.update(context or {})
+    ctx.setdefault("aws:PrincipalIsAWSService", "false")
+    ctx.setdefault("aws:ResourceAccount", ACCOUNT)
+    stmts = [st for st in _as_list(doc.get("Statement"))
+             if _principal_matches(st.get("Principal"), identity.principal_arn, ACCOUNT, PARTITION)]
+    return evaluate(stmts, action, resource, ctx)[0]
+
+
+def check_endpoint_calls(world, identities, calls, key_to_identity):
+    """Every logged call allowed by the policy of each endpoint of its service.
+    Returns (findings, requests checked)."""
+    policies = endpoint_policies(world)
+    findings, checked = [], 0
+    for c in calls:
+        ep = endpoint_of(c)
+        ident = identities.get(key_to_identity.get(c.get("access_key")))
+        if ep is None or ep not in policies or ident is None:
+            continue
+        try:
+            reqs = call_requests(world, c)
+        except KeyError:
+            continue
+        for action, resource, ctx in reqs:
+            for doc in policies[ep]:
+                checked += 1
+                verdict = evaluate_endpoint_policy(doc, ident, action, resource, ctx)
+                if verdict != "Allow":
+                    findings.append(f"ENDPOINT {ep} denies {ident.id}: {action} on {resource} "
+                                    f"(call {c['service']} {c['operation']}; {verdict})")
+    return findings, checked
+
+
+# ---------------------------------------------------------------------------
 # Needs the template implies (what SageMaker does on the caller's behalf)
 # ---------------------------------------------------------------------------
 

@@ -287,6 +287,34 @@ class SgcIamFormat(unittest.TestCase):
         self.assertEqual(len(iam.check_calls_have_rows(w, calls, {"K": "DevPolicy"}, self.doc["needs"])), 1)
 
 
+class EndpointPolicies(unittest.TestCase):
+    ACCOUNT_ONLY = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "*", "Resource": "*",
+                                   "Condition": {"StringEquals": {"aws:PrincipalAccount": A}}}]}
+
+    def ident(self, account=A):
+        return iam.Identity("r", "execution-role", [], f"arn:aws:iam::{account}:role/r", [])
+
+    def test_account_condition(self):
+        arn = f"arn:aws:codeartifact:eu-west-1:{A}:domain/d"
+        self.assertEqual(iam.evaluate_endpoint_policy(self.ACCOUNT_ONLY, self.ident(),
+                                                      "codeartifact:GetAuthorizationToken", arn, {}), "Allow")
+        other = copy.deepcopy(self.ACCOUNT_ONLY)
+        other["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalAccount"] = "210987654321"
+        self.assertEqual(iam.evaluate_endpoint_policy(other, self.ident(), "codeartifact:GetAuthorizationToken",
+                                                      arn, {}), "ImplicitDeny")
+
+    def test_no_policy_allows_everything(self):
+        self.assertEqual(iam.evaluate_endpoint_policy(None, self.ident(), "s3:PutObject", "arn:aws:s3:::x/y", {}),
+                         "Allow")
+
+    def test_endpoint_of_calls(self):
+        self.assertEqual(iam.endpoint_of({"service": "codeartifact", "operation": "ReadFromRepository"}),
+                         "codeartifact.repositories")
+        self.assertEqual(iam.endpoint_of({"service": "sagemaker", "operation": "StopNotebookInstance"}),
+                         "sagemaker.api")
+        self.assertIsNone(iam.endpoint_of({"service": "cloudformation", "operation": "DescribeStacks"}))
+
+
 class Cron(unittest.TestCase):
     def test_parse(self):
         env, jobs, problems = deploy.parse_cron("PATH=/usr/bin:/bin\n17 */6 * * * root /x >>/l 2>&1\n", {"root"})

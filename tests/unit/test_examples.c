@@ -99,9 +99,23 @@ static void assert_no_internet_path(const struct built *b)
 	assert_false(has_default_route(b));
 }
 
-/* Any "Action": "*" (alone or in a list) anywhere in the template. */
+/*
+ * Any "Action": "*" (alone or in a list) anywhere in the template, except
+ * in an endpoint policy's statement bounded by a condition (the account's
+ * principals or resources): that is the data-perimeter pattern.
+ */
 static bool grants_everything(json_t *v)
 {
+	json_t *type = json_is_object(v) ? json_object_get(v, "Type") : NULL;
+	if (type && json_is_string(type) && strcmp(json_string_value(type), "AWS::EC2::VPCEndpoint") == 0) {
+		json_t *doc = json_object_get(json_object_get(v, "Properties"), "PolicyDocument");
+		size_t i;
+		json_t *st;
+		json_array_foreach(json_object_get(doc, "Statement"), i, st)
+			if (!json_object_get(st, "Condition") && grants_everything(st))
+				return true;
+		return false;
+	}
 	if (json_is_object(v)) {
 		const char *key;
 		json_t *x;
@@ -126,6 +140,37 @@ static bool grants_everything(json_t *v)
 				return true;
 	}
 	return false;
+}
+
+/*
+ * Every endpoint has a policy (each service of this example takes one):
+ * interface endpoints admit only the account's principals, the S3 gateway
+ * only the account's buckets, plus GetObject on the AWS-owned bucket
+ * `aws_bucket` the example's features read (a substring of its ARN).
+ */
+static void assert_endpoint_policies(const struct built *b, const char *aws_bucket)
+{
+	const char *key;
+	json_t *r;
+	json_object_foreach(b->res, key, r) {
+		if (strcmp(json_string_value(json_object_get(r, "Type")), "AWS::EC2::VPCEndpoint") != 0)
+			continue;
+		json_t *p = json_object_get(r, "Properties");
+		json_t *st = json_object_get(json_object_get(p, "PolicyDocument"), "Statement");
+		assert_non_null(st);
+		json_t *first = json_array_get(st, 0);
+		json_t *eq = json_object_get(json_object_get(first, "Condition"), "StringEquals");
+		bool gateway = strcmp(json_string_value(json_object_get(p, "VpcEndpointType")), "Gateway") == 0;
+		json_t *acct = json_object_get(eq, gateway ? "aws:ResourceAccount" : "aws:PrincipalAccount");
+		assert_string_equal(json_string_value(json_object_get(acct, "Ref")), "AWS::AccountId");
+		if (gateway) {
+			json_t *aws = json_array_get(st, 1);
+			assert_string_equal(json_string_value(json_object_get(aws, "Action")), "s3:GetObject");
+			assert_non_null(strstr(json_string_value(json_object_get(json_object_get(aws, "Resource"),
+										     "Fn::Sub")), aws_bucket));
+		}
+	}
+	(void)key;
 }
 
 static bool has_endpoint(const struct built *b, const char *service)
@@ -216,6 +261,7 @@ static void test_private_notebook(void **state)
 	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++)
 		assert_true(has_endpoint(&b, services[i]));
 	assert_int_equal(count_type(&b, "AWS::EC2::VPCEndpoint"), 10);
+	assert_endpoint_policies(&b, "assets-421485864821-${AWS::Region}");
 	json_t *store = json_object_get(json_object_get(b.res, "PypiStoreRepository"), "Properties");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(store, "ExternalConnections"), 0)),
 			    "public:pypi");
