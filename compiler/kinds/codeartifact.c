@@ -204,6 +204,9 @@ static const struct feature_needs installing = {
 	{
 		EP_REQ("codeartifact.api", "codeartifact:GetAuthorizationToken",
 		  "arn:${AWS::Partition}:codeartifact:${AWS::Region}:${AWS::AccountId}:domain/{domain}"),
+		/* GetAuthorizationToken is also authorized as this STS action, and
+		 * the guide's endpoint policy for codeartifact.api lists it. */
+		EP_REQ("codeartifact.api", "sts:GetServiceBearerToken", "*"),
 		EP_REQ("codeartifact.api", "codeartifact:GetRepositoryEndpoint",
 		  "arn:${AWS::Partition}:codeartifact:${AWS::Region}:${AWS::AccountId}:repository/{domain}/{repo}"),
 		EP_REQ("codeartifact.repositories", "codeartifact:ReadFromRepository",
