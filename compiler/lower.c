@@ -64,9 +64,10 @@ static void lower_params(struct lowerer *lw)
 	}
 }
 
-struct cfn_template *lower_env(struct arena *a, const struct m_env *env)
+struct cfn_template *lower_env(struct arena *a, const struct m_env *env,
+			       const struct src_map *src)
 {
-	struct lowerer lw = { .a = a, .env = env };
+	struct lowerer lw = { .a = a, .env = env, .src = src };
 	lw.t = cfn_new(a);
 	lw.t->description = env->description
 		? env->description
