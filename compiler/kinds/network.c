@@ -22,6 +22,7 @@
 #include "attrs.h"
 #include "diag.h"
 #include "epset.h"
+#include "iam_rows.h"
 #include "kind.h"
 #include "lowering.h"
 
@@ -1029,6 +1030,7 @@ static void lower_flow_logs(struct lowerer *lw, const void *obj)
 	if (!net->flow_log_key)
 		return;
 	const char *group = logical_id(lw, "%sFlowLogGroup", nl->stem);
+	lw_map_part(lw, net, "flow-log-group", group);
 	struct cfn_resource *r = cfn_add(lw->t, group, "AWS::Logs::LogGroup");
 	r->deletion_policy = "Retain";
 	r->update_replace_policy = "Retain";
@@ -1037,6 +1039,7 @@ static void lower_flow_logs(struct lowerer *lw, const void *obj)
 	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, "flow-logs")));
 
 	const char *role = logical_id(lw, "%sFlowLogRole", nl->stem);
+	lw_map_part(lw, net, "flow-log-role", role);
 	r = cfn_add(lw->t, role, "AWS::IAM::Role");
 	struct cv *principal = cv_obj(a);
 	cv_set(a, principal, "Service", cv_str(a, "vpc-flow-logs.amazonaws.com"));
@@ -1067,6 +1070,38 @@ static void lower_flow_logs(struct lowerer *lw, const void *obj)
 	cv_set(a, r->props, "DeliverLogsPermissionArn", cv_getatt(a, role, "Arn"));
 }
 
+/*
+ * The flow-log role in `sgc iam`: VPC Flow Logs writes, with its
+ * permissions, into the network's own group, and into no other.
+ */
+static const struct iam_row flow_log_rows[] = {
+	{ "logs:CreateLogStream", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+	{ "logs:PutLogEvents", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+	{ "logs:DescribeLogGroups", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+	{ "logs:DescribeLogStreams", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+};
+
+static const struct iam_row flow_log_refused_rows[] = {
+	{ "logs:PutLogEvents", IAM_ARN("logs") "log-group:/aws/sagemaker/NotebookInstances:*", NULL,
+	  IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+	{ "logs:DeleteLogGroup", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+};
+
+static void network_principals(struct iam_facts *f, const void *obj)
+{
+	const struct m_network *net = obj;
+	const char *role = cfn_id_of(f->t, net, "flow-log-role");
+	if (!role)
+		return;
+	struct iam_principal *p = iam_principal(f, role, "execution-role",
+						arena_printf(f->a, "flow logs of network %s", net->name));
+	struct iam_fills fills = { 0 };
+	iam_fill(&fills, "group", arena_printf(f->a, "${%s.Arn}", cfn_id_of(f->t, net, "flow-log-group")));
+	iam_need(f, p, "flow logs (on by default)", IAM_ROWS(flow_log_rows), &fills, net->span);
+	iam_refuse(f, p, "flow logs (on by default)", IAM_ROWS(flow_log_refused_rows), &fills,
+		   net->span, "the flow-log role writes its own network's group only");
+}
+
 static const struct block_schema *const schemas[] = {
 	&network_schema,
 	&subnet_schema,
@@ -1084,4 +1119,5 @@ const struct kind network_kind = {
 	.rules = lint_sgs,
 	.lower = lower_network,
 	.lower_last = lower_flow_logs,
+	.principals = network_principals,
 };
