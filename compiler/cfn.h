@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "src.h"
 
 enum cv_kind {
 	CV_STR,  /* u.s */
@@ -56,6 +57,18 @@ struct cfn_file {
 	bool executable;
 };
 
+/*
+ * One compliance-scanner suppression lowering wrote (suppress.h), for the
+ * notes of `sgc check`: which table row, on which resource, for which
+ * source line, and the rule ids it wrote.
+ */
+struct cfn_suppression {
+	const char *resource;   /* logical ID */
+	int row;                /* enum sup_id */
+	struct span at;         /* what in the source it is about */
+	struct ptrvec rules;    /* const char *: the ids written */
+};
+
 struct cfn_template {
 	struct arena *arena;
 	struct ptrvec files;      /* struct cfn_file * */
@@ -66,6 +79,7 @@ struct cfn_template {
 	struct cv *outputs;       /* CV_OBJ */
 	struct ptrvec param_values; /* struct cv_member *: key -> CV_STR, for the parameter file */
 	struct strmap made_from;  /* "<model object>/<part>" -> logical ID: cfn_id_of() */
+	struct ptrvec suppressions; /* struct cfn_suppression *, in the order written */
 };
 
 struct cfn_template *cfn_new(struct arena *a);

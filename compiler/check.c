@@ -317,6 +317,57 @@ static void no_resources(struct checker *ck, const struct ast_item *b)
 	diag_help(ck->diags, d, "declare what it deploys, e.g. `bucket data {}` or `network vpc { ... }`");
 }
 
+/*
+ * The environment key (docs/compliance.md): what names no `kms_key` of its
+ * own and has a customer key by default (a bucket, a secret, a notebook's
+ * volume, a network's flow-log group) is encrypted with one key sgc
+ * creates for the environment, with yearly rotation. A key that encrypts
+ * log groups lets CloudWatch Logs use it (m_kms.logs).
+ */
+static void environment_key(struct checker *ck, struct m_env *env)
+{
+	bool needed = env->networks.n > 0;
+	for (size_t i = 0; !needed && i < env->buckets.n; i++)
+		needed = ((struct m_bucket *)env->buckets.items[i])->kms == NULL;
+	for (size_t i = 0; !needed && i < env->secrets.n; i++)
+		needed = ((struct m_secret *)env->secrets.items[i])->kms == NULL;
+	for (size_t i = 0; !needed && i < env->notebooks.n; i++)
+		needed = ((struct m_notebook *)env->notebooks.items[i])->kms == NULL;
+	if (!needed)
+		return;
+	struct m_kms *k = arena_alloc(ck->arena, sizeof *k);
+	k->name = "environment";
+	for (size_t i = 0; i < env->kms_keys.n; i++)
+		if (strcmp(((struct m_kms *)env->kms_keys.items[i])->name, k->name) == 0)
+			k->name = "environment-default";
+	k->span = (struct span){ UINT32_MAX, 0, 0 };
+	k->description = arena_printf(ck->arena, "sgc environment %s: default key", env->name);
+	k->rotation = true;
+	k->window_days = 30;
+	k->generated = true;
+	ptrvec_push(ck->arena, &env->kms_keys, k);
+	for (size_t i = 0; i < env->buckets.n; i++) {
+		struct m_bucket *b = env->buckets.items[i];
+		if (!b->kms)
+			b->kms = k;
+	}
+	for (size_t i = 0; i < env->secrets.n; i++) {
+		struct m_secret *s = env->secrets.items[i];
+		if (!s->kms)
+			s->kms = k;
+	}
+	for (size_t i = 0; i < env->notebooks.n; i++) {
+		struct m_notebook *nb = env->notebooks.items[i];
+		if (!nb->kms)
+			nb->kms = k;
+	}
+	for (size_t i = 0; i < env->networks.n; i++) {
+		struct m_network *net = env->networks.items[i];
+		net->flow_log_key = k;
+		k->logs = true;
+	}
+}
+
 static struct m_env *check_environment(struct checker *ck, const struct ast_item *b)
 {
 	const struct block_schema *bs = ck_schema(ck, "environment");
@@ -366,6 +417,7 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	for (size_t k = 0; k < nkinds; k++)
 		if (kinds[k]->names)
 			kinds[k]->names(ck, &ph);
+	environment_key(ck, env);
 	ck_reach(ck);
 	return env;
 }

@@ -14,6 +14,7 @@
 #include "lower.h"
 #include "parse.h"
 #include "resolve.h"
+#include "suppress.h"
 
 void compile_init(struct compile *c)
 {
@@ -79,6 +80,31 @@ static void check_limits(struct compile *c)
 	}
 }
 
+/*
+ * `sgc check` shows every scanner suppression the template carries as a
+ * note, so that a reviewer sees what the scanners will not report. `sgc
+ * build` stays quiet: the template itself carries each reason.
+ */
+static void suppression_notes(struct compile *c)
+{
+	const struct ptrvec *all = &c->tmpl->suppressions;
+	for (size_t i = 0; i < all->n; i++) {
+		const struct cfn_suppression *s = all->items[i];
+		const struct sup_row *row = sup_row((enum sup_id)s->row);
+		struct span at = s->at.file == UINT32_MAX ? c->env->span : s->at;
+		struct diag *d = diag_add(&c->diags, row->turned_off ? DIAG_N0641 : DIAG_N0640, at,
+					  "%zu scanner finding%s suppressed on `%s` (%s)", s->rules.n,
+					  s->rules.n == 1 ? "" : "s", s->resource, row->name);
+		diag_label(&c->diags, d, "%s", row->turned_off ? "declared here"
+								 : "applies here");
+		struct strbuf ids = { 0 };
+		for (size_t k = 0; k < s->rules.n; k++)
+			strbuf_printf(c->arena, &ids, "%s%s", k ? ", " : "", (const char *)s->rules.items[k]);
+		diag_note(&c->diags, d, "rules: %s", ids.s);
+		diag_note(&c->diags, d, "reason: %s; source: %s", row->reason, row->source);
+	}
+}
+
 bool compile_text(struct compile *c, const char *path, const char *text,
 		  size_t len, enum compile_until until)
 {
@@ -110,9 +136,10 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 	 * Template limits are part of checking, so `sgc check` lowers too:
 	 * a template over the quotas must fail review, not deployment.
 	 */
-	(void)until;
-	c->tmpl = lower_env(c->arena, c->env);
+	c->tmpl = lower_env(c->arena, c->env, &c->src);
 	c->json = emit_json(c->tmpl, &c->json_len);
 	check_limits(c);
+	if (until == COMPILE_CHECK && !diag_has_errors(&c->diags))
+		suppression_notes(c);
 	return !diag_has_errors(&c->diags);
 }

@@ -50,7 +50,14 @@ enum diag_level diag_code_level(enum diag_code code)
 {
 	if ((unsigned)code >= DIAG_CODE_COUNT)
 		return DIAG_ERROR;
-	return code_names[code][0] == 'W' ? DIAG_WARNING : DIAG_ERROR;
+	switch (code_names[code][0]) {
+	case 'W':
+		return DIAG_WARNING;
+	case 'N':
+		return DIAG_NOTE;
+	default:
+		return DIAG_ERROR;
+	}
 }
 
 void diag_sink_init(struct diag_sink *s, struct arena *a)
@@ -80,6 +87,8 @@ static struct diag *discard(struct diag_sink *s, enum diag_code code, struct spa
 		s->first_unstored = span;
 	if (d->level == DIAG_ERROR) {
 		s->nerrors++;
+	} else if (d->level == DIAG_NOTE) {
+		s->nnotes++;
 	} else {
 		s->nwarnings++;
 		s->unstored_warnings++;
@@ -108,6 +117,8 @@ struct diag *diag_add(struct diag_sink *s, enum diag_code code,
 	s->tail = d;
 	if (d->level == DIAG_ERROR)
 		s->nerrors++;
+	else if (d->level == DIAG_NOTE)
+		s->nnotes++;
 	else
 		s->nwarnings++;
 	return d;
@@ -456,7 +467,9 @@ const struct diag **diag_sorted(const struct diag_sink *s, size_t cap,
 		if (kept && all[kept - 1]->code == all[i]->code &&
 		    all[kept - 1]->span.file == all[i]->span.file &&
 		    all[kept - 1]->span.lo == all[i]->span.lo &&
-		    all[kept - 1]->span.hi == all[i]->span.hi)
+		    all[kept - 1]->span.hi == all[i]->span.hi &&
+		    /* several notes may point at one place, each about something else */
+		    (all[i]->level != DIAG_NOTE || strcmp(all[kept - 1]->msg, all[i]->msg) == 0))
 			continue;
 		all[kept++] = all[i];
 	}
@@ -725,8 +738,9 @@ static void render_one(struct text_out *o, const struct diag *d, const struct sr
 	const struct style *st = o->st;
 	const struct src_file *f = src_get(m, d->span.file);
 	struct src_pos pos = src_locate(f, d->span.lo);
-	bool err = d->level == DIAG_ERROR;
-	const char *level_color = err ? st->red : st->yellow;
+	static const char *const level_names[] = { "error", "warning", "note" };
+	const char *level_color = d->level == DIAG_ERROR ? st->red
+				: d->level == DIAG_WARNING ? st->yellow : st->cyan;
 
 	uint32_t maxline = pos.line;
 	for (int i = 0; i < d->nsecondary; i++) {
@@ -740,7 +754,7 @@ static void render_one(struct text_out *o, const struct diag *d, const struct sr
 	put(o, st->bold);
 	put_visible(o, f->path);
 	putf(o, ":%u:%u:%s %s%s[%s]%s%s: ", pos.line, pos.col, st->reset, level_color,
-	     err ? "error" : "warning", diag_code_name(d->code), st->reset, st->bold);
+	     level_names[d->level], diag_code_name(d->code), st->reset, st->bold);
 	put_visible(o, d->msg);
 	putf(o, "%s\n", st->reset);
 	putf(o, "%s%*s |%s\n", st->blue, (int)gutter, "", st->reset);
@@ -780,21 +794,27 @@ void diag_render_text(FILE *out, const struct diag_sink *s,
 	struct text_out o = { s->arena, { 0 }, opts->color ? &ansi : &plain };
 	size_t n, dropped;
 	const struct diag **all = diag_sorted(s, opts->cap, &n, &dropped);
-	unsigned errors = 0, warnings = 0;
+	unsigned errors = 0, warnings = 0, notes = 0;
 	for (size_t i = 0; i < n; i++) {
 		render_one(&o, all[i], m);
 		flush(&o, out);
 		if (all[i]->level == DIAG_ERROR)
 			errors++;
+		else if (all[i]->level == DIAG_NOTE)
+			notes++;
 		else
 			warnings++;
 	}
 	if (dropped)
 		putf(&o, "note: %zu more diagnostics not shown\n", dropped);
-	if (errors || warnings) {
-		putf(&o, "%s%u error%s, %u warning%s%s\n", o.st->bold,
+	/* Notes are counted only when there are some: most runs have none. */
+	if (errors || warnings || notes) {
+		putf(&o, "%s%u error%s, %u warning%s", o.st->bold,
 		     errors, errors == 1 ? "" : "s",
-		     warnings, warnings == 1 ? "" : "s", o.st->reset);
+		     warnings, warnings == 1 ? "" : "s");
+		if (notes)
+			putf(&o, ", %u note%s", notes, notes == 1 ? "" : "s");
+		putf(&o, "%s\n", o.st->reset);
 	}
 	flush(&o, out);
 }

@@ -23,9 +23,16 @@ enum diag_code {
 	DIAG_CODE_COUNT
 };
 
+/*
+ * A note (code N...) tells a reviewer something that is neither wrong nor
+ * risky: it never fails a build, `--deny warnings` leaves it alone, and
+ * machine formats carry it as SARIF `note`, JSON severity "note" and a
+ * GitHub `::notice`.
+ */
 enum diag_level {
 	DIAG_ERROR,
 	DIAG_WARNING,
+	DIAG_NOTE,
 };
 
 enum { DIAG_MAX_LABELS = 4, DIAG_MAX_NOTES = 4 };
@@ -65,6 +72,7 @@ struct diag_sink {
 	struct arena *arena;
 	struct diag *head, *tail;
 	unsigned nerrors, nwarnings; /* unstored ones included */
+	unsigned nnotes;
 	unsigned count;              /* every diag_add */
 	unsigned unstored, unstored_warnings;
 	struct span first_unstored;

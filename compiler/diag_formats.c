@@ -69,7 +69,7 @@ static json_t *str(const char *s)
 
 static const char *level_name(enum diag_level level)
 {
-	return level == DIAG_ERROR ? "error" : "warning";
+	return level == DIAG_ERROR ? "error" : level == DIAG_WARNING ? "warning" : "note";
 }
 
 /*
@@ -559,7 +559,8 @@ static void github_position(FILE *out, struct range r)
 
 static void github_one(FILE *out, const struct diag *d, const struct src_map *m)
 {
-	fprintf(out, "::%s ", level_name(d->level));
+	/* GitHub's workflow commands call a note a notice. */
+	fprintf(out, "::%s ", d->level == DIAG_NOTE ? "notice" : level_name(d->level));
 	github_position(out, locate(m, d->span));
 	fprintf(out, ",title=%s ", diag_code_name(d->code));
 	put_escaped(out, diag_code_title(d->code), true);

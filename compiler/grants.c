@@ -279,7 +279,7 @@ static struct cv *grant_statements(struct lowerer *lw, const struct m_grants *g,
 
 const char *grants_role(struct lowerer *lw, const char *id, const char *what,
 			const struct m_grants *g, const char *log_group, bool push_images,
-			const struct cv *extra)
+			const struct cv *extra, struct span at)
 {
 	struct arena *a = lw->a;
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::IAM::Role");
@@ -298,14 +298,18 @@ const char *grants_role(struct lowerer *lw, const char *id, const char *what,
 								(const char *)g->managed.items[i])));
 		cv_set(a, r->props, "ManagedPolicyArns", arns);
 	}
-	struct cv *pol = cv_obj(a);
-	cv_set(a, pol, "PolicyName", cv_str(a, "derived-from-sgl"));
+	cv_set(a, r->props, "Tags", lw_tags(lw, what));
+	lw_map_part(lw, g, "role", id);
+
+	const char *pid = logical_id(lw, "%sPolicy", id);
+	struct cfn_resource *p = cfn_add(lw->t, pid, "AWS::IAM::ManagedPolicy");
+	cv_set(a, p->props, "Roles", lw_one(lw, cv_ref(a, id)));
 	struct cv *sts = grant_statements(lw, g, log_group, push_images);
 	for (size_t i = 0; extra && i < extra->u.items.n; i++)
 		cv_push(a, sts, extra->u.items.items[i]);
-	cv_set(a, pol, "PolicyDocument", lw_policy_doc(lw, sts));
-	cv_set(a, r->props, "Policies", lw_one(lw, pol));
-	cv_set(a, r->props, "Tags", lw_tags(lw, what));
-	lw_map_part(lw, g, "role", id);
+	struct cv *doc = lw_policy_doc(lw, sts);
+	cv_set(a, p->props, "PolicyDocument", doc);
+	lw_suppress_wildcards(lw, p, doc, at);
+	lw_map_part(lw, g, "policy", pid);
 	return id;
 }

@@ -39,11 +39,17 @@ void grants_lint(struct checker *ck, const struct m_grants *g);
 
 /*
  * The execution role `id` of `what` (`notebook analyst`), assumed by
- * SageMaker: its log group's statements, those its grants derive, then
- * the statements of `extra` (an array, or NULL).
+ * SageMaker, and the managed policy `<id>Policy` attached to it (the
+ * scanners ask for no inline policies: HIPAA/NIST IAMNoInlinePolicy): its
+ * log group's statements, those its grants derive, then the statements
+ * of `extra` (an array, or NULL). The policy attaches only after the role
+ * exists, so whatever uses the role at creation depends on the policy:
+ * its logical ID is the part "policy" of `g` (cfn_id_of). `at` is the
+ * workload's declaration, where the notes of its wildcard suppressions
+ * point.
  */
 const char *grants_role(struct lowerer *lw, const char *id, const char *what,
 			const struct m_grants *g, const char *log_group, bool push_images,
-			const struct cv *extra);
+			const struct cv *extra, struct span at);
 
 #endif

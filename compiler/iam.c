@@ -169,7 +169,8 @@ static void key_needs(struct builder *b, const char *role, const struct m_kms *k
 	struct iam_facts facts = { .a = b->a, .t = b->t };
 	struct iam_fills f = { 0 };
 	use->fills(&facts, k, &f);
-	need(b, role, arena_printf(b->a, "a resource encrypted with kms_key %s", k->name),
+	need(b, role, k->generated ? "a resource encrypted with the environment key"
+			: arena_printf(b->a, "a resource encrypted with kms_key %s", k->name),
 	     use->rows, use->nrows, &f, at);
 }
 

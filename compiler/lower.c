@@ -64,9 +64,10 @@ static void lower_params(struct lowerer *lw)
 	}
 }
 
-struct cfn_template *lower_env(struct arena *a, const struct m_env *env)
+struct cfn_template *lower_env(struct arena *a, const struct m_env *env,
+			       const struct src_map *src)
 {
-	struct lowerer lw = { .a = a, .env = env };
+	struct lowerer lw = { .a = a, .env = env, .src = src };
 	lw.t = cfn_new(a);
 	lw.t->description = env->description
 		? env->description
@@ -76,9 +77,8 @@ struct cfn_template *lower_env(struct arena *a, const struct m_env *env)
 	const struct kind *const *kinds = kinds_all(&nkinds);
 	for (size_t k = 0; k < nkinds; k++) {
 		const struct ptrvec *objs = kind_objects(kinds[k], env);
-		for (size_t i = 0; i < objs->n; i++) {
+		for (size_t i = 0; kinds[k]->lower && i < objs->n; i++)
 			kinds[k]->lower(&lw, objs->items[i]);
-		}
 	}
 	/* Then what must come after every resource. */
 	for (size_t k = 0; k < nkinds; k++) {

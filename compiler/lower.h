@@ -13,6 +13,8 @@
 #include "lowering.h" /* lower_pascal, for the unit tests */
 #include "model.h"
 
-struct cfn_template *lower_env(struct arena *a, const struct m_env *env);
+/* `src` gives the lines that suppression reasons name (lw_suppress). */
+struct cfn_template *lower_env(struct arena *a, const struct m_env *env,
+			       const struct src_map *src);
 
 #endif

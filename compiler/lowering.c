@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "src.h"
+
 const char *lower_pascal(struct arena *a, const char *name)
 {
 	size_t n = strlen(name);
@@ -343,4 +345,178 @@ struct cv *lw_value(struct lowerer *lw, const struct m_value *v)
 	if (v->param)
 		return cv_ref(lw->a, lower_pascal(lw->a, v->param->name));
 	return cv_str(lw->a, v->literal);
+}
+
+/* ---- compliance-scanner suppressions (suppress.h) ------------------------------ */
+
+/* `obj[key]`, created as an empty value of `kind` when absent. */
+static struct cv *meta_member(struct arena *a, struct cv *obj, const char *key, enum cv_kind kind)
+{
+	struct cv *v = cv_get(obj, key);
+	if (!v) {
+		v = kind == CV_ARR ? cv_arr(a) : cv_obj(a);
+		cv_set(a, obj, key, v);
+	}
+	return v;
+}
+
+static bool has_str(const struct cv *arr, const char *key, const char *s)
+{
+	for (size_t i = 0; i < arr->u.items.n; i++) {
+		const struct cv *v = arr->u.items.items[i];
+		const struct cv *x = key ? cv_get(v, key) : v;
+		if (x && x->kind == CV_STR && strcmp(x->u.s, s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The row's reason; for a default turned off, with the line that does it. */
+static const char *sup_reason(struct lowerer *lw, const struct sup_row *row, struct span at)
+{
+	if (!row->turned_off || !lw->src || at.file == UINT32_MAX)
+		return row->reason;
+	const struct src_file *f = src_get(lw->src, at.file);
+	struct src_pos p = src_locate(f, at.lo);
+	uint32_t len;
+	const char *line = src_line(f, p.line, &len);
+	/* The line as written, without its indentation or comment, if short. */
+	while (len && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	uint32_t end = 0;
+	bool in_string = false;
+	for (; end < len; end++) {
+		if (line[end] == '"')
+			in_string = !in_string;
+		if (!in_string && line[end] == '#')
+			break;
+	}
+	while (end && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\r'))
+		end--;
+	const char *where = lw->env->source ? lw->env->source : f->path;
+	if (end == 0 || end > 100)
+		return arena_printf(lw->a, "%s (%s:%u)", row->reason, where, p.line);
+	return arena_printf(lw->a, "%s (%s:%u: `%.*s`)", row->reason, where, p.line, (int)end, line);
+}
+
+static void write_rule(struct lowerer *lw, struct cfn_resource *r, struct cfn_suppression *s,
+		       const char *rule, const char *reason)
+{
+	struct arena *a = lw->a;
+	if (!r->metadata)
+		r->metadata = cv_obj(a);
+	if (strncmp(rule, "CT.", 3) == 0) {
+		struct cv *ids = meta_member(a, meta_member(a, r->metadata, "guard", CV_OBJ),
+					     "SuppressedRules", CV_ARR);
+		if (has_str(ids, NULL, rule))
+			return;
+		cv_push(a, ids, cv_str(a, rule));
+	} else {
+		struct cv *list = meta_member(a, meta_member(a, r->metadata, "cdk_nag", CV_OBJ),
+					      "rules_to_suppress", CV_ARR);
+		if (has_str(list, "id", rule))
+			return;
+		struct cv *e = cv_obj(a);
+		cv_set(a, e, "id", cv_str(a, rule));
+		cv_set(a, e, "reason", cv_str(a, reason));
+		cv_push(a, list, e);
+	}
+	ptrvec_push(a, &s->rules, (void *)rule);
+}
+
+static struct cfn_suppression *new_suppression(struct lowerer *lw, struct cfn_resource *r,
+					       enum sup_id id, struct span at)
+{
+	struct cfn_suppression *s = arena_alloc(lw->a, sizeof *s);
+	s->resource = r->id;
+	s->row = (int)id;
+	s->at = at;
+	return s;
+}
+
+void lw_suppress(struct lowerer *lw, struct cfn_resource *r, enum sup_id id, struct span at)
+{
+	const struct sup_row *row = sup_row(id);
+	const char *reason = sup_reason(lw, row, at);
+	struct cfn_suppression *s = new_suppression(lw, r, id, at);
+	for (size_t i = 0; i < SUP_MAX_RULES && row->rules[i]; i++)
+		write_rule(lw, r, s, row->rules[i], reason);
+	if (s->rules.n)
+		ptrvec_push(lw->a, &lw->t->suppressions, s);
+}
+
+/* A resource as cdk-nag prints it: a string as is, Fn::Sub with `${X}` as `<X>`; else NULL. */
+static const char *nag_form(struct arena *a, const struct cv *v)
+{
+	if (v->kind == CV_STR)
+		return v->u.s;
+	const struct cv *sub = v->kind == CV_OBJ ? cv_get(v, "Fn::Sub") : NULL;
+	if (!sub || sub->kind != CV_STR)
+		return NULL;
+	struct strbuf b = { 0 };
+	for (const char *p = sub->u.s; *p; p++) {
+		if (p[0] == '$' && p[1] == '{') {
+			strbuf_puts(a, &b, "<");
+			p++;
+		} else if (p[0] == '}') {
+			strbuf_puts(a, &b, ">");
+		} else {
+			strbuf_add(a, &b, p, 1);
+		}
+	}
+	return b.s ? b.s : "";
+}
+
+void lw_suppress_wildcards(struct lowerer *lw, struct cfn_resource *r, const struct cv *doc,
+			   struct span at)
+{
+	struct arena *a = lw->a;
+	const struct cv *sts = cv_get(doc, "Statement");
+	struct cfn_suppression *by_row[SUP_COUNT] = { 0 };
+	for (size_t i = 0; sts && i < sts->u.items.n; i++) {
+		const struct cv *st = sts->u.items.items[i];
+		const struct cv *eff = cv_get(st, "Effect");
+		if (!eff || strcmp(eff->u.s, "Allow") != 0)
+			continue;
+		const struct cv *acts = cv_get(st, "Action"), *res = cv_get(st, "Resource");
+		if (!acts || !res)
+			continue;
+		const char *actions[16];
+		size_t na = 0;
+		if (acts->kind == CV_STR) {
+			actions[na++] = acts->u.s;
+		} else {
+			for (size_t k = 0; k < acts->u.items.n && na < 16; k++)
+				actions[na++] = ((const struct cv *)acts->u.items.items[k])->u.s;
+		}
+		size_t nres = res->kind == CV_ARR ? res->u.items.n : 1;
+		for (size_t k = 0; k < nres; k++) {
+			const struct cv *one = res->kind == CV_ARR ? res->u.items.items[k] : res;
+			const char *form = nag_form(a, one);
+			if (!form || !strchr(form, '*'))
+				continue;
+			const struct sup_row *row = sup_iam5_row(form, actions, na);
+			if (!row)
+				continue;
+			enum sup_id id = (enum sup_id)(row - sup_table(&(size_t){ 0 }));
+			if (!by_row[id])
+				by_row[id] = new_suppression(lw, r, id, at);
+			const char *rule = arena_printf(a, "AwsSolutions-IAM5[Resource::%s]", form);
+			bool seen = false;
+			for (size_t j = 0; j < by_row[id]->rules.n && !seen; j++)
+				seen = strcmp(by_row[id]->rules.items[j], rule) == 0;
+			if (!seen)
+				ptrvec_push(a, &by_row[id]->rules, (void *)rule);
+		}
+	}
+	/* Each covered finding by its own id (cdk-nag matches ids exactly); the others stay reported. */
+	for (size_t i = 0; i < SUP_COUNT; i++) {
+		if (!by_row[i])
+			continue;
+		const struct ptrvec *ids = &by_row[i]->rules;
+		struct cfn_suppression scratch = { 0 };
+		for (size_t j = 0; j < ids->n; j++)
+			write_rule(lw, r, &scratch, ids->items[j], sup_row((enum sup_id)i)->reason);
+		ptrvec_push(a, &lw->t->suppressions, by_row[i]);
+	}
 }

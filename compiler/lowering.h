@@ -10,6 +10,9 @@
 
 #include "cfn.h"
 #include "model.h"
+#include "suppress.h"
+
+struct src_map;
 
 struct lowerer {
 	struct arena *a;
@@ -17,6 +20,7 @@ struct lowerer {
 	const struct m_env *env;
 	struct strmap ids;   /* logical IDs handed out so far */
 	struct strmap nets;  /* `%p` of a network -> its struct netl */
+	const struct src_map *src; /* for the lines suppression reasons name */
 };
 
 /* A network's resources, for the workloads that live in it. */
@@ -80,6 +84,21 @@ struct cv *lw_when(struct lowerer *lw, struct cv *st, const char *op, const char
 
 /* A value known now or at deploy time (a parameter's Ref). */
 struct cv *lw_value(struct lowerer *lw, const struct m_value *v);
+
+/*
+ * Suppress a scanner finding on `r` by a row of the fixed table
+ * (suppress.h): its rules where each tool reads them, with its reason;
+ * a row for a default the source turned off names the line of `at`.
+ */
+void lw_suppress(struct lowerer *lw, struct cfn_resource *r, enum sup_id id, struct span at);
+/*
+ * AwsSolutions-IAM5 for the wildcard resources of the policy document
+ * `doc` held by `r`: each covered by a table row is suppressed with that
+ * row's reason (one rule id per resource, as cdk-nag names it); any other
+ * is left for the scanner to report.
+ */
+void lw_suppress_wildcards(struct lowerer *lw, struct cfn_resource *r, const struct cv *doc,
+			   struct span at);
 
 /* A lifecycle script's content, base64, also written beside the template. */
 struct cv *lw_script(struct lowerer *lw, const struct m_script *s);

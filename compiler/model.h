@@ -142,6 +142,7 @@ struct m_network {
 	struct span cidr_span;
 	enum isolation isolation;
 	bool isolation_unknown;         /* missing or refused: the proofs skip its workloads */
+	struct span isolation_span;     /* `isolation = ...` */
 	struct ptrvec subnets;          /* struct m_subnet *, declaration order */
 	bool *has_endpoint;             /* [ep_count] */
 	struct span *endpoint_span;     /* [ep_count]: where each was asked for */
@@ -153,6 +154,7 @@ struct m_network {
 	struct ptrvec sgs;              /* struct m_sg * */
 	bool dns_support, dns_hostnames; /* the VPC's EnableDnsSupport / EnableDnsHostnames */
 	struct m_sg *endpoint_sg;       /* generated: HTTPS in to the interface endpoints, or NULL */
+	struct m_kms *flow_log_key;     /* encrypts its flow-log group (the environment key) */
 	struct ptrvec endpoints;        /* struct m_endpoint *, in ep_services order */
 	struct ptrvec routes;           /* struct m_route *: every route but the local one */
 	struct m_firewall *firewall;    /* its egress firewall, or NULL */
@@ -253,6 +255,8 @@ struct m_kms {
 	const char *description;
 	bool rotation;
 	int window_days;
+	bool generated;         /* the environment key sgc creates (check.c) */
+	bool logs;              /* encrypts log groups: CloudWatch Logs may use it */
 };
 
 struct m_domain;
@@ -292,6 +296,7 @@ struct m_ecr {
 	int expire_days;
 	bool scan_on_push, immutable, retain;
 	struct ptrvec mutable_tags; /* const char *: tag filters exempt from immutability */
+	struct span tags_span;      /* `immutable_tags = false` or `mutable_tags`, when written */
 	struct m_kms *kms;
 };
 

@@ -1,9 +1,10 @@
 /*
  * bucket.c - the `bucket` resource kind: an S3 bucket with public access
- * blocked, encrypted (SSE-S3, or SSE-KMS with a `kms_key`), owner-enforced,
- * refusing every request without TLS; and what using one asks of a
- * workload: the S3 gateway endpoint, and object and listing access on that
- * bucket only.
+ * blocked, encrypted with SSE-KMS (its `kms_key`, else the environment
+ * key), owner-enforced, versioned with a lifecycle, logging its access to
+ * the environment's access-log bucket, refusing every request without TLS;
+ * and what using one asks of a workload: the S3 gateway endpoint, and
+ * object and listing access on that bucket only.
  */
 #include <stddef.h>
 
@@ -17,7 +18,7 @@
 static const struct attr_schema bucket_attrs[] = {
 	{ "versioning", VT_BOOL, false, NULL, NULL, "keep object versions (default true)" },
 	{ "kms_key", VT_REF, false, NULL, "kms_key",
-	  "SSE-KMS key (default: SSE-S3)" },
+	  "SSE-KMS key (default: the environment key)" },
 	{ "retain", VT_BOOL, false, NULL, NULL,
 	  "keep the bucket when the stack is deleted (default true)" },
 };
@@ -103,30 +104,26 @@ static const struct kind_use use = {
 
 /* ---- lowering ------------------------------------------------------------------------ */
 
-static void lower_bucket(struct lowerer *lw, const void *obj)
+#define SRC_S3_LOGGING "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html"
+#define SRC_S3_EVENTBRIDGE "https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html"
+#define SRC_S3_LIFECYCLE "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html"
+
+static struct cv *obj1(struct lowerer *lw, const char *key, struct cv *v)
 {
-	const struct m_bucket *b = obj;
+	struct cv *o = cv_obj(lw->a);
+	cv_set(lw->a, o, key, v);
+	return o;
+}
+
+static struct cv *days(struct lowerer *lw, const char *key, int n)
+{
+	return obj1(lw, key, cv_int(lw->a, n));
+}
+
+/* What every bucket sgc makes has: no public access, owner-enforced, events to EventBridge. */
+static void common_settings(struct lowerer *lw, struct cfn_resource *r)
+{
 	struct arena *a = lw->a;
-	const char *id = logical_id(lw, "%sBucket", lw_pascal(lw, b->name));
-	lw_map_id(lw, b, id);
-	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::S3::Bucket");
-	if (b->retain) {
-		r->deletion_policy = "Retain";
-		r->update_replace_policy = "Retain";
-	}
-	struct cv *dflt = cv_obj(a);
-	if (b->kms) {
-		cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "aws:kms"));
-		cv_set(a, dflt, "KMSMasterKeyID", lw_arn_of(lw, b->kms));
-	} else {
-		cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "AES256"));
-	}
-	struct cv *rule = cv_obj(a);
-	cv_set(a, rule, "ServerSideEncryptionByDefault", dflt);
-	cv_set(a, rule, "BucketKeyEnabled", cv_bool(a, b->kms != NULL));
-	struct cv *enc = cv_obj(a);
-	cv_set(a, enc, "ServerSideEncryptionConfiguration", lw_one(lw, rule));
-	cv_set(a, r->props, "BucketEncryption", enc);
 	struct cv *pab = cv_obj(a);
 	cv_set(a, pab, "BlockPublicAcls", cv_bool(a, true));
 	cv_set(a, pab, "BlockPublicPolicy", cv_bool(a, true));
@@ -135,32 +132,151 @@ static void lower_bucket(struct lowerer *lw, const void *obj)
 	cv_set(a, r->props, "PublicAccessBlockConfiguration", pab);
 	struct cv *own = cv_obj(a);
 	cv_set(a, own, "ObjectOwnership", cv_str(a, "BucketOwnerEnforced"));
-	struct cv *owner = cv_obj(a);
-	cv_set(a, owner, "Rules", lw_one(lw, own));
-	cv_set(a, r->props, "OwnershipControls", owner);
-	struct cv *ver = cv_obj(a);
-	cv_set(a, ver, "Status", cv_str(a, b->versioning ? "Enabled" : "Suspended"));
-	cv_set(a, r->props, "VersioningConfiguration", ver);
-	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, b->name)));
+	cv_set(a, r->props, "OwnershipControls", obj1(lw, "Rules", lw_one(lw, own)));
+	/*
+	 * Object events go to the account's default EventBridge bus, where
+	 * nothing is charged until a rule matches them (SRC_S3_EVENTBRIDGE):
+	 * whoever needs them adds a rule, without touching the bucket.
+	 */
+	cv_set(a, r->props, "NotificationConfiguration",
+	       obj1(lw, "EventBridgeConfiguration", obj1(lw, "EventBridgeEnabled", cv_bool(a, true))));
+}
 
-	/* Refuse every request that does not use TLS. */
-	r = cfn_add(lw->t, logical_id(lw, "%sBucketPolicy", lw_pascal(lw, b->name)), "AWS::S3::BucketPolicy");
-	cv_set(a, r->props, "Bucket", cv_ref(a, id));
+/*
+ * The statement that refuses every request without TLS; the object ARN is
+ * a Fn::Join of the bucket's Arn, the form Control Tower's CT.S3.PR.8
+ * recognises as this bucket's.
+ */
+static struct cv *deny_insecure(struct lowerer *lw, const char *bucket)
+{
+	struct arena *a = lw->a;
 	struct cv *st = cv_obj(a);
 	cv_set(a, st, "Sid", cv_str(a, "DenyInsecureTransport"));
 	cv_set(a, st, "Effect", cv_str(a, "Deny"));
 	cv_set(a, st, "Principal", cv_str(a, "*"));
 	cv_set(a, st, "Action", cv_str(a, "s3:*"));
+	struct cv *parts = cv_arr(a);
+	cv_push(a, parts, cv_getatt(a, bucket, "Arn"));
+	cv_push(a, parts, cv_str(a, "/*"));
+	struct cv *join = cv_arr(a);
+	cv_push(a, join, cv_str(a, ""));
+	cv_push(a, join, parts);
 	struct cv *res = cv_arr(a);
-	cv_push(a, res, cv_getatt(a, id, "Arn"));
-	cv_push(a, res, cv_sub(a, arena_printf(a, "${%s.Arn}/*", id)));
+	cv_push(a, res, cv_getatt(a, bucket, "Arn"));
+	cv_push(a, res, obj1(lw, "Fn::Join", join));
 	cv_set(a, st, "Resource", res);
-	struct cv *cond = cv_obj(a), *b_ = cv_obj(a);
-	cv_set(a, b_, "aws:SecureTransport", cv_str(a, "false"));
-	cv_set(a, cond, "Bool", b_);
-	cv_set(a, st, "Condition", cond);
-	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, lw_one(lw, st)));
-	lw_output(lw, logical_id(lw, "%sBucketName", lw_pascal(lw, b->name)),
+	lw_when(lw, st, "Bool", "aws:SecureTransport", cv_str(a, "false"));
+	return st;
+}
+
+/*
+ * The environment's access-log bucket, made with its first bucket: S3
+ * server access logs go only to a bucket with SSE-S3 and a policy that
+ * lets the logging service write, from this account's buckets
+ * (SRC_S3_LOGGING). Logs are kept a year, then expire; the bucket is kept
+ * when the stack is deleted. Returns its bucket policy's logical ID: a
+ * bucket that logs to it waits for the policy.
+ */
+static const char *access_log_bucket(struct lowerer *lw)
+{
+	struct arena *a = lw->a;
+	const char *done = cfn_id_of(lw->t, lw->env, "access-log-policy");
+	if (done)
+		return done;
+	const char *id = logical_id(lw, "AccessLogBucket");
+	lw_map_part(lw, lw->env, "access-log-bucket", id);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::S3::Bucket");
+	r->deletion_policy = "Retain";
+	r->update_replace_policy = "Retain";
+	struct cv *dflt = obj1(lw, "SSEAlgorithm", cv_str(a, "AES256"));
+	cv_set(a, r->props, "BucketEncryption", obj1(lw, "ServerSideEncryptionConfiguration",
+		lw_one(lw, obj1(lw, "ServerSideEncryptionByDefault", dflt))));
+	common_settings(lw, r);
+	cv_set(a, r->props, "VersioningConfiguration", obj1(lw, "Status", cv_str(a, "Enabled")));
+	struct cv *rule = cv_obj(a);
+	cv_set(a, rule, "Status", cv_str(a, "Enabled"));
+	cv_set(a, rule, "ExpirationInDays", cv_int(a, 365));
+	cv_set(a, rule, "NoncurrentVersionExpiration", days(lw, "NoncurrentDays", 30));
+	cv_set(a, rule, "AbortIncompleteMultipartUpload", days(lw, "DaysAfterInitiation", 7));
+	cv_set(a, r->props, "LifecycleConfiguration", obj1(lw, "Rules", lw_one(lw, rule)));
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, "access-logs")));
+	struct span env = lw->env->span;
+	lw_suppress(lw, r, SUP_LOG_BUCKET_ENCRYPTION, env);
+	lw_suppress(lw, r, SUP_LOG_BUCKET_LOGGING, env);
+	lw_suppress(lw, r, SUP_BUCKET_REPLICATION, env);
+	lw_suppress(lw, r, SUP_BUCKET_OBJECT_LOCK, env);
+
+	const char *pid = logical_id(lw, "AccessLogBucketPolicy");
+	lw_map_part(lw, lw->env, "access-log-policy", pid);
+	struct cfn_resource *p = cfn_add(lw->t, pid, "AWS::S3::BucketPolicy");
+	cv_set(a, p->props, "Bucket", cv_ref(a, id));
+	struct cv *put = cv_obj(a);
+	cv_set(a, put, "Sid", cv_str(a, "S3ServerAccessLogsFromThisAccount"));
+	cv_set(a, put, "Effect", cv_str(a, "Allow"));
+	cv_set(a, put, "Principal", obj1(lw, "Service", cv_str(a, "logging.s3.amazonaws.com")));
+	cv_set(a, put, "Action", cv_str(a, "s3:PutObject"));
+	cv_set(a, put, "Resource", cv_sub(a, arena_printf(a, "${%s.Arn}/*", id)));
+	lw_when(lw, put, "StringEquals", "aws:SourceAccount", cv_ref(a, "AWS::AccountId"));
+	struct cv *sts = lw_one(lw, deny_insecure(lw, id));
+	cv_push(a, sts, put);
+	cv_set(a, p->props, "PolicyDocument", lw_policy_doc(lw, sts));
+
+	return pid;
+}
+
+/*
+ * A bucket: SSE-KMS with its key (the environment key unless it names
+ * one), versioned, old versions expiring after 90 days and unfinished
+ * uploads after 7 (SRC_S3_LIFECYCLE), access logs to the environment's
+ * log bucket, TLS only.
+ */
+static void lower_bucket(struct lowerer *lw, const void *obj)
+{
+	const struct m_bucket *b = obj;
+	struct arena *a = lw->a;
+	const char *log_policy = access_log_bucket(lw);
+	const char *stem = lw_pascal(lw, b->name);
+	const char *id = logical_id(lw, "%sBucket", stem);
+	lw_map_id(lw, b, id);
+	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::S3::Bucket");
+	cfn_depends(lw->t, r, log_policy);
+	if (b->retain) {
+		r->deletion_policy = "Retain";
+		r->update_replace_policy = "Retain";
+	}
+	struct cv *dflt = cv_obj(a);
+	cv_set(a, dflt, "SSEAlgorithm", cv_str(a, "aws:kms"));
+	cv_set(a, dflt, "KMSMasterKeyID", lw_arn_of(lw, b->kms));
+	struct cv *rule = cv_obj(a);
+	cv_set(a, rule, "ServerSideEncryptionByDefault", dflt);
+	cv_set(a, rule, "BucketKeyEnabled", cv_bool(a, true));
+	cv_set(a, r->props, "BucketEncryption", obj1(lw, "ServerSideEncryptionConfiguration",
+						     lw_one(lw, rule)));
+	common_settings(lw, r);
+	cv_set(a, r->props, "VersioningConfiguration",
+	       obj1(lw, "Status", cv_str(a, b->versioning ? "Enabled" : "Suspended")));
+	struct cv *life = cv_obj(a);
+	cv_set(a, life, "Status", cv_str(a, "Enabled"));
+	if (b->versioning)
+		cv_set(a, life, "NoncurrentVersionExpiration", days(lw, "NoncurrentDays", 90));
+	cv_set(a, life, "AbortIncompleteMultipartUpload", days(lw, "DaysAfterInitiation", 7));
+	cv_set(a, r->props, "LifecycleConfiguration", obj1(lw, "Rules", lw_one(lw, life)));
+	struct cv *logging = cv_obj(a);
+	cv_set(a, logging, "DestinationBucketName",
+	       cv_ref(a, cfn_id_of(lw->t, lw->env, "access-log-bucket")));
+	cv_set(a, logging, "LogFilePrefix", cv_strf(a, "%s/", b->name));
+	cv_set(a, r->props, "LoggingConfiguration", logging);
+	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, b->name)));
+	lw_suppress(lw, r, SUP_BUCKET_REPLICATION, b->span);
+	lw_suppress(lw, r, SUP_BUCKET_OBJECT_LOCK, b->span);
+	if (!b->versioning)
+		lw_suppress(lw, r, SUP_BUCKET_VERSIONING_OFF, b->versioning_span);
+
+	r = cfn_add(lw->t, logical_id(lw, "%sBucketPolicy", stem), "AWS::S3::BucketPolicy");
+	cv_set(a, r->props, "Bucket", cv_ref(a, id));
+	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, lw_one(lw, deny_insecure(lw, id))));
+
+	lw_output(lw, logical_id(lw, "%sBucketName", stem),
 		  arena_printf(a, "name of bucket %s", b->name), cv_ref(a, id));
 }
 

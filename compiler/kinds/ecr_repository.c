@@ -99,6 +99,8 @@ static void check_ecr(struct checker *ck, const struct ast_item *b)
 	r->immutable = ck_get_bool(ck, b->scope, sl.at[4], true);
 	r->kms = ck_ref_obj(ck, b->scope, sl.at[5], "kms_key");
 	check_mutable_tags(ck, b->scope, sl.at[6], r);
+	r->tags_span = !r->immutable && sl.at[4] ? sl.at[4]->span
+		     : sl.at[6] ? sl.at[6]->span : (struct span){ UINT32_MAX, 0, 0 };
 	r->retain = ck_get_bool(ck, b->scope, sl.at[7], true);
 	ck_register(ck, b, r);
 	ptrvec_push(ck->arena, &ck->env->ecrs, r);
@@ -206,6 +208,8 @@ static void lower_ecr(struct lowerer *lw, const void *obj)
 		}
 		cv_set(a, r->props, "ImageTagMutabilityExclusionFilters", filters);
 	}
+	if (!e->immutable || e->mutable_tags.n)
+		lw_suppress(lw, r, SUP_ECR_MUTABLE_TAGS, e->tags_span);
 	struct cv *enc = cv_obj(a);
 	cv_set(a, enc, "EncryptionType", cv_str(a, e->kms ? "KMS" : "AES256"));
 	if (e->kms)

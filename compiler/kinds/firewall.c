@@ -485,7 +485,8 @@ static void lower_subnets(struct lowerer *lw, const struct m_firewall *fw, const
 	}
 }
 
-static const char *log_group(struct lowerer *lw, const char *stem, const char *kind)
+static const char *log_group(struct lowerer *lw, const struct m_firewall *fw, const char *stem,
+			     const char *kind)
 {
 	struct arena *a = lw->a;
 	const char *id = logical_id(lw, "%s%sLogGroup", stem, kind);
@@ -493,6 +494,10 @@ static const char *log_group(struct lowerer *lw, const char *stem, const char *k
 	/* What the firewall passed and dropped is evidence: it outlives the stack. */
 	r->deletion_policy = "Retain";
 	r->update_replace_policy = "Retain";
+	/* On the network's flow-log key, the environment key, whose policy lets
+	 * CloudWatch Logs use it for the account's log groups (compliance.md). */
+	if (fw->net->flow_log_key)
+		cv_set(a, r->props, "KmsKeyId", lw_arn_of(lw, fw->net->flow_log_key));
 	cv_set(a, r->props, "RetentionInDays", cv_int(a, 365));
 	return id;
 }
@@ -572,7 +577,7 @@ static void lower_network_firewall(struct lowerer *lw, const struct m_firewall *
 						   fw->net->name));
 	cv_set(a, r->props, "Tags", lw_tags(lw, aws_name(lw, fw, NULL)));
 
-	const char *alert = log_group(lw, stem, "Alert"), *flow = log_group(lw, stem, "Flow");
+	const char *alert = log_group(lw, fw, stem, "Alert"), *flow = log_group(lw, fw, stem, "Flow");
 	r = cfn_add(lw->t, logical_id(lw, "%sLogging", stem), "AWS::NetworkFirewall::LoggingConfiguration");
 	cv_set(a, r->props, "FirewallArn", cv_getatt(a, firewall, "FirewallArn"));
 	struct cv *dests = pair(a, log_destination(lw, "ALERT", alert), log_destination(lw, "FLOW", flow));
@@ -713,5 +718,6 @@ const struct kind firewall_kind = {
 	.nschemas = sizeof schemas / sizeof schemas[0],
 	.objects = offsetof(struct m_env, firewalls),
 	.check = check_firewall,
-	.lower = lower_firewall,
+	/* Last: its log groups name the environment key, lowered after the networks. */
+	.lower_last = lower_firewall,
 };

@@ -112,7 +112,7 @@ struct kind {
 	/* reach.c: one object's own rules over the checked environment (fit, lints) */
 	void (*rules)(struct checker *ck, const void *obj);
 
-	/* lower.c: one object's resources, in the registry's order; then what comes last */
+	/* lower.c: one object's resources, in the registry's order; then what comes last (either may be NULL) */
 	void (*lower)(struct lowerer *lw, const void *obj);
 	void (*lower_last)(struct lowerer *lw, const void *obj);
 

@@ -87,6 +87,52 @@ static const struct kind_use use = {
 
 /* ---- lowering ------------------------------------------------------------------------ */
 
+#define SRC_LOGS_KMS "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
+#define SRC_CT_KMS_3 "https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html"
+
+/*
+ * CloudWatch Logs encrypts a log group's data with the key only when the
+ * key policy lets the service principal of the Region do so, limited by
+ * the encryption context to this account's log groups (SRC_LOGS_KMS).
+ */
+static struct cv *logs_statement(struct lowerer *lw)
+{
+	struct arena *a = lw->a;
+	struct cv *principal = cv_obj(a);
+	cv_set(a, principal, "Service", cv_sub(a, "logs.${AWS::Region}.amazonaws.com"));
+	static const char *const ops[] = { "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+					   "kms:GenerateDataKey*", "kms:Describe*" };
+	struct cv *st = cv_obj(a);
+	cv_set(a, st, "Sid", cv_str(a, "CloudWatchLogs"));
+	cv_set(a, st, "Effect", cv_str(a, "Allow"));
+	cv_set(a, st, "Principal", principal);
+	cv_set(a, st, "Action", lw_strs(lw, ops, 5));
+	cv_set(a, st, "Resource", cv_str(a, "*"));
+	lw_when(lw, st, "ArnLike", "kms:EncryptionContext:aws:logs:arn",
+		cv_sub(a, "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"));
+	return st;
+}
+
+/*
+ * Grants only for AWS resources or to AWS services (Control Tower
+ * CT.KMS.PR.3, SRC_CT_KMS_3): a principal that may use the key cannot hand
+ * that use on through a grant of its own. Studio's and SageMaker's grants
+ * are for AWS resources (kms:GrantIsForAWSResource).
+ */
+static struct cv *grants_for_aws_only(struct lowerer *lw)
+{
+	struct arena *a = lw->a;
+	struct cv *st = cv_obj(a);
+	cv_set(a, st, "Sid", cv_str(a, "GrantsOnlyForAws"));
+	cv_set(a, st, "Effect", cv_str(a, "Deny"));
+	cv_set(a, st, "Principal", cv_str(a, "*"));
+	cv_set(a, st, "Action", cv_str(a, "kms:CreateGrant"));
+	cv_set(a, st, "Resource", cv_str(a, "*"));
+	lw_when(lw, st, "BoolIfExists", "kms:GrantIsForAWSResource", cv_str(a, "false"));
+	lw_when(lw, st, "BoolIfExists", "aws:PrincipalIsAWSService", cv_str(a, "false"));
+	return st;
+}
+
 /*
  * The key policy delegates to IAM (the account root may administer the
  * key), which is what lets execution roles use it through their own
@@ -113,7 +159,11 @@ static void lower_kms(struct lowerer *lw, const void *obj)
 	cv_set(a, st, "Principal", principal);
 	cv_set(a, st, "Action", cv_str(a, "kms:*"));
 	cv_set(a, st, "Resource", cv_str(a, "*"));
-	cv_set(a, r->props, "KeyPolicy", lw_policy_doc(lw, lw_one(lw, st)));
+	struct cv *sts = lw_one(lw, st);
+	if (k->logs)
+		cv_push(a, sts, logs_statement(lw));
+	cv_push(a, sts, grants_for_aws_only(lw));
+	cv_set(a, r->props, "KeyPolicy", lw_policy_doc(lw, sts));
 	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, k->name)));
 
 	r = cfn_add(lw->t, logical_id(lw, "%sKeyAlias", lw_pascal(lw, k->name)), "AWS::KMS::Alias");

@@ -22,6 +22,7 @@
 #include "attrs.h"
 #include "diag.h"
 #include "epset.h"
+#include "iam_rows.h"
 #include "kind.h"
 #include "lowering.h"
 
@@ -840,6 +841,7 @@ static void check_network(struct checker *ck, const struct ast_item *b)
 	const char *iso = ck_get_word(ck, sl.at[1], bs->attrs[1].choices);
 	bool iso_known = iso != NULL;
 	net->isolation_unknown = !iso_known;
+	net->isolation_span = sl.at[1] ? sl.at[1]->span : b->name_span;
 	net->isolation = !iso || strcmp(iso, "isolated") == 0 ? ISO_ISOLATED
 		       : strcmp(iso, "restricted") == 0 ? ISO_RESTRICTED : ISO_PUBLIC;
 
@@ -942,6 +944,7 @@ static void lower_vpc(struct lowerer *lw, struct netl *nl)
 	cv_set(a, r->props, "EnableDnsHostnames", cv_bool(a, nl->net->dns_hostnames));
 	cv_set(a, r->props, "EnableDnsSupport", cv_bool(a, nl->net->dns_support));
 	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, NULL)));
+	lw_suppress(lw, r, SUP_VPC_DEFAULT_SG, nl->net->span);
 	lw_output(lw, logical_id(lw, "%sVpcId", nl->stem),
 	       arena_printf(a, "VPC of network %s", nl->net->name), cv_ref(a, nl->vpc));
 }
@@ -977,6 +980,7 @@ static void lower_internet_gateway(struct lowerer *lw, struct netl *nl)
 	cv_set(a, r->props, "RouteTableId", cv_ref(a, nl->public_rt));
 	cv_set(a, r->props, "DestinationCidrBlock", cv_str(a, "0.0.0.0/0"));
 	cv_set(a, r->props, "GatewayId", cv_ref(a, igw));
+	lw_suppress(lw, r, SUP_IGW_ROUTE, nl->net->isolation_span);
 }
 
 static void lower_subnets(struct lowerer *lw, struct netl *nl)
@@ -1209,6 +1213,97 @@ static void lower_network(struct lowerer *lw, const void *obj)
 	lower_endpoints(lw, nl);
 }
 
+#define SRC_FLOW_LOGS "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html"
+#define SRC_FLOW_LOGS_ROLE "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html"
+
+/*
+ * VPC flow logs, on by default (cdk-nag VPC7, HIPAA/NIST VPCFlowLogsEnabled):
+ * every accepted and rejected flow of the VPC to a CloudWatch Logs group
+ * encrypted with the environment key and kept a year, delivered by a role
+ * only the VPC Flow Logs service of this account may assume, allowed to
+ * write to that group only (SRC_FLOW_LOGS, SRC_FLOW_LOGS_ROLE). Lowered
+ * last: the key is lowered after the networks.
+ */
+static void lower_flow_logs(struct lowerer *lw, const void *obj)
+{
+	const struct m_network *net = obj;
+	struct arena *a = lw->a;
+	const struct netl *nl = lw_net(lw, net);
+	if (!net->flow_log_key)
+		return;
+	const char *group = logical_id(lw, "%sFlowLogGroup", nl->stem);
+	lw_map_part(lw, net, "flow-log-group", group);
+	struct cfn_resource *r = cfn_add(lw->t, group, "AWS::Logs::LogGroup");
+	r->deletion_policy = "Retain";
+	r->update_replace_policy = "Retain";
+	cv_set(a, r->props, "KmsKeyId", lw_arn_of(lw, net->flow_log_key));
+	cv_set(a, r->props, "RetentionInDays", cv_int(a, 365));
+	cv_set(a, r->props, "Tags", lw_tags(lw, res_name(lw, nl, "flow-logs")));
+
+	const char *role = logical_id(lw, "%sFlowLogRole", nl->stem);
+	lw_map_part(lw, net, "flow-log-role", role);
+	r = cfn_add(lw->t, role, "AWS::IAM::Role");
+	struct cv *principal = cv_obj(a);
+	cv_set(a, principal, "Service", cv_str(a, "vpc-flow-logs.amazonaws.com"));
+	struct cv *trust = cv_obj(a);
+	cv_set(a, trust, "Effect", cv_str(a, "Allow"));
+	cv_set(a, trust, "Principal", principal);
+	cv_set(a, trust, "Action", cv_str(a, "sts:AssumeRole"));
+	lw_when(lw, trust, "StringEquals", "aws:SourceAccount", cv_ref(a, "AWS::AccountId"));
+	cv_set(a, r->props, "AssumeRolePolicyDocument", lw_policy_doc(lw, lw_one(lw, trust)));
+	cv_set(a, r->props, "Description", cv_strf(a, "delivers the flow logs of network %s", net->name));
+
+	const char *policy = logical_id(lw, "%sFlowLogPolicy", nl->stem);
+	r = cfn_add(lw->t, policy, "AWS::IAM::ManagedPolicy");
+	cv_set(a, r->props, "Roles", lw_one(lw, cv_ref(a, role)));
+	static const char *const ops[] = { "logs:CreateLogStream", "logs:PutLogEvents",
+					   "logs:DescribeLogGroups", "logs:DescribeLogStreams" };
+	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, lw_one(lw,
+		lw_statement(lw, "FlowLogsIntoTheirGroup", "Allow", lw_strs(lw, ops, 4),
+			     lw_one(lw, cv_getatt(a, group, "Arn"))))));
+
+	r = cfn_add(lw->t, logical_id(lw, "%sFlowLog", nl->stem), "AWS::EC2::FlowLog");
+	cfn_depends(lw->t, r, policy);
+	cv_set(a, r->props, "ResourceId", cv_ref(a, nl->vpc));
+	cv_set(a, r->props, "ResourceType", cv_str(a, "VPC"));
+	cv_set(a, r->props, "TrafficType", cv_str(a, "ALL"));
+	cv_set(a, r->props, "LogDestinationType", cv_str(a, "cloud-watch-logs"));
+	cv_set(a, r->props, "LogGroupName", cv_ref(a, group));
+	cv_set(a, r->props, "DeliverLogsPermissionArn", cv_getatt(a, role, "Arn"));
+}
+
+/*
+ * The flow-log role in `sgc iam`: VPC Flow Logs writes, with its
+ * permissions, into the network's own group, and into no other.
+ */
+static const struct iam_row flow_log_rows[] = {
+	{ "logs:CreateLogStream", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+	{ "logs:PutLogEvents", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+	{ "logs:DescribeLogGroups", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+	{ "logs:DescribeLogStreams", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+};
+
+static const struct iam_row flow_log_refused_rows[] = {
+	{ "logs:PutLogEvents", IAM_ARN("logs") "log-group:/aws/sagemaker/NotebookInstances:*", NULL,
+	  IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+	{ "logs:DeleteLogGroup", "{group}", NULL, IAM_BY_SERVICE, SRC_FLOW_LOGS_ROLE },
+};
+
+static void network_principals(struct iam_facts *f, const void *obj)
+{
+	const struct m_network *net = obj;
+	const char *role = cfn_id_of(f->t, net, "flow-log-role");
+	if (!role)
+		return;
+	struct iam_principal *p = iam_principal(f, role, "execution-role",
+						arena_printf(f->a, "flow logs of network %s", net->name));
+	struct iam_fills fills = { 0 };
+	iam_fill(&fills, "group", arena_printf(f->a, "${%s.Arn}", cfn_id_of(f->t, net, "flow-log-group")));
+	iam_need(f, p, "flow logs (on by default)", IAM_ROWS(flow_log_rows), &fills, net->span);
+	iam_refuse(f, p, "flow logs (on by default)", IAM_ROWS(flow_log_refused_rows), &fills,
+		   net->span, "the flow-log role writes its own network's group only");
+}
+
 static const struct block_schema *const schemas[] = {
 	&network_schema,
 	&subnet_schema,
@@ -1226,4 +1321,6 @@ const struct kind network_kind = {
 	.check = check_network,
 	.rules = lint_sgs,
 	.lower = lower_network,
+	.lower_last = lower_flow_logs,
+	.principals = network_principals,
 };

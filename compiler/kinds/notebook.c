@@ -348,7 +348,7 @@ static void lower_notebook(struct lowerer *lw, const void *obj)
 	const struct netl *nl = nb->subnet ? lw_net(lw, nb->subnet->net) : NULL;
 	const char *role = grants_role(lw, logical_id(lw, "%sNotebookRole", stem),
 				       arena_printf(a, "notebook %s", nb->name), &nb->grants,
-				       "/aws/sagemaker/NotebookInstances", false, NULL);
+				       "/aws/sagemaker/NotebookInstances", false, NULL, nb->span);
 	const char *lc = NULL;
 	if (nb->on_create || nb->on_start) {
 		lc = logical_id(lw, "%sNotebookLifecycleConfig", stem);
@@ -382,6 +382,8 @@ static void lower_notebook(struct lowerer *lw, const void *obj)
 	/* Lifecycle steps reach AWS through the endpoints: create those first. */
 	for (size_t i = 0; nl && i < nl->endpoint_ids.n; i++)
 		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
+	/* And call AWS as the role: its policy must be attached before they run. */
+	cfn_depends(lw->t, r, cfn_id_of(lw->t, &nb->grants, "policy"));
 	cv_set(a, r->props, "InstanceType", lw_value(lw, &nb->instance));
 	cv_set(a, r->props, "RoleArn", cv_getatt(a, role, "Arn"));
 	if (nb->subnet) {

@@ -94,8 +94,7 @@ static void lower_secret(struct lowerer *lw, const void *obj)
 	cv_set(a, r->props, "Description", cv_str(a, s->description ? s->description
 			: arena_printf(a, "secret %s of environment %s; set its value with "
 					  "aws secretsmanager put-secret-value", s->name, lw->env->name)));
-	if (s->kms)
-		cv_set(a, r->props, "KmsKeyId", lw_arn_of(lw, s->kms));
+	cv_set(a, r->props, "KmsKeyId", lw_arn_of(lw, s->kms));
 	if (s->generate) {
 		struct cv *gen = cv_obj(a);
 		cv_set(a, gen, "PasswordLength", cv_int(a, 32));
@@ -103,6 +102,7 @@ static void lower_secret(struct lowerer *lw, const void *obj)
 		cv_set(a, r->props, "GenerateSecretString", gen);
 	}
 	cv_set(a, r->props, "Tags", lw_tags(lw, lw_env_name(lw, s->name)));
+	lw_suppress(lw, r, SUP_SECRET_ROTATION, s->span);
 	lw_output(lw, logical_id(lw, "%sSecretArn", lw_pascal(lw, s->name)),
 		  arena_printf(a, "ARN of secret %s", s->name), cv_ref(a, id));
 }

@@ -1129,7 +1129,9 @@ static void remote_access_policy(struct lowerer *lw, const struct m_studio *st,
 		lw_one(lw, cv_sub(a, "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"))));
 	if (st->kms)
 		domain_key_statements(lw, sts, st->kms);
-	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, sts));
+	struct cv *doc = lw_policy_doc(lw, sts);
+	cv_set(a, r->props, "PolicyDocument", doc);
+	lw_suppress_wildcards(lw, r, doc, sp->remote_span.file == UINT32_MAX ? sp->span : sp->remote_span);
 	lw_output(lw, logical_id(lw, "%sRemoteAccessPolicyArn", stem),
 		  arena_printf(a, "policy to attach to the principal that connects to space %s", sp->name),
 		  cv_ref(a, id));
@@ -1336,7 +1338,9 @@ static void studio_apps_policy(struct lowerer *lw, const struct m_studio *st,
 					    "sagemaker:ListTags" };
 	cv_push(a, sts, lw_statement(lw, "ListingHasNoResourceScope", "Allow", lw_strs(lw, list, 5),
 				  lw_one(lw, cv_str(a, "*"))));
-	cv_set(a, r->props, "PolicyDocument", lw_policy_doc(lw, sts));
+	struct cv *doc = lw_policy_doc(lw, sts);
+	cv_set(a, r->props, "PolicyDocument", doc);
+	lw_suppress_wildcards(lw, r, doc, st->span);
 }
 
 static void lower_studio(struct lowerer *lw, const void *obj)
@@ -1350,7 +1354,7 @@ static void lower_studio(struct lowerer *lw, const void *obj)
 		domain_key_statements(lw, key_statements, st->kms);
 	const char *role = grants_role(lw, logical_id(lw, "%sExecutionRole", stem),
 				       arena_printf(a, "studio %s", st->name), &st->grants,
-				       "/aws/sagemaker/studio", st->docker, key_statements);
+				       "/aws/sagemaker/studio", st->docker, key_statements, st->span);
 	const char *sg = nl && st->own_sg ? lower_studio_sg(lw, st, nl) : NULL;
 	const char *lcc[2] = { NULL, NULL };
 	for (int app = 0; app < 2; app++)
@@ -1362,6 +1366,8 @@ static void lower_studio(struct lowerer *lw, const void *obj)
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SageMaker::Domain");
 	for (size_t i = 0; nl && st->vpc_only && i < nl->endpoint_ids.n; i++)
 		cfn_depends(lw->t, r, nl->endpoint_ids.items[i]);
+	/* Apps start as the execution role: its policy attached first. */
+	cfn_depends(lw->t, r, cfn_id_of(lw->t, &st->grants, "policy"));
 	cv_set(a, r->props, "DomainName", cv_str(a, st->domain_name));
 	cv_set(a, r->props, "AuthMode", cv_str(a, st->sso ? "SSO" : "IAM"));
 	cv_set(a, r->props, "AppNetworkAccessType", cv_str(a, st->vpc_only ? "VpcOnly" : "PublicInternetOnly"));

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Good-input tests: every tests/good/NAME.sgl is a correct environment (most
 # are the nearest correct variant of a tests/errors case) and must pass
-# `sgc check` with exit status 0 and no diagnostic at all, not even a
-# warning: a rule that fires here is a false positive.
+# `sgc check` with exit status 0 and no error or warning at all: a rule
+# that fires here is a false positive. Notes (N0640, N0641: the scanner
+# findings the template suppresses, for review) are expected.
 set -u
 sgc=${1:?usage: run.sh path/to/sgc}
 dir=$(mktemp -d)
@@ -16,7 +17,7 @@ for src in tests/good/*.sgl; do
 	problem=
 	if [ "$status" -ne 0 ]; then
 		problem="exit $status, expected 0"
-	elif [ -s "$dir/$name.stderr" ]; then
+	elif grep -Eq '^[^ ].*: (error|warning)\[' "$dir/$name.stderr"; then
 		problem="diagnostics printed"
 	fi
 	if [ -n "$problem" ]; then

@@ -110,14 +110,14 @@ static void test_code_round_trip(void **state)
 		const char *name = diag_code_name((enum diag_code)i);
 		assert_non_null(name);
 		assert_int_equal(strlen(name), 5);
-		assert_true(name[0] == 'E' || name[0] == 'W');
+		assert_true(name[0] == 'E' || name[0] == 'W' || name[0] == 'N');
 		for (int k = 1; k < 5; k++)
 			assert_true(name[k] >= '0' && name[k] <= '9');
 		enum diag_code back = DIAG_CODE_COUNT;
 		assert_true(diag_code_parse(name, &back));
 		assert_int_equal(back, i);
 		assert_int_equal(diag_code_level((enum diag_code)i),
-				 name[0] == 'W' ? DIAG_WARNING : DIAG_ERROR);
+				 name[0] == 'W' ? DIAG_WARNING : name[0] == 'N' ? DIAG_NOTE : DIAG_ERROR);
 		const char *title = diag_code_title((enum diag_code)i);
 		assert_non_null(title);
 		assert_true(strlen(title) > 0);

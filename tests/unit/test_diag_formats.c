@@ -87,14 +87,24 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Compile one more file; its sink and map become the next renderer input. */
-static struct compile *add_file(struct fixture *fx, const char *path, const char *text)
+/*
+ * Compile one more file; its sink and map become the next renderer input.
+ * As `sgc build` does: without the notes of `sgc check` (the scanner
+ * suppressions, which test_notes_in_every_format covers).
+ */
+static struct compile *add_file_until(struct fixture *fx, const char *path, const char *text,
+				      enum compile_until until)
 {
 	assert_true(fx->n < MAX_FILES);
 	struct compile *c = &fx->c[fx->n++];
 	compile_init(c);
-	compile_text(c, path, text, strlen(text), COMPILE_CHECK);
+	compile_text(c, path, text, strlen(text), until);
 	return c;
+}
+
+static struct compile *add_file(struct fixture *fx, const char *path, const char *text)
+{
+	return add_file_until(fx, path, text, COMPILE_LOWER);
 }
 
 enum format { JSON, SARIF, GITHUB };
@@ -428,7 +438,8 @@ static void test_sarif_every_code_has_help(void **state)
 		const char *help = get_str(get(rule, "help"), "markdown");
 		assert_string_equal(get_str(rule, "id"), diag_code_name((enum diag_code)i));
 		if (strcmp(help, diag_code_title((enum diag_code)i)) == 0 ||
-		    !(starts_with(help, "*Error.* ") || starts_with(help, "*Warning.* ")) ||
+		    !(starts_with(help, "*Error.* ") || starts_with(help, "*Warning.* ") ||
+		      starts_with(help, "*Note.* ")) ||
 		    strstr(help, "```") || strstr(help, "\n## "))
 			fail_msg("%s: help is not its documented meaning:\n%s",
 				 diag_code_name((enum diag_code)i), help);
@@ -480,6 +491,54 @@ static void test_github_from_compile(void **state)
 		"::warning file=u.sgl,line=9,col=17,endLine=9,endColumn=35,"
 		"title=W0702 bucket without versioning::bucket `data` keeps no object versions"
 		"%0Ahelp: remove `versioning = false`\n");
+	free(got);
+}
+
+/*
+ * `sgc check` notes a suppressed scanner finding (N0640): JSON severity
+ * "note", SARIF level "note" (rule and result), a GitHub ::notice; and
+ * --deny warnings leaves it a note, failing nothing.
+ */
+static void test_notes_in_every_format(void **state)
+{
+	struct fixture *fx = *state;
+	static const char net[] =
+		"environment e {\n"
+		"  region = \"us-east-1\"\n"
+		"  network vpc {\n"
+		"    cidr = 10.0.0.0/16\n"
+		"    isolation = isolated\n"
+		"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+		"  }\n"
+		"}\n";
+	struct compile *c = add_file_until(fx, "n.sgl", net, COMPILE_CHECK);
+	diag_deny_warnings(&c->diags);
+	assert_false(diag_has_errors(&c->diags));
+	assert_int_equal(c->diags.nnotes, 1);
+
+	json_t *all = parse(render(fx, JSON));
+	assert_int_equal(json_array_size(all), 1);
+	json_t *n = json_array_get(all, 0);
+	assert_string_equal(get_str(n, "code"), "N0640");
+	assert_string_equal(get_str(n, "severity"), "note");
+	assert_json_range(n, "n.sgl", 3, 11, 3, 14);
+	assert_true(starts_with(json_string_value(json_array_get(get(n, "notes"), 0)),
+				"rules: HIPAA.Security-VPCDefaultSecurityGroupClosed"));
+	json_decref(all);
+
+	json_t *log = parse(render(fx, SARIF));
+	json_t *run = json_array_get(get(log, "runs"), 0);
+	json_t *rule = json_array_get(get(get(get(run, "tool"), "driver"), "rules"), 0);
+	assert_string_equal(get_str(rule, "id"), "N0640");
+	assert_string_equal(get_str(get(rule, "defaultConfiguration"), "level"), "note");
+	assert_true(starts_with(get_str(get(rule, "help"), "markdown"), "*Note.* "));
+	json_t *res = json_array_get(get(run, "results"), 0);
+	assert_string_equal(get_str(res, "level"), "note");
+	json_decref(log);
+
+	char *got = render(fx, GITHUB);
+	assert_true(starts_with(got, "::notice file=n.sgl,line=3,col=11,endLine=3,endColumn=14,"
+				     "title=N0640 scanner finding suppressed::"));
 	free(got);
 }
 
@@ -698,6 +757,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_two_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notes_in_every_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_nothing_to_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sarif_structure, setup, teardown),

@@ -18,6 +18,7 @@
 
 #include "compile.h"
 #include "emit.h"
+#include "suppress.h"
 
 struct built {
 	struct compile c;
@@ -325,7 +326,8 @@ static void test_studio_public(void **state)
 	assert_string_equal(json_string_value(json_object_get(z, "Fn::Sub")), "${AWS::Region}b");
 	json_t *dom = first_of(&b, "AWS::SageMaker::Domain");
 	assert_string_equal(json_string_value(json_object_get(dom, "AppNetworkAccessType")), "PublicInternetOnly");
-	assert_int_equal(count_type(&b, "AWS::S3::Bucket"), 1);
+	/* The datasets bucket and the environment's access-log bucket. */
+	assert_int_equal(count_type(&b, "AWS::S3::Bucket"), 2);
 	assert_int_equal(count_type(&b, "AWS::ECR::Repository"), 1);
 	assert_int_equal(count_type(&b, "AWS::SecretsManager::Secret"), 1);
 	assert_null(json_object_get(first_of(&b, "AWS::SecretsManager::Secret"), "SecretString"));
@@ -417,7 +419,8 @@ static void test_remote_access(void **state)
 	json_t *sp = first_of(&b, "AWS::SageMaker::Space");
 	json_t *settings = json_object_get(sp, "SpaceSettings");
 	assert_string_equal(json_string_value(json_object_get(settings, "RemoteAccess")), "ENABLED");
-	assert_int_equal(count_type(&b, "AWS::IAM::ManagedPolicy"), 2);
+	/* The execution role's, the Studio apps', the developer's and the flow logs'. */
+	assert_int_equal(count_type(&b, "AWS::IAM::ManagedPolicy"), 4);
 	assert_true(has_endpoint(&b, "com.amazonaws.${AWS::Region}.ssm"));
 	assert_true(has_endpoint(&b, "com.amazonaws.${AWS::Region}.ssmmessages"));
 	bool connect = false, config = false;
@@ -464,6 +467,107 @@ static void test_scripts_are_strict(void **state)
 	}
 }
 
+/* ---- scanner suppressions (suppress.h) ---- */
+
+static const struct sup_row *row_with_rule(const char *id)
+{
+	size_t n;
+	const struct sup_row *t = sup_table(&n);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < SUP_MAX_RULES && t[i].rules[k]; k++)
+			if (strcmp(t[i].rules[k], id) == 0)
+				return &t[i];
+	return NULL;
+}
+
+/* The IAM5 row whose pattern covers `AwsSolutions-IAM5[Resource::X]`, by X. */
+static const struct sup_row *iam5_row(const char *id)
+{
+	static const char prefix[] = "AwsSolutions-IAM5[Resource::";
+	size_t n = strlen(id);
+	if (strncmp(id, prefix, sizeof prefix - 1) != 0 || id[n - 1] != ']')
+		return NULL;
+	char res[512];
+	snprintf(res, sizeof res, "%.*s", (int)(n - sizeof prefix), id + sizeof prefix - 1);
+	size_t nt;
+	const struct sup_row *t = sup_table(&nt);
+	for (size_t i = 0; i < nt; i++) {
+		if (!t[i].resource_pattern)
+			continue;
+		const struct sup_row *r = sup_iam5_row(res, t[i].actions, t[i].actions[0] ? 1 : 0);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Every suppression in every example's template comes from the table:
+ * each cdk-nag id is a row's rule (or an IAM5 finding a row's pattern
+ * covers) with that row's reason, of 10 characters or more (cdk-nag
+ * ignores shorter ones); each cfn-guard id is a row's rule. And every
+ * example suppresses something, so the walk cannot pass empty.
+ */
+static void test_suppressions_from_the_table(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "isolated-network", "private-notebook-codeartifact",
+		"studio-vpc-only", "studio-public", "restricted-egress", "studio-remote-access" };
+	for (size_t e = 0; e < sizeof names / sizeof names[0]; e++) {
+		struct built b;
+		build(&b, names[e]);
+		size_t seen = 0;
+		const char *key;
+		json_t *r;
+		json_object_foreach(b.res, key, r) {
+			json_t *meta = json_object_get(r, "Metadata");
+			size_t i;
+			json_t *x;
+			json_array_foreach(json_object_get(json_object_get(meta, "cdk_nag"), "rules_to_suppress"), i, x) {
+				const char *id = json_string_value(json_object_get(x, "id"));
+				const char *reason = json_string_value(json_object_get(x, "reason"));
+				assert_non_null(id);
+				assert_non_null(reason);
+				const struct sup_row *row = row_with_rule(id);
+				if (!row)
+					row = iam5_row(id);
+				if (!row)
+					fail_msg("%s: %s suppresses %s, which no table row lists", names[e], key, id);
+				if (strlen(reason) < 10 || strncmp(reason, row->reason, strlen(row->reason)) != 0)
+					fail_msg("%s: %s: reason of %s is not row %s's: %s", names[e], key, id,
+						 row->name, reason);
+				seen++;
+			}
+			json_array_foreach(json_object_get(json_object_get(meta, "guard"), "SuppressedRules"), i, x) {
+				const char *id = json_string_value(x);
+				assert_non_null(id);
+				if (!row_with_rule(id))
+					fail_msg("%s: %s suppresses %s, which no table row lists", names[e], key, id);
+				seen++;
+			}
+		}
+		assert_true(seen > 0);
+		done(&b);
+	}
+}
+
+/* docs/compliance.md prints the table as the compiler holds it. */
+static void test_compliance_doc_prints_the_table(void **state)
+{
+	(void)state;
+	FILE *f = fopen("docs/compliance.md", "rb");
+	assert_non_null(f);
+	static char doc[1 << 17];
+	size_t n = fread(doc, 1, sizeof doc - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	char *table = sup_table_markdown();
+	assert_non_null(table);
+	if (!strstr(doc, table))
+		fail_msg("docs/compliance.md does not hold the table; write there:\n%s", table);
+	free(table);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +577,8 @@ int main(void)
 		cmocka_unit_test(test_restricted_egress),
 		cmocka_unit_test(test_remote_access),
 		cmocka_unit_test(test_scripts_are_strict),
+		cmocka_unit_test(test_suppressions_from_the_table),
+		cmocka_unit_test(test_compliance_doc_prints_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -282,8 +282,15 @@ static void test_isolated_resources(void **state)
 		"PrivateBRouteTable PrivateBRouteTableAssociation "
 		"PrivateB2RouteTable PrivateB2RouteTableAssociation "
 		"EndpointSecurityGroup SagemakerApiEndpoint SagemakerRuntimeEndpoint "
-		"NotebookEndpoint StsEndpoint LogsEndpoint S3Endpoint");
+		"NotebookEndpoint StsEndpoint LogsEndpoint S3Endpoint "
+		"EnvironmentKey EnvironmentKeyAlias "
+		"FlowLogGroup FlowLogRole FlowLogPolicy FlowLog");
 	assert_type(root, "Vpc", "AWS::EC2::VPC");
+	/* Flow logs by default: every flow, into a group on the environment key. */
+	assert_type(root, "FlowLog", "AWS::EC2::FlowLog");
+	assert_ref(prop(root, "FlowLog", "ResourceId"), "Vpc");
+	assert_string_equal(json_string_value(prop(root, "FlowLog", "TrafficType")), "ALL");
+	assert_getatt(prop(root, "FlowLogGroup", "KmsKeyId"), "EnvironmentKey", "Arn");
 	assert_type(root, "PrivateASubnet", "AWS::EC2::Subnet");
 	assert_type(root, "PrivateARouteTable", "AWS::EC2::RouteTable");
 	assert_type(root, "PrivateARouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation");
@@ -703,12 +710,14 @@ static void test_security_group_id_collision(void **state)
 	assert_getatt(prop(root, "EndpointIngress1", "SourceSecurityGroupId"), mine, "GroupId");
 }
 
-/* The statements of an execution role's policy, by Sid. */
+/* The statements of an execution role's policy (a managed policy `<role>Policy`), by Sid. */
 static json_t *statement(json_t *root, const char *role, const char *sid)
 {
-	json_t *sts = json_object_get(json_object_get(json_array_get(prop(root, role, "Policies"), 0),
-						      "PolicyDocument"),
-				      "Statement");
+	char policy[128];
+	snprintf(policy, sizeof policy, "%sPolicy", role);
+	assert_ref(json_array_get(prop(root, policy, "Roles"), 0), role);
+	assert_null(json_object_get(props(root, role), "Policies"));
+	json_t *sts = json_object_get(prop(root, policy, "PolicyDocument"), "Statement");
 	size_t i;
 	json_t *st;
 	json_array_foreach(sts, i, st)
