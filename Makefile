@@ -28,6 +28,10 @@ COMPILER_TAG := $(if $(findstring clang,$(notdir $(CC))),-clang,)
 BUILD := build/$(VARIANT)$(COMPILER_TAG)
 GEN   := $(BUILD)/gen
 
+# The version, from one place: VERSION (sgc --version, SARIF's tool version,
+# make dist and make deb all read it through $(GEN)/version.h or this variable).
+SGC_VERSION := $(shell cat VERSION)
+
 PKGS := jansson yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -83,7 +87,7 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: compiler/%.c | $(GEN)/parser.h $(GEN)/lexer.h
+$(BUILD)/%.o: compiler/%.c | $(GEN)/parser.h $(GEN)/lexer.h $(GEN)/version.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(WARN) -Werror -c -o $@ $<
 
@@ -95,6 +99,13 @@ $(GEN)/parser.c $(GEN)/parser.h: grammar/parser.y
 $(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h
 	@mkdir -p $(GEN)
 	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
+
+# Rewritten only when VERSION says something else, so nothing rebuilds needlessly.
+$(GEN)/version.h: VERSION
+	@mkdir -p $(GEN)
+	@printf '/* generated from VERSION by the Makefile */\n#define SGC_VERSION "%s"\n' \
+	  "$$(cat VERSION)" > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(GEN)/stdlib_data.c: $(EMBED) tools/embed.sh
 	@mkdir -p $(GEN)

@@ -14,9 +14,7 @@
 
 #include <stdbool.h>
 
-#ifndef SGC_VERSION
-#define SGC_VERSION "0.1.0"
-#endif
+#include "version.h" /* SGC_VERSION, generated from VERSION */
 
 enum exit_code {
 	EXIT_OK = 0,
