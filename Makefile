@@ -7,7 +7,8 @@
 #   make fuzz            every libFuzzer target (clang), FUZZ_SECONDS (60) each
 #   make fuzz-long       the same, FUZZ_LONG_SECONDS (3600) each
 #   make bench           throughput on a generated input
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= (binary, man page, completions, docs)
+#   make release-check   man page, completions, dist, deb, action and hook scripts (tests/release)
 #   make golden-update   rewrite expected outputs (review the diff!)
 
 VARIANT ?= release
@@ -72,7 +73,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: all check unit golden errors good formats cli deploy fmtdiff asan fuzz fuzz-build fuzz-long \
+.PHONY: all check unit golden errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
         fuzz-regress fuzz-regress-gen fuzz-seeds $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs) bench install \
         uninstall clean golden-update
@@ -116,7 +117,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors good formats cli fmtdiff deploy
+check: unit golden errors good formats cli fmtdiff release-check deploy
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -149,6 +150,17 @@ deploy: $(SGC)
 else
 deploy:
 	@echo "deploy: not run for VARIANT=$(VARIANT): it tests the release build's output (make deploy)"
+endif
+
+# The release pieces (tests/release): man page, completions, make dist and
+# make deb (built from the release build, so run for it only), the GitHub
+# Action's and the pre-commit hook's scripts.
+ifeq ($(VARIANT),release)
+release-check: $(SGC)
+	@bash tests/release/run.sh $(SGC)
+else
+release-check:
+	@echo "release-check: not run for VARIANT=$(VARIANT): it packages the release build"
 endif
 
 # The formatter's differential test (tests/fmtdiff): fmt must print what
@@ -269,14 +281,25 @@ $(BUILD)/bench: bench/bench.c $(LIB)
 
 # ---- install ---------------------------------------------------------------
 
-install: $(SGC)
+# The man page with its version filled in from VERSION.
+MAN := build/man/sgc.1
+$(MAN): man/sgc.1 VERSION
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(SGC_VERSION)/' man/sgc.1 > $@
+
+install: $(SGC) $(MAN)
 	install -D -m 755 $(SGC) $(DESTDIR)$(PREFIX)/bin/sgc
 	for f in $(STDLIB); do install -D -m 644 $$f $(DESTDIR)$(PREFIX)/share/sgc/$$f; done
 	install -d $(DESTDIR)$(PREFIX)/share/doc/sgc
-	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sgc/
+	install -m 644 README.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sgc/
+	install -D -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/sgc.1
+	install -D -m 644 completions/sgc.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sgc
+	install -D -m 644 completions/_sgc $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sgc
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/sgc
+	rm -f $(DESTDIR)$(PREFIX)/bin/sgc $(DESTDIR)$(PREFIX)/share/man/man1/sgc.1
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sgc
+	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sgc
 	rm -rf $(DESTDIR)$(PREFIX)/share/sgc $(DESTDIR)$(PREFIX)/share/doc/sgc
 
 clean:
