@@ -9,6 +9,8 @@
 #   make bench           throughput on a generated input
 #   make install         PREFIX=/usr/local DESTDIR= (binary, man page, completions, docs)
 #   make release-check   man page, completions, dist, deb, action and hook scripts (tests/release)
+#   make dist            build/sgc-VERSION.tar.gz from HEAD (git archive, reproducible)
+#   make deb             build/sgc_VERSION_ARCH.deb (dpkg-deb; VARIANT=release only)
 #   make golden-update   rewrite expected outputs (review the diff!)
 
 VARIANT ?= release
@@ -74,7 +76,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
 .PHONY: all check unit golden errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
-        fuzz-regress fuzz-regress-gen fuzz-seeds $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
+        fuzz-regress fuzz-regress-gen fuzz-seeds dist deb $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs) bench install \
         uninstall clean golden-update
 .DELETE_ON_ERROR:
@@ -286,6 +288,22 @@ MAN := build/man/sgc.1
 $(MAN): man/sgc.1 VERSION
 	@mkdir -p $(@D)
 	sed 's/@VERSION@/$(SGC_VERSION)/' man/sgc.1 > $@
+
+# make dist: the source tarball of HEAD (git archive: committed files only,
+# in git's order, mtimes the commit's, gzip without a timestamp, so the
+# same commit gives the same bytes). make deb: the Debian package
+# (tools/mkdeb.sh, dpkg-deb only). Both land in build/.
+DIST := build/sgc-$(SGC_VERSION).tar.gz
+dist:
+	@mkdir -p build
+	@git diff --quiet HEAD -- 2>/dev/null || echo "dist: uncommitted changes are not in the tarball: it packs HEAD"
+	git archive --format=tar --prefix=sgc-$(SGC_VERSION)/ HEAD | gzip -9n > $(DIST).tmp
+	@mv $(DIST).tmp $(DIST)
+	@echo $(DIST)
+
+DEB_ARCH = $(shell dpkg --print-architecture)
+deb: $(SGC) $(MAN)
+	@STDLIB="$(STDLIB)" sh tools/mkdeb.sh $(SGC) $(MAN) $(SGC_VERSION) build/sgc_$(SGC_VERSION)_$(DEB_ARCH).deb
 
 install: $(SGC) $(MAN)
 	install -D -m 755 $(SGC) $(DESTDIR)$(PREFIX)/bin/sgc

@@ -121,5 +121,71 @@ else
 	echo "release: SKIP zsh -n completions/_sgc: no zsh"
 fi
 
+# ---- make dist -------------------------------------------------------------
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	tarball=build/sgc-$version.tar.gz
+	ok dist-builds make -s dist
+	sha1=$(sha256sum "$tarball" | cut -d' ' -f1)
+	touch VERSION README.md # mtimes of the tree must not matter
+	ok dist-builds-again make -s dist
+	ok dist-reproducible test "$(sha256sum "$tarball" | cut -d' ' -f1)" = "$sha1"
+	ok dist-is-head sh -c "tar -tzf '$tarball' | sed 's|^sgc-$version/||;/^$/d;/\/$/d' | sort >'$dir/dist.list' && git ls-files | sort | cmp -s - '$dir/dist.list'"
+	mkdir "$dir/dist"
+	tar -xzf "$tarball" -C "$dir/dist"
+	ok dist-unpacks-to-versioned-dir test -f "$dir/dist/sgc-$version/LICENSE"
+	ok dist-builds-with-make make -s -C "$dir/dist/sgc-$version" -j"$(nproc)" all
+	ok dist-binary-version sh -c "test \"\$('$dir/dist/sgc-$version/build/release/sgc' --version)\" = 'sgc $version'"
+else
+	echo "release: SKIP make dist: not in a git checkout (it packs HEAD)"
+fi
+
+# ---- make deb --------------------------------------------------------------
+if command -v dpkg-deb >/dev/null; then
+	deb=build/sgc_${version}_$(dpkg --print-architecture).deb
+	ok deb-builds make -s deb
+	dpkg-deb -f "$deb" >"$dir/control"
+	ok deb-package-name grep -qx 'Package: sgc' "$dir/control"
+	ok deb-version grep -qx "Version: $version" "$dir/control"
+	ok deb-depends-jansson grep -q '^Depends: .*libjansson4' "$dir/control"
+	ok deb-depends-yaml grep -q '^Depends: .*libyaml-0-2' "$dir/control"
+	# The runtime libraries the binary links are exactly those Depends names.
+	needed_packages() {
+		local lib pkgs=""
+		for lib in $(objdump -p "$sgc" | awk '/NEEDED/ {print $2}'); do
+			pkgs="$pkgs $(dpkg -S "*/$lib" | head -1 | cut -d: -f1)"
+		done
+		for p in $pkgs; do grep -q "^Depends: .*\b$p\b" "$dir/control" || { echo "Depends lacks $p"; return 1; }; done
+	}
+	ok deb-depends-every-linked-library needed_packages
+	dpkg-deb -c "$deb" | awk '{print $2, $6}' >"$dir/contents"
+	for f in usr/bin/sgc usr/share/man/man1/sgc.1.gz usr/share/bash-completion/completions/sgc \
+		usr/share/zsh/vendor-completions/_sgc usr/share/doc/sgc/copyright usr/share/doc/sgc/language.md \
+		usr/share/doc/sgc/diagnostics.md usr/share/sgc/stdlib/endpoints.sgl usr/share/sgc/stdlib/remote/connect.sh; do
+		ok "deb-has-$f" grep -q " ./$f\$" "$dir/contents"
+	done
+	ok deb-owned-by-root sh -c "! grep -v '^root/root ' '$dir/contents'"
+	sha1=$(sha256sum "$deb" | cut -d' ' -f1)
+	ok deb-builds-again make -s deb
+	ok deb-reproducible test "$(sha256sum "$deb" | cut -d' ' -f1)" = "$sha1"
+	# Unpacked into a temporary root, the installed binary runs and builds an example.
+	dpkg -x "$deb" "$dir/x"
+	ok deb-binary-runs sh -c "test \"\$('$dir/x/usr/bin/sgc' --version)\" = 'sgc $version'"
+	ok deb-binary-builds "$dir/x/usr/bin/sgc" build examples/isolated-network.sgl -o "$dir/deb-stack.json"
+	ok deb-binary-same-template sh -c "'$sgc' build examples/isolated-network.sgl | cmp -s - '$dir/deb-stack.json'"
+	ok deb-man-page-version sh -c "zcat '$dir/x/usr/share/man/man1/sgc.1.gz' | grep -q '\"sgc $version\"'"
+	ok deb-man-page-clean sh -c "test -z \"\$(zcat '$dir/x/usr/share/man/man1/sgc.1.gz' | groff -man -Tutf8 -ww -z 2>&1)\""
+	# Installed with dpkg into an empty root (its own database; the libraries
+	# are this machine's, so Depends are forced), listed, then removed clean.
+	mkdir -p "$dir/root/var/lib/dpkg/updates" "$dir/root/var/lib/dpkg/info"
+	touch "$dir/root/var/lib/dpkg/status"
+	ok deb-dpkg-install dpkg --root="$dir/root" --force-depends --force-script-chrootless -i "$deb"
+	ok deb-dpkg-status sh -c "dpkg --root='$dir/root' -s sgc | grep -qx 'Status: install ok installed'"
+	ok deb-dpkg-installed-runs "$dir/root/usr/bin/sgc" check examples/isolated-network.sgl
+	ok deb-dpkg-remove dpkg --root="$dir/root" -r sgc
+	ok deb-dpkg-remove-leaves-nothing test -z "$(find "$dir/root/usr" -type f 2>/dev/null)"
+else
+	echo "release: SKIP make deb: no dpkg-deb"
+fi
+
 echo "release: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
