@@ -187,5 +187,77 @@ else
 	echo "release: SKIP make deb: no dpkg-deb"
 fi
 
+# ---- the GitHub Action and the pre-commit hooks -----------------------------
+if python3 -c 'import yaml' 2>/dev/null; then
+	ok action-yml-valid python3 - <<'PY'
+import re, sys, yaml
+a = yaml.safe_load(open("action.yml"))
+r = a["runs"]
+assert r["using"] == "composite", r["using"]
+for s in r["steps"]:
+    if "run" in s:
+        assert s.get("shell") == "bash", s["name"]
+        # inputs reach the script through env, never spliced into its text
+        assert "${{" not in s["run"], s["name"]
+        assert "tools/action.sh" in s["run"], s["name"]
+    else:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", s["uses"]), s["uses"]
+for o in a["outputs"].values():
+    m = re.fullmatch(r"\$\{\{ steps\.(\w+)\.outputs\.\w+ \}\}", o["value"])
+    assert m and m.group(1) in [s.get("id") for s in r["steps"]], o
+PY
+	ok hooks-yaml-valid python3 - <<'PY'
+import os, yaml
+hooks = yaml.safe_load(open(".pre-commit-hooks.yaml"))
+assert sorted(h["id"] for h in hooks) == ["sgc-check", "sgc-fmt"]
+for h in hooks:
+    assert h["language"] == "script", h
+    script = h["entry"].split()[0]
+    assert os.access(script, os.X_OK), script
+PY
+else
+	echo "release: SKIP action.yml and .pre-commit-hooks.yaml parsing: no python3 yaml"
+fi
+# action.sh check: annotations, a SARIF log, the outputs, check's status.
+printf 'environment e {\n  region = "us-east-1"\n  network n { cidr = 10.0.0.5/16 isolation = isolated\n    subnet a { cidr = 10.0.1.0/24 zone = a } }\n}\n' >"$dir/bad.sgl"
+action_check() { # action_check WANT-STATUS [VAR=VALUE...]: run the check step in $dir/ws
+	local got want=$1
+	shift
+	(cd "$dir/ws" && env GITHUB_OUTPUT="$dir/ws/out.txt" SGC="$sgc" "$@" "$top/tools/action.sh" check >"$dir/ws/stdout")
+	got=$?
+	[ "$got" = "$want" ] || { echo "exit $got, want $want"; cat "$dir/ws/stdout"; return 1; }
+}
+mkdir -p "$dir/ws/envs"
+cp examples/isolated-network.sgl "$dir/ws/envs/"
+ok action-check-clean action_check 0 INPUT_PATHS=envs
+ok action-check-outputs grep -qx "sarif=sgc.sarif" "$dir/ws/out.txt"
+ok action-check-sarif-log python3 -c "import json,sys; l=json.load(open('$dir/ws/sgc.sarif')); sys.exit(l['version']!='2.1.0' or l['runs'][0]['results']!=[])"
+cp "$dir/bad.sgl" "$dir/ws/envs/"
+ok action-check-usage action_check 2 INPUT_PATHS="envs missing-dir-is-usage" INPUT_SARIF=s.sarif
+ok action-check-findings action_check 1 INPUT_PATHS="envs" INPUT_SARIF=s.sarif
+ok action-check-annotation grep -q '^::error file=envs/bad.sgl,line=3' "$dir/ws/stdout"
+ok action-check-sarif-result python3 -c "import json,sys; l=json.load(open('$dir/ws/s.sarif')); sys.exit(l['runs'][0]['results'][0]['ruleId']!='E0302')"
+ok action-check-deny-bad action_check 2 INPUT_DENY_WARNINGS=yes
+ok action-key-stable sh -c 'test "$(tools/action.sh key)" = "$(tools/action.sh key)" && tools/action.sh key | grep -qx "[0-9a-f]\{32\}"'
+deps_match_readme() { # the deps step installs what the README's build line needs
+	local p want got
+	got=$(DRY_RUN=1 tools/action.sh deps)
+	want=$(grep -o 'apt-get install -y [a-z0-9 .-]*' README.md | head -1 | cut -d' ' -f4-)
+	for p in $want; do
+		[ "$p" = libcmocka-dev ] && continue
+		[[ " $got " == *" $p "* ]] || { echo "deps lacks $p"; return 1; }
+	done
+}
+ok action-deps-match-readme deps_match_readme
+# The hook script without sgc on PATH: it builds (here: finds built) its own.
+ok hook-no-sgc-on-path sh -c "! PATH=/usr/bin:/bin command -v sgc"
+ok hook-check-clean env -u SGC PATH=/usr/bin:/bin tools/pre-commit.sh check --deny warnings examples/isolated-network.sgl
+hook_bad() { env -u SGC PATH=/usr/bin:/bin tools/pre-commit.sh check --deny warnings "$dir/bad.sgl"; [ $? = 1 ]; }
+ok hook-check-finds hook_bad
+mkdir -p "$dir/fake"
+printf '#!/bin/sh\necho fake-sgc "$@"\n' >"$dir/fake/sgc"
+chmod 755 "$dir/fake/sgc"
+ok hook-prefers-path sh -c "PATH='$dir/fake':/usr/bin:/bin tools/pre-commit.sh fmt x.sgl | grep -qx 'fake-sgc fmt x.sgl'"
+
 echo "release: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
