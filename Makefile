@@ -7,7 +7,10 @@
 #   make fuzz            every libFuzzer target (clang), FUZZ_SECONDS (60) each
 #   make fuzz-long       the same, FUZZ_LONG_SECONDS (3600) each
 #   make bench           throughput on a generated input
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= (binary, man page, completions, docs)
+#   make release-check   man page, completions, dist, deb, action and hook scripts (tests/release)
+#   make dist            build/sgc-VERSION.tar.gz from HEAD (git archive, reproducible)
+#   make deb             build/sgc_VERSION_ARCH.deb (dpkg-deb; VARIANT=release only)
 #   make golden-update   rewrite expected outputs (review the diff!)
 
 VARIANT ?= release
@@ -27,6 +30,10 @@ FUZZ_SECONDS ?= 60
 COMPILER_TAG := $(if $(findstring clang,$(notdir $(CC))),-clang,)
 BUILD := build/$(VARIANT)$(COMPILER_TAG)
 GEN   := $(BUILD)/gen
+
+# The version, from one place: VERSION (sgc --version, SARIF's tool version,
+# make dist and make deb all read it through $(GEN)/version.h or this variable).
+SGC_VERSION := $(shell cat VERSION)
 
 PKGS := jansson yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -68,8 +75,8 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: all check unit golden errors good formats cli deploy fmtdiff asan fuzz fuzz-build fuzz-long \
-        fuzz-regress fuzz-regress-gen fuzz-seeds $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
+.PHONY: all check unit golden errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
+        fuzz-regress fuzz-regress-gen fuzz-seeds dist deb $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs) bench install \
         uninstall clean golden-update
 .DELETE_ON_ERROR:
@@ -83,7 +90,7 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: compiler/%.c | $(GEN)/parser.h $(GEN)/lexer.h
+$(BUILD)/%.o: compiler/%.c | $(GEN)/parser.h $(GEN)/lexer.h $(GEN)/version.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(WARN) -Werror -c -o $@ $<
 
@@ -96,6 +103,13 @@ $(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h
 	@mkdir -p $(GEN)
 	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
 
+# Rewritten only when VERSION says something else, so nothing rebuilds needlessly.
+$(GEN)/version.h: VERSION
+	@mkdir -p $(GEN)
+	@printf '/* generated from VERSION by the Makefile */\n#define SGC_VERSION "%s"\n' \
+	  "$$(cat VERSION)" > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 $(GEN)/stdlib_data.c: $(EMBED) tools/embed.sh
 	@mkdir -p $(GEN)
 	sh tools/embed.sh $(EMBED) > $@
@@ -105,7 +119,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors good formats cli fmtdiff deploy
+check: unit golden errors good formats cli fmtdiff release-check deploy
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -138,6 +152,17 @@ deploy: $(SGC)
 else
 deploy:
 	@echo "deploy: not run for VARIANT=$(VARIANT): it tests the release build's output (make deploy)"
+endif
+
+# The release pieces (tests/release): man page, completions, make dist and
+# make deb (built from the release build, so run for it only), the GitHub
+# Action's and the pre-commit hook's scripts.
+ifeq ($(VARIANT),release)
+release-check: $(SGC)
+	@bash tests/release/run.sh $(SGC)
+else
+release-check:
+	@echo "release-check: not run for VARIANT=$(VARIANT): it packages the release build"
 endif
 
 # The formatter's differential test (tests/fmtdiff): fmt must print what
@@ -258,14 +283,41 @@ $(BUILD)/bench: bench/bench.c $(LIB)
 
 # ---- install ---------------------------------------------------------------
 
-install: $(SGC)
+# The man page with its version filled in from VERSION.
+MAN := build/man/sgc.1
+$(MAN): man/sgc.1 VERSION
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(SGC_VERSION)/' man/sgc.1 > $@
+
+# make dist: the source tarball of HEAD (git archive: committed files only,
+# in git's order, mtimes the commit's, gzip without a timestamp, so the
+# same commit gives the same bytes). make deb: the Debian package
+# (tools/mkdeb.sh, dpkg-deb only). Both land in build/.
+DIST := build/sgc-$(SGC_VERSION).tar.gz
+dist:
+	@mkdir -p build
+	@git diff --quiet HEAD -- 2>/dev/null || echo "dist: uncommitted changes are not in the tarball: it packs HEAD"
+	git archive --format=tar --prefix=sgc-$(SGC_VERSION)/ HEAD | gzip -9n > $(DIST).tmp
+	@mv $(DIST).tmp $(DIST)
+	@echo $(DIST)
+
+DEB_ARCH = $(shell dpkg --print-architecture)
+deb: $(SGC) $(MAN)
+	@STDLIB="$(STDLIB)" sh tools/mkdeb.sh $(SGC) $(MAN) $(SGC_VERSION) build/sgc_$(SGC_VERSION)_$(DEB_ARCH).deb
+
+install: $(SGC) $(MAN)
 	install -D -m 755 $(SGC) $(DESTDIR)$(PREFIX)/bin/sgc
 	for f in $(STDLIB); do install -D -m 644 $$f $(DESTDIR)$(PREFIX)/share/sgc/$$f; done
 	install -d $(DESTDIR)$(PREFIX)/share/doc/sgc
-	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sgc/
+	install -m 644 README.md LICENSE docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sgc/
+	install -D -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/sgc.1
+	install -D -m 644 completions/sgc.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sgc
+	install -D -m 644 completions/_sgc $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sgc
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/sgc
+	rm -f $(DESTDIR)$(PREFIX)/bin/sgc $(DESTDIR)$(PREFIX)/share/man/man1/sgc.1
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sgc
+	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sgc
 	rm -rf $(DESTDIR)$(PREFIX)/share/sgc $(DESTDIR)$(PREFIX)/share/doc/sgc
 
 clean:

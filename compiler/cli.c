@@ -7,6 +7,7 @@
  * silently ignored).
  */
 #include "cli.h"
+#include "suggest.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -131,6 +132,19 @@ static const char explain_help[] =
 	"Print what diagnostic CODE (e.g. E0305 or w0602) means and how to fix it:\n"
 	"its section of docs/diagnostics.md.\n";
 
+static const char help_help[] =
+	"usage: sgc help [COMMAND]\n"
+	"\n"
+	"Print the help of COMMAND (the same as `sgc COMMAND --help`), or without\n"
+	"COMMAND the list of commands and options (`sgc --help`).\n"
+	"commands: build, check, fmt, iam, explain, help, version.\n";
+
+static const char version_help[] =
+	"usage: sgc version\n"
+	"       sgc --version\n"
+	"\n"
+	"Print `sgc VERSION`: the version this binary was built as.\n";
+
 static const struct {
 	const char *name;
 	enum command command;
@@ -141,8 +155,8 @@ static const struct {
 	{ "fmt", CMD_FMT, fmt_help },
 	{ "iam", CMD_IAM, iam_help },
 	{ "explain", CMD_EXPLAIN, explain_help },
-	{ "help", CMD_HELP, NULL },
-	{ "version", CMD_VERSION, NULL },
+	{ "help", CMD_HELP, help_help },
+	{ "version", CMD_VERSION, version_help },
 };
 
 enum {
@@ -185,6 +199,33 @@ int cli_usage_error(const char *fmt, ...)
 	fprintf(stderr, "\ntry `sgc --help`\n");
 	va_end(ap);
 	return EXIT_USAGE;
+}
+
+const char *cli_command_suggestion(const char *word)
+{
+	enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+	const char *names[NCOMMANDS];
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	return suggest_best(word, names, NCOMMANDS);
+}
+
+/* `unknown command` or `no help`, with a nearby command or a hint for a file named as a command. */
+static int unknown_command(const char *what, const char *name)
+{
+	const char *near = cli_command_suggestion(name);
+	if (near)
+		return cli_usage_error("%s `%s`; did you mean `%s`?", what, name, near);
+	size_t len = strlen(name);
+	if (len > 4 && strcmp(name + len - 4, ".sgl") == 0)
+		return cli_usage_error("%s `%s`; to check a file: `sgc check %s` (or `sgc build`)",
+				       what, name, name);
+	return cli_usage_error("%s `%s`", what, name);
+}
+
+int cli_unknown_help_topic(const char *topic)
+{
+	return unknown_command("no help for", topic);
 }
 
 const char *cli_help_text(const char *topic)
@@ -243,6 +284,20 @@ static int long_value(const char *spelling)
 	return 0;
 }
 
+/* `unknown option`, with the nearest long option this command takes, if one is close. */
+static int unknown_option(const struct options *o, const char *spelling)
+{
+	const char *names[NOPTIONS];
+	size_t n = 0;
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if (option_table[i].commands & BIT(o->command))
+			names[n++] = option_table[i].opt.name;
+	const char *near = spelling[1] == '-' ? suggest_best(spelling + 2, names, n) : NULL;
+	if (near)
+		return cli_usage_error("unknown option `%s`; did you mean `--%s`?", spelling, near);
+	return cli_usage_error("unknown option `%s`", spelling);
+}
+
 /*
  * getopt_long said '?' or ':'. `opt` is getopt's optopt: a short option's
  * letter, one of our long options' value (given a value it does not take),
@@ -265,7 +320,7 @@ static int bad_option(const struct options *o, const char *arg, int opt, bool mi
 	if (options_named(spelling, EVERY) > 0)
 		return cli_usage_error("`%s` does not take `%s` (see `sgc help %s`)",
 				       o->command_name, spelling, o->command_name);
-	return cli_usage_error("unknown option `%s`", spelling);
+	return unknown_option(o, spelling);
 }
 
 static int set_option(struct options *o, int c, const char *value)
@@ -384,7 +439,7 @@ int cli_parse(int argc, char **argv, struct options *o)
 		if (strcmp(name, commands[i].name) == 0)
 			o->command = commands[i].command;
 	if (o->command == CMD_NONE)
-		return cli_usage_error("unknown command `%s`", name);
+		return unknown_command("unknown command", name);
 	o->command_name = name;
 
 	struct option longs[NOPTIONS + 1];

@@ -14,9 +14,7 @@
 
 #include <stdbool.h>
 
-#ifndef SGC_VERSION
-#define SGC_VERSION "0.1.0"
-#endif
+#include "version.h" /* SGC_VERSION, generated from VERSION */
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -64,6 +62,12 @@ void cli_free(struct options *o);
 
 /* `sgc: <message>` and a pointer to --help on standard error; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The command `word` is a likely typo of (`bulid`: `build`), or NULL. */
+const char *cli_command_suggestion(const char *word);
+
+/* `sgc help TOPIC` for a TOPIC that is no command: says so (with a suggestion); EXIT_USAGE. */
+int cli_unknown_help_topic(const char *topic);
 
 /* The help text of `topic` (a command name), or the general one for NULL; NULL if none. */
 const char *cli_help_text(const char *topic);

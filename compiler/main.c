@@ -488,7 +488,7 @@ static int cmd_help(const struct options *o)
 		return cli_usage_error("%s", "`help` takes at most one command");
 	const char *text = cli_help_text(o->noperands ? o->operands[0] : NULL);
 	if (!text)
-		return cli_usage_error("no help for `%s`", o->operands[0]);
+		return cli_unknown_help_topic(o->operands[0]);
 	fputs(text, stdout);
 	return EXIT_OK;
 }

@@ -54,3 +54,28 @@ expect help-short 0 "$sgc" -h
 ok help-short-general grep -q '^usage: sgc <command>' "$dir/out"
 expect version-command 0 "$sgc" version
 expect version-extra 2 "$sgc" version extra
+
+# Every command has its own help, `help` and `version` included.
+for c in build check fmt iam explain help version; do
+	expect "help-$c" 0 "$sgc" help "$c"
+	ok "help-$c-own-usage" grep -q "^usage: sgc $c" "$dir/out"
+	expect "help-flag-$c" 0 "$sgc" "$c" --help
+	ok "help-flag-$c-same" sh -c "\"$sgc\" help $c | cmp -s - '$dir/out'"
+done
+
+# Did you mean: a misspelt command, help topic or option names the near one; exit 2.
+expect typo-command 2 "$sgc" bulid "$good"
+ok typo-command-suggests grep -q 'unknown command `bulid`; did you mean `build`?' "$dir/err"
+ok typo-command-runs-nothing test ! -s "$dir/out"
+expect typo-command-swap 2 "$sgc" chekc "$good"
+ok typo-command-swap-suggests grep -q 'did you mean `check`?' "$dir/err"
+expect typo-far 2 "$sgc" frobnicate
+ok typo-far-no-guess sh -c "! grep -q 'did you mean' '$dir/err'"
+expect typo-file-as-command 2 "$sgc" "$good"
+ok typo-file-as-command-hint grep -q "to check a file: \`sgc check $good\`" "$dir/err"
+expect typo-help-topic 2 "$sgc" help bulid
+ok typo-help-topic-suggests grep -q 'no help for `bulid`; did you mean `build`?' "$dir/err"
+expect typo-option 2 "$sgc" check --fromat json "$good"
+ok typo-option-suggests grep -q 'unknown option `--fromat`; did you mean `--format`?' "$dir/err"
+expect typo-option-own-only 2 "$sgc" check --tokns "$good"
+ok typo-option-own-only-no-guess sh -c "! grep -q 'did you mean' '$dir/err'"

@@ -43,6 +43,7 @@ expect help 0 "$sgc" --help
 ok help-lists-build grep -q 'build FILE' "$dir/out"
 expect version 0 "$sgc" --version
 ok version-format grep -q '^sgc [0-9][0-9.]*$' "$dir/out"
+ok version-from-file test "$(cat "$dir/out")" = "sgc $(cat VERSION)"
 expect help-build 0 "$sgc" help build
 ok help-build-text grep -q 'temporary file' "$dir/out"
 expect help-unknown 2 "$sgc" help frobnicate

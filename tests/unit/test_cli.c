@@ -167,6 +167,21 @@ static void test_parse_twice(void **state)
 	cli_free(&o);
 }
 
+static void test_command_suggestion(void **state)
+{
+	(void)state;
+	assert_string_equal(cli_command_suggestion("bulid"), "build");
+	assert_string_equal(cli_command_suggestion("chekc"), "check");
+	assert_string_equal(cli_command_suggestion("exlpain"), "explain");
+	assert_string_equal(cli_command_suggestion("fmtt"), "fmt");
+	assert_null(cli_command_suggestion("frobnicate"));
+	assert_null(cli_command_suggestion("build"));
+	struct options o;
+	const char *args[] = { "bulid", "a.sgl", NULL };
+	assert_int_equal(parse(&o, args), EXIT_USAGE);
+	cli_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_options_before_the_command),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_parse_twice),
+		cmocka_unit_test(test_command_suggestion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
