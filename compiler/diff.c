@@ -283,8 +283,8 @@ static const struct {
 	  "RetentionPolicy keeps it), and every user profile, space and app in it" },
 	{ "AWS::SageMaker::UserProfile", "the user's apps and private spaces" },
 	{ "AWS::SageMaker::Space", "the space's storage volume: every file in the space" },
-	{ "AWS::S3::Bucket", "every object in the bucket (CloudFormation cannot delete a bucket that "
-			     "holds objects: the old one's delete fails)" },
+	{ "AWS::S3::Bucket", "every object in the bucket (CloudFormation deletes only an empty bucket: "
+			     "while objects are in it, the delete fails)" },
 	{ "AWS::ECR::Repository", "every image in the repository" },
 	{ "AWS::CodeArtifact::Domain", "every repository and package in the domain" },
 	{ "AWS::CodeArtifact::Repository", "every package version stored in the repository" },

@@ -183,7 +183,7 @@ static void put_change(FILE *out, const json_t *c, bool md)
 		if (!line_diff(out, ot, nt, md ? "" : "      "))
 			fprintf(out, "%s(too long to compare line by line)\n", md ? "" : "      ");
 		if (md)
-			fputs("````\n\n", out);
+			fputs("````\n", out);
 		return;
 	}
 	fprintf(out, md ? "%s`%s`: " : "%s%s: ", bullet, path);
