@@ -279,8 +279,9 @@ static const struct {
 	{ "AWS::SageMaker::NotebookInstance",
 	  "the notebook's ML storage volume: everything under /home/ec2-user/SageMaker" },
 	{ "AWS::SageMaker::Domain",
-	  "the domain's home EFS file system, every user's home directory (unless the domain's "
-	  "RetentionPolicy keeps it), and every user profile, space and app in it" },
+	  "the home directories: the new domain gets a new, empty home EFS file system (SageMaker "
+	  "leaves the old one, with its data, outside the stack), and every user profile, space and "
+	  "app of the old domain" },
 	{ "AWS::SageMaker::UserProfile", "the user's apps and private spaces" },
 	{ "AWS::SageMaker::Space", "the space's storage volume: every file in the space" },
 	{ "AWS::S3::Bucket", "every object in the bucket (CloudFormation deletes only an empty bucket: "
