@@ -321,8 +321,8 @@ static json_t *resources_of(const json_t *tmpl)
 /* Why `id` (in both templates) is replaced, before cascades; NULL: it is not. */
 static json_t *direct_replacement(const json_t *old_r, const json_t *new_r)
 {
-	const char *ot = str_at(old_r, "Type"), *nt = str_at(new_r, "Type");
-	if (!ot || !nt || strcmp(ot, nt) != 0)
+	const char *nt = str_at(new_r, "Type");
+	if (!diff_values_equal(json_object_get(old_r, "Type"), json_object_get(new_r, "Type")))
 		return json_pack("[{s:s, s:s}]", "path", "Type", "reason", "the resource type changed");
 	const struct diff_schema_type *t = diff_schema_find(nt);
 	if (!t)
@@ -493,7 +493,7 @@ static json_t *diff_resources(const json_t *old_tmpl, const json_t *new_tmpl, js
 				note_name(e, old_r, nr);
 				note_policies(e, old_r, false);
 			}
-			if (!diff_schema_find(type))
+			if (!diff_schema_find(type) && (why || json_array_size(changes) > 0))
 				json_object_set_new(e, "unknown_type", json_true());
 			if (json_array_size(changes) == 0 && !why) {
 				json_decref(e);

@@ -228,7 +228,7 @@ static void put_notes(FILE *out, const json_t *e, bool md)
 	if (json_object_get(e, "unknown_type"))
 		fprintf(out, md ? "%s`%s` is not in sgc's schema table: replacement is not predicted\n"
 				: "%s%s is not in sgc's schema table: replacement is not predicted\n",
-			bullet, str_at(e, "type"));
+			bullet, str_at(e, "type") ? str_at(e, "type") : "a resource without a Type");
 }
 
 static void summary_line(FILE *out, const json_t *s, bool md)

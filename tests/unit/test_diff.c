@@ -323,6 +323,10 @@ static void test_type_change_replaces(void **state)
 			      "{\"Resources\": {\"X\": {\"Type\": \"AWS::Logs::LogGroup\"}}}");
 	assert_string_equal(action(r, "X"), "replaced");
 	json_decref(r);
+	/* No Type on either side (found by fuzz_diff): the same, not a type change. */
+	r = report_of("{\"Resources\": {\"X\": {\"Properties\": {}}}}", "{\"Resources\": {\"X\": {\"Properties\": {}}}}");
+	assert_string_equal(action(r, "X"), "unchanged");
+	json_decref(r);
 }
 
 /* ---- base64 --------------------------------------------------------------- */
