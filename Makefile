@@ -155,6 +155,7 @@ golden-update: $(SGC) $(FMTDIFF) fuzz-regress-gen
 	@UPDATE=1 sh tests/golden/run.sh $(SGC)
 	@UPDATE=1 sh tests/errors/run.sh $(SGC)
 	@UPDATE=1 sh tests/formats/run.sh $(SGC)
+	@sh tests/cli/diff/update.sh $(SGC)
 
 asan:
 	$(MAKE) VARIANT=san check

@@ -1,8 +1,6 @@
 # Sourced by tests/cli/run.sh: `sgc diff` (issue 13). Template pairs in
-# tests/cli/diff/ with the expected text, markdown and JSON reports; to
-# rewrite them after an intended change (review the diff!):
-#   (cd tests/cli/diff && for f in txt md json; do ../../../build/release/sgc diff \
-#     old.json new.yaml --format $(echo $f | sed 's/txt/text/;s/md/markdown/') > expected.$f; done)
+# tests/cli/diff/ with the expected text, markdown and JSON reports;
+# `make golden-update` rewrites them (tests/cli/diff/update.sh).
 d=tests/cli/diff
 
 expect diff-text 0 sh -c "cd $d && \"$sgc\" diff old.json new.yaml"
