@@ -76,8 +76,8 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
 .PHONY: all check unit golden errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
-        fuzz-regress fuzz-regress-gen fuzz-seeds dist deb $(patsubst %,fuzz-run-%,compile fmt vars outputs) \
-        $(patsubst %,fuzz-regress-%,compile fmt vars outputs) bench install \
+        fuzz-regress fuzz-regress-gen fuzz-seeds dist deb $(patsubst %,fuzz-run-%,compile fmt vars outputs diff) \
+        $(patsubst %,fuzz-regress-%,compile fmt vars outputs diff) bench install \
         uninstall clean golden-update
 .DELETE_ON_ERROR:
 
@@ -180,6 +180,7 @@ golden-update: $(SGC) $(FMTDIFF) fuzz-regress-gen
 	@UPDATE=1 sh tests/golden/run.sh $(SGC)
 	@UPDATE=1 sh tests/errors/run.sh $(SGC)
 	@UPDATE=1 sh tests/formats/run.sh $(SGC)
+	@sh tests/cli/diff/update.sh $(SGC)
 
 asan:
 	$(MAKE) VARIANT=san check
@@ -189,7 +190,7 @@ asan:
 # Every libFuzzer target (tests/fuzz/README.md), built with clang, ASan and
 # UBSan. The guard in fuzz_common.c sees every file the library opens
 # through --wrap, so no target reads outside its sandbox.
-FUZZ_TARGETS := compile fmt vars outputs
+FUZZ_TARGETS := compile fmt vars outputs diff
 FUZZ_DIR := build/fuzz-clang
 FUZZ_BINS := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_WRAP := -Wl,--wrap=fopen,--wrap=open,--wrap=openat
@@ -222,11 +223,12 @@ FUZZ_REGRESS_LIMITS = -timeout=$(FUZZ_REGRESS_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_
 
 # What each target reads: the three that take sgl share the language's
 # dictionary, seeds (tests/fuzz/seeds/sgl plus every .sgl of examples/ and
-# tests/, gathered by fuzz-seeds) and issue reproducers; each also has its
-# own seeds directory and corpus. tests/fuzz/README.md describes them.
-fuzz_kind = $(if $(filter vars,$(1)),vars,sgl)
+# tests/, gathered by fuzz-seeds) and issue reproducers; vars and diff
+# (templates) have their own; each also has its own seeds directory and
+# corpus. tests/fuzz/README.md describes them.
+fuzz_kind = $(if $(filter vars diff,$(1)),$(1),sgl)
 fuzz_dict = tests/fuzz/$(call fuzz_kind,$(1)).dict
-fuzz_seeds = $(if $(filter vars,$(1)),,build/fuzz-seeds/sgl tests/fuzz/seeds/sgl) \
+fuzz_seeds = $(if $(filter vars diff,$(1)),,build/fuzz-seeds/sgl tests/fuzz/seeds/sgl) \
   tests/fuzz/seeds/$(1) tests/fuzz/regress/$(call fuzz_kind,$(1))
 fuzz_regress = tests/fuzz/regress/$(call fuzz_kind,$(1)) build/fuzz-regress/$(call fuzz_kind,$(1)) \
   tests/fuzz/crashes/$(1)

@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"  explain CODE          explain a diagnostic code, e.g. `sgc explain E0305`\n"
 	"  fmt FILE|DIR...       rewrite files in the canonical layout (--check: list, don't write)\n"
 	"  iam FILE              what each IAM identity of FILE must and must not be allowed\n"
+	"  diff OLD NEW          what changing template OLD into NEW does, resource by resource\n"
 	"  help [COMMAND]        show help for sgc or for one command\n"
 	"  version               print the version\n"
 	"\n"
@@ -35,7 +36,10 @@ static const char usage_text[] =
 	"  -o, --output OUT      where `build` writes the template\n"
 	"  --format FORMAT       check: text (default), json, sarif, github;\n"
 	"                        build: json (default) or yaml (or from OUT's extension);\n"
-	"                        iam: text (default) or json\n"
+	"                        iam: text (default) or json;\n"
+	"                        diff: text (default), markdown or json\n"
+	"  --fail-on WHAT        diff: exit 3 when a resource is replaced (replace) or\n"
+	"                        anything changed (change)\n"
 	"  --vars FILE           parameter values for this stage (YAML or JSON)\n"
 	"  -D, --define NAME=VALUE  one parameter value; wins over --vars\n"
 	"  --root DIR            file(\"...\") reads only below DIR (default: FILE's directory)\n"
@@ -48,7 +52,8 @@ static const char usage_text[] =
 	"  --                    end of options: what follows is a FILE even if it starts with -\n"
 	"\n"
 	"FILE may be `-` for standard input; other inputs must be regular files.\n"
-	"exit status: 0 success, 1 errors in the input, 2 usage or I/O problems.\n"
+	"exit status: 0 success, 1 errors in the input, 2 usage or I/O problems\n"
+	"(diff --fail-on: 3 when it trips).\n"
 	"The language is documented in docs/language.md.\n";
 
 static const char build_help[] =
@@ -126,6 +131,33 @@ static const char iam_help[] =
 	"documentation that says so. tests/deploy holds the emitted policies to\n"
 	"it. docs/iam.md describes the JSON.\n";
 
+static const char diff_help[] =
+	"usage: sgc diff OLD NEW [--format text|markdown|json] [--fail-on replace|change]\n"
+	"                [--vars FILE] [-D NAME=VALUE] [--root DIR] [--color=WHEN]\n"
+	"\n"
+	"Say what deploying NEW over OLD does, resource by resource: added, removed,\n"
+	"modified property by property, and replaced where CloudFormation replaces\n"
+	"the resource (a create-only property changed, or refers to a replaced\n"
+	"resource). It says when a replacement fails (a custom name), what a\n"
+	"replacement or removal loses, and which resources are left orphaned.\n"
+	"\n"
+	"OLD and NEW are templates, JSON or YAML (short-form tags like !Ref read),\n"
+	"or `aws cloudformation get-template` output; a FILE ending in .sgl is\n"
+	"compiled first (with --vars and -D) and its template compared. One of\n"
+	"them may be `-` (standard input).\n"
+	"\n"
+	"  --format text       a report for the terminal (default)\n"
+	"  --format markdown   the same for a pull-request comment\n"
+	"  --format json       the report as JSON (docs/diff.md)\n"
+	"  --fail-on replace   exit 3 when a resource is replaced\n"
+	"  --fail-on change    exit 3 when anything changed\n"
+	"\n"
+	"exit status: 0 whatever changed (without --fail-on), 1 an input is not a\n"
+	"template or its .sgl has errors, 2 usage or I/O, 3 --fail-on tripped.\n"
+	"\n"
+	"example:\n"
+	"  sgc diff out/stack.json examples/isolated-network.sgl --format markdown\n";
+
 static const char explain_help[] =
 	"usage: sgc explain CODE\n"
 	"\n"
@@ -154,6 +186,7 @@ static const struct {
 	{ "check", CMD_CHECK, check_help },
 	{ "fmt", CMD_FMT, fmt_help },
 	{ "iam", CMD_IAM, iam_help },
+	{ "diff", CMD_DIFF, diff_help },
 	{ "explain", CMD_EXPLAIN, explain_help },
 	{ "help", CMD_HELP, help_help },
 	{ "version", CMD_VERSION, version_help },
@@ -167,9 +200,10 @@ enum {
 	OPT_DENY,
 	OPT_CHECK,
 	OPT_TOKENS,
+	OPT_FAIL_ON,
 };
 
-#define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM))
+#define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM) | BIT(CMD_DIFF))
 #define EVERY 0xFFFFu
 
 /* Every option, and which commands take it. */
@@ -186,6 +220,7 @@ static const struct {
 	{ { "deny", required_argument, NULL, OPT_DENY }, COMPILING },
 	{ { "check", no_argument, NULL, OPT_CHECK }, BIT(CMD_FMT) },
 	{ { "tokens", no_argument, NULL, OPT_TOKENS }, BIT(CMD_FMT) },
+	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, BIT(CMD_DIFF) },
 	{ { "help", no_argument, NULL, 'h' }, EVERY },
 };
 enum { NOPTIONS = sizeof option_table / sizeof option_table[0] };
@@ -349,6 +384,11 @@ static int set_option(struct options *o, int c, const char *value)
 		break;
 	case OPT_CHECK:
 		o->check_only = true;
+		break;
+	case OPT_FAIL_ON:
+		if (strcmp(value, "replace") != 0 && strcmp(value, "change") != 0)
+			return cli_usage_error("`--fail-on` takes replace or change, not `%s`", value);
+		o->fail_on = value;
 		break;
 	case OPT_DENY:
 		if (strcmp(value, "warnings") != 0)

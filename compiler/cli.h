@@ -20,6 +20,7 @@ enum exit_code {
 	EXIT_OK = 0,
 	EXIT_DIAGNOSTICS = 1,
 	EXIT_USAGE = 2, /* usage or I/O problems */
+	EXIT_DIFF_TRIPPED = 3, /* `diff --fail-on`: the change is of the kind named */
 };
 
 enum command {
@@ -28,6 +29,7 @@ enum command {
 	CMD_CHECK,
 	CMD_FMT,
 	CMD_IAM,
+	CMD_DIFF,
 	CMD_EXPLAIN,
 	CMD_HELP,
 	CMD_VERSION,
@@ -44,11 +46,13 @@ struct options {
 	const char *output;         /* build -o */
 	enum color_mode color;
 	bool deny_warnings;
-	const char *format;         /* check: text|json|sarif|github; build: json|yaml; iam: text|json */
+	const char *format;         /* check: text|json|sarif|github; build: json|yaml; iam: text|json;
+				       diff: text|markdown|json */
 	const char *vars_file;      /* --vars; `-` is standard input */
 	const char *root;           /* --root: file() reads only below it */
 	bool check_only;            /* fmt --check */
 	bool tokens;                /* fmt --tokens */
+	const char *fail_on;        /* diff --fail-on: replace|change */
 	const char **defines;       /* -D name=value, in order */
 	int ndefines;
 };

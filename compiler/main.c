@@ -3,13 +3,15 @@
  *
  *   sgc build FILE [-o OUT]    compile to a CloudFormation template
  *   sgc check FILE|DIR...      diagnostics only
+ *   sgc diff OLD NEW           what a template change does, resource by resource
  *   sgc fmt, iam, explain, help, version
  *
  * cli.c parses the command line, input.c reads inputs (regular files, or
  * standard input), output.c writes outputs (output.h: the template and the
  * files beside it change as one set, or not at all).
  *
- * Exit status: 0 success, 1 diagnostics with errors, 2 usage or I/O. Every
+ * Exit status: 0 success, 1 diagnostics with errors, 2 usage or I/O, 3 when
+ * `diff --fail-on` trips. Every
  * write is checked: standard output and standard error are flushed and
  * checked before exiting, so `sgc ... > /dev/full` exits 2.
  */
@@ -24,6 +26,7 @@
 #include "cli.h"
 #include "compile.h"
 #include "diag.h"
+#include "diff.h"
 #include "emit.h"
 #include "fmt.h"
 #include "iam.h"
@@ -377,6 +380,103 @@ static int cmd_iam(const struct options *o)
 	return status;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * One side of `sgc diff`: a template read and normalised, or a .sgl file
+ * compiled in memory (its diagnostics on standard error). NULL after
+ * saying why; *status is then EXIT_DIAGNOSTICS or EXIT_USAGE.
+ */
+static json_t *diff_side(const struct session *s, const char *path, int *status)
+{
+	struct input in;
+	if (!input_read(path, &in)) {
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	if (ends_with(path, ".sgl")) {
+		struct compile c;
+		compile_input(&c, s, path, &in, COMPILE_LOWER);
+		report_text(&c, s->o);
+		json_t *t = NULL;
+		if (!diag_has_errors(&c.diags) && c.json) {
+			struct diff_error err;
+			t = diff_load(c.json, c.json_len, &err);
+		}
+		compile_free(&c);
+		if (!t)
+			*status = EXIT_DIAGNOSTICS;
+		return t;
+	}
+	struct diff_error err;
+	json_t *t = diff_load(in.text, in.len, &err);
+	if (!t) {
+		fprintf(stderr, "%s:%d:%d: error: %s\n", source_name(path), err.line, err.column, err.message);
+		*status = EXIT_DIAGNOSTICS;
+	}
+	input_free(&in);
+	return t;
+}
+
+/* Did the report find a change of the kind `--fail-on` names? */
+static bool diff_trips(const json_t *report, const char *fail_on)
+{
+	const json_t *sum = json_object_get(report, "summary");
+	json_int_t replaced = json_integer_value(json_object_get(sum, "replaced"));
+	if (strcmp(fail_on, "replace") == 0)
+		return replaced > 0;
+	static const char *const keys[] = { "added", "removed", "modified", "replaced", "other" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (json_integer_value(json_object_get(sum, keys[i])) > 0)
+			return true;
+	return false;
+}
+
+static int cmd_diff(const struct options *o)
+{
+	if (o->noperands != 2)
+		return cli_usage_error("%s", "`diff` takes two files: OLD NEW");
+	enum diff_format fmt = DIFF_TEXT;
+	if (o->format && strcmp(o->format, "markdown") == 0)
+		fmt = DIFF_MARKDOWN;
+	else if (o->format && strcmp(o->format, "json") == 0)
+		fmt = DIFF_JSON;
+	else if (o->format && strcmp(o->format, "text") != 0)
+		return cli_usage_error("`diff --format` takes text, markdown or json, not `%s`", o->format);
+	if (strcmp(o->operands[0], "-") == 0 && strcmp(o->operands[1], "-") == 0)
+		return cli_usage_error("%s", "standard input can be OLD or NEW, not both");
+	struct session s;
+	int status = session_open(&s, o);
+	if (status != EXIT_OK)
+		return status;
+	json_t *old = diff_side(&s, o->operands[0], &status);
+	json_t *new = status == EXIT_OK ? diff_side(&s, o->operands[1], &status) : NULL;
+	if (old && new) {
+		json_t *report = diff_templates(old, new);
+		size_t n;
+		char *text = diff_render(report, fmt, source_name(o->operands[0]),
+					 source_name(o->operands[1]), &n);
+		if (!text) {
+			fprintf(stderr, "sgc: out of memory\n");
+			status = EXIT_USAGE;
+		} else {
+			fwrite(text, 1, n, stdout);
+			if (o->fail_on && diff_trips(report, o->fail_on))
+				status = EXIT_DIFF_TRIPPED;
+		}
+		free(text);
+		json_decref(report);
+	}
+	json_decref(old);
+	json_decref(new);
+	session_close(&s);
+	return status;
+}
+
 /*
  * The section `## CODE: title` of docs/diagnostics.md, embedded at build
  * time, up to the next `## ` heading: the same text the docs show.
@@ -506,6 +606,8 @@ static int run(const struct options *o)
 		return cmd_fmt(o);
 	case CMD_IAM:
 		return cmd_iam(o);
+	case CMD_DIFF:
+		return cmd_diff(o);
 	case CMD_EXPLAIN:
 		return cmd_explain(o);
 	case CMD_HELP:

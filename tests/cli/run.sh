@@ -180,6 +180,7 @@ here=$(dirname "$0")
 . "$here/options.sh"
 . "$here/inputs.sh"
 . "$here/outputs.sh"
+. "$here/diff.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
