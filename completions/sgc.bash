@@ -9,20 +9,21 @@ _sgc_options() {
 	check) echo "--format --vars -D --define --root --color= --deny --help" ;;
 	iam) echo "--format --vars -D --define --root --color= --deny --help" ;;
 	fmt) echo "--check --tokens --help" ;;
+	diff) echo "--format --fail-on --vars -D --define --root --color= --deny --help" ;;
 	*) echo "--help" ;;
 	esac
 }
 
 _sgc() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="build check fmt iam explain help version"
+	local commands="build check fmt iam diff explain help version"
 	local cmd="" i w
 	COMPREPLY=()
 	# The command: the first word that is no option nor an option's value.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-o | --output | --format | --vars | -D | --define | --root | --deny) ((i++)) ;;
+		-o | --output | --format | --fail-on | --vars | -D | --define | --root | --deny) ((i++)) ;;
 		-* | =) ;;
 		*)
 			if [[ ${COMP_WORDS[i - 1]} != = ]]; then
@@ -41,9 +42,11 @@ _sgc() {
 		case $cmd in
 		build) COMPREPLY=($(compgen -W "json yaml" -- "$cur")) ;;
 		iam) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+		diff) COMPREPLY=($(compgen -W "text markdown json" -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "text json sarif github" -- "$cur")) ;;
 		esac
 		return 0 ;;
+	--fail-on) COMPREPLY=($(compgen -W "replace change" -- "$cur")); return 0 ;;
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return 0 ;;
 	--deny) COMPREPLY=($(compgen -W "warnings" -- "$cur")); return 0 ;;
 	--root) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
