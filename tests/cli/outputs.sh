@@ -293,3 +293,11 @@ ok script-text-yaml-same-content python3 -c 'import json, sys, yaml
 y = yaml.safe_load(open(sys.argv[1]))
 j = json.load(open(sys.argv[2]))
 sys.exit(y != j)' "$b/y/text.yaml" "$b/text.json"
+# The same template with the blob CloudFormation would compute: sgc diff sees no change.
+python3 -c 'import json, sys, base64
+t = json.load(open(sys.argv[1]))
+h = t["Resources"]["NbNotebookLifecycleConfig"]["Properties"]["OnStart"][0]
+h["Content"] = base64.b64encode(h["Content"]["Fn::Base64"].encode()).decode()
+json.dump(t, open(sys.argv[2], "w"))' "$b/text.json" "$b/blob.json"
+expect script-blob-diff 0 "$sgc" diff "$b/blob.json" "$b/y/text.yaml"
+ok script-blob-diff-no-change grep -q ': no changes$' "$dir/out"
