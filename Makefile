@@ -75,7 +75,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: all check unit golden errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
+.PHONY: FORCE all check unit golden errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
         fuzz-regress fuzz-regress-gen fuzz-seeds dist deb $(patsubst %,fuzz-run-%,compile fmt vars outputs diff) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs diff) bench install \
         uninstall clean golden-update
@@ -103,12 +103,19 @@ $(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h
 	@mkdir -p $(GEN)
 	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
 
-# Rewritten only when VERSION says something else, so nothing rebuilds needlessly.
-$(GEN)/version.h: VERSION
+# Where this copy of sgc is published: SARIF logs link each rule to
+# $(DOCS_URL)/docs/diagnostics.md#<code> (helpUri) and the tool to $(DOCS_URL)
+# (informationUri). Set it when you publish: make DOCS_URL=https://...
+DOCS_URL ?= https://example.invalid/sgc
+
+# Rewritten only when VERSION or DOCS_URL says something else, so nothing rebuilds needlessly.
+$(GEN)/version.h: VERSION FORCE
 	@mkdir -p $(GEN)
-	@printf '/* generated from VERSION by the Makefile */\n#define SGC_VERSION "%s"\n' \
-	  "$$(cat VERSION)" > $@.tmp
+	@printf '/* generated from VERSION by the Makefile */\n#define SGC_VERSION "%s"\n#define SGC_DOCS_URL "%s"\n' \
+	  "$$(cat VERSION)" "$(DOCS_URL)" > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+FORCE:
 
 $(GEN)/stdlib_data.c: $(EMBED) tools/embed.sh
 	@mkdir -p $(GEN)

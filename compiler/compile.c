@@ -115,11 +115,15 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 		len -= bom;
 	}
 	uint32_t file = src_add(&c->src, path, text, len);
-	if (!check_encoding(c, file))
+	if (!check_encoding(c, file)) {
+		c->diags.stopped_after = "its encoding check";
 		return false;
+	}
 	struct ast_file *ast = parse_file(c->arena, &c->diags, &c->src, file);
-	if (diag_has_errors(&c->diags))
+	if (diag_has_errors(&c->diags)) {
+		c->diags.stopped_after = "parsing";
 		return false;
+	}
 	struct resolver r;
 	resolve_init(&r, c->arena, &c->diags, &c->src);
 	resolve_file(&r, ast);
@@ -130,8 +134,10 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 	diag_apply_allow_comments(&c->diags, &c->src);
 	/* After errors a check stops early: which warnings an allow was for is not known then. */
 	diag_check_allow_comments(&c->diags, &c->src, file, !diag_has_errors(&c->diags));
-	if (!c->env || diag_has_errors(&c->diags))
+	if (!c->env || diag_has_errors(&c->diags)) {
+		c->diags.stopped_after = "resolving and checking";
 		return false;
+	}
 	/*
 	 * Template limits are part of checking, so `sgc check` lowers too:
 	 * a template over the quotas must fail review, not deployment.

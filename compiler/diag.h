@@ -77,6 +77,8 @@ struct diag_sink {
 	unsigned unstored, unstored_warnings;
 	struct span first_unstored;
 	struct diag discard;         /* what diag_add returns once the sink is full */
+	const char *stopped_after;   /* the stage after which checking stopped (errors in it):
+					later stages' findings are unknown; NULL: every stage ran */
 };
 
 void diag_sink_init(struct diag_sink *s, struct arena *a);
@@ -165,19 +167,25 @@ void diag_render_text(FILE *out, const struct diag_sink *s,
  * left out; output is written as it is made, so memory does not grow with
  * the number of diagnostics.
  *
- * json:   an array of objects {code, severity, message, file, line, column,
- *         end_line, end_column, label, notes[], help, related[]}; the
- *         notice has code null, severity "note" and `omitted`, the count.
+ * json:   an array of objects {version, code, severity, message, file, line,
+ *         column, end_line, end_column, label, notes[], help, related[]}
+ *         (docs/formats.md; `version` is DIAG_JSON_VERSION); the notice has
+ *         code null, severity "note" and `omitted`, the count.
  * sarif:  a SARIF 2.1.0 log, one run, a rule per code used (with its help
- *         text), results with physical locations, as GitHub code scanning
- *         ingests it; notices are toolExecutionNotifications of the run's
- *         invocation.
+ *         text and helpUri), results with physical locations relative to
+ *         %SRCROOT% (the working directory), the diagnostic's help apart
+ *         from its message; one invocation, executionSuccessful false when
+ *         a file's checking stopped early (diag_sink.stopped_after), its
+ *         notifications saying where, and the notices of what the cap left out.
  * github: one `::error file=..,line=..,col=..,endLine=..,endColumn=..,title=..::msg`
  *         (or ::warning) workflow command per diagnostic; a notice is a
  *         `::notice`. Control characters in values are shown escaped
  *         (src_visible_char), CR and LF as %0D and %0A.
  */
 enum { DIAG_MACHINE_CAP = 10000 };
+
+/* The JSON format's `version`: raised when a field changes meaning or goes away. */
+enum { DIAG_JSON_VERSION = 1 };
 
 void diag_render_json(FILE *out, const struct diag_sink *const *sinks,
 		      const struct src_map *const *maps, size_t n);

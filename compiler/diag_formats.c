@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "stdmod.h"
+#include "version.h" /* SGC_DOCS_URL */
 
 /* Where a span starts and ends: 1-based, the end one past the last character. */
 struct range {
@@ -137,6 +138,7 @@ static void set_range(json_t *o, struct range r)
 static json_t *json_diag(const struct diag *d, const struct src_map *m)
 {
 	json_t *o = json_object();
+	json_object_set_new(o, "version", json_integer(DIAG_JSON_VERSION));
 	json_object_set_new(o, "code", json_string(diag_code_name(d->code)));
 	json_object_set_new(o, "severity", json_string(level_name(d->level)));
 	json_object_set_new(o, "message", str(d->msg));
@@ -162,6 +164,7 @@ static json_t *json_omitted(struct span at, const struct src_map *m, size_t drop
 {
 	char text[OMITTED_TEXT_SIZE];
 	json_t *o = json_object();
+	json_object_set_new(o, "version", json_integer(DIAG_JSON_VERSION));
 	json_object_set_new(o, "code", json_null());
 	json_object_set_new(o, "severity", json_string("note"));
 	json_object_set_new(o, "message", str(omitted_text(text, dropped)));
@@ -260,6 +263,37 @@ static json_t *text_object(json_t *text)
 	return o;
 }
 
+/*
+ * The rule's section of docs/diagnostics.md where this copy is published:
+ * the anchor GitHub gives the heading `## E0501: lifecycle script too large`
+ * (lower case; letters, digits, `-` and `_` kept, spaces as `-`).
+ */
+static json_t *help_uri(enum diag_code code)
+{
+	char anchor[160];
+	size_t n = 0;
+	char heading[140];
+	snprintf(heading, sizeof heading, "%s: %s", diag_code_name(code), diag_code_title(code));
+	for (const char *p = heading; *p && n < sizeof anchor - 1; p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			anchor[n++] = (char)(c - 'A' + 'a');
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+			anchor[n++] = c;
+		else if (c == ' ')
+			anchor[n++] = '-';
+	}
+	anchor[n] = '\0';
+	size_t size = strlen(SGC_DOCS_URL) + strlen("/docs/diagnostics.md#") + n + 1;
+	char *u = malloc(size);
+	if (!u)
+		return json_null();
+	snprintf(u, size, "%s/docs/diagnostics.md#%s", SGC_DOCS_URL, anchor);
+	json_t *j = json_string(u);
+	free(u);
+	return j;
+}
+
 static json_t *sarif_rule(enum diag_code code)
 {
 	const char *title = diag_code_title(code);
@@ -273,6 +307,7 @@ static json_t *sarif_rule(enum diag_code code)
 	json_t *help = text_object(json_string(doc ? doc : title));
 	json_object_set_new(help, "markdown", json_string(doc ? doc : title));
 	json_object_set_new(rule, "help", help);
+	json_object_set_new(rule, "helpUri", help_uri(code));
 	json_t *config = json_object();
 	json_object_set_new(config, "level", json_string(level_name(diag_code_level(code))));
 	json_object_set_new(rule, "defaultConfiguration", config);
@@ -283,10 +318,22 @@ static json_t *sarif_rule(enum diag_code code)
 /*
  * A path as a URI reference. Relative paths stay relative (code scanning
  * resolves them against the checkout); bytes a URI cannot hold, and `:`
- * (which would make `a:b.sgl` read as a scheme), are percent-encoded.
+ * (which would make `a:b.sgl` read as a scheme), are percent-encoded. An
+ * absolute path becomes a `file://` URI.
  */
 static json_t *uri(const char *path)
 {
+	if (path[0] == '/') {
+		json_t *rest = uri(path + 1);
+		const char *r = json_string_value(rest);
+		size_t size = strlen("file:///") + (r ? strlen(r) : 0) + 1;
+		char *buf = malloc(size);
+		json_t *j = buf ? (snprintf(buf, size, "file:///%s", r ? r : ""), json_string(buf))
+				: json_string("");
+		free(buf);
+		json_decref(rest);
+		return j;
+	}
 	static const char keep[] = "-._~/!$&'()*+,;=@";
 	size_t n = strlen(path);
 	char *buf = malloc(3 * n + 1), *p = buf;
@@ -314,6 +361,9 @@ static json_t *sarif_location(int id, struct range r, const char *message)
 		json_object_set_new(loc, "id", json_integer(id));
 	json_t *artifact = json_object();
 	json_object_set_new(artifact, "uri", uri(r.path));
+	/* Relative to where sgc ran: the checkout's root, in CI (docs/formats.md). */
+	if (r.path[0] != '/')
+		json_object_set_new(artifact, "uriBaseId", json_string("%SRCROOT%"));
 	json_t *region = json_object();
 	json_object_set_new(region, "startLine", json_integer(r.start.line));
 	json_object_set_new(region, "startColumn", json_integer(r.start.col));
@@ -335,15 +385,8 @@ static json_t *sarif_result(const struct diag *d, const struct src_map *m,
 	json_object_set_new(res, "ruleId", json_string(diag_code_name(d->code)));
 	json_object_set_new(res, "ruleIndex", json_integer(rule_index));
 	json_object_set_new(res, "level", json_string(level_name(d->level)));
-	/* Code scanning shows only the message, so the fix goes into it. */
-	char *text = NULL;
-	if (d->help) {
-		size_t size = strlen(d->msg) + strlen(" help: ") + strlen(d->help) + 1;
-		if ((text = malloc(size)))
-			snprintf(text, size, "%s help: %s", d->msg, d->help);
-	}
-	json_object_set_new(res, "message", text_object(str(text ? text : d->msg)));
-	free(text);
+	/* The message says what is wrong; the fix is the help, apart (docs/formats.md). */
+	json_object_set_new(res, "message", text_object(str(d->msg)));
 	json_t *locations = json_array();
 	json_array_append_new(locations, sarif_location(-1, locate(m, d->span), d->label));
 	json_object_set_new(res, "locations", locations);
@@ -355,6 +398,18 @@ static json_t *sarif_result(const struct diag *d, const struct src_map *m,
 							     d->secondary[i].text));
 		}
 		json_object_set_new(res, "relatedLocations", related);
+	}
+	if (d->help || d->nnotes) {
+		json_t *props = json_object();
+		if (d->help)
+			json_object_set_new(props, "help", str(d->help));
+		if (d->nnotes) {
+			json_t *notes = json_array();
+			for (int i = 0; i < d->nnotes; i++)
+				json_array_append_new(notes, str(d->notes[i]));
+			json_object_set_new(props, "notes", notes);
+		}
+		json_object_set_new(res, "properties", props);
 	}
 	return res;
 }
@@ -368,8 +423,18 @@ static json_t *sarif_result(const struct diag *d, const struct src_map *m,
 struct sarif_run {
 	json_t *results;                 /* each result; ruleIndex set at the end */
 	json_t *notes;                   /* toolExecutionNotifications */
+	bool stopped;                    /* a file's checking stopped early */
 	bool used[DIAG_CODE_COUNT];      /* codes of the results */
 };
+
+/* The first error of a sink (one exists when checking stopped), or NULL. */
+static const struct diag *first_error(const struct diag_sink *sink)
+{
+	for (const struct diag *d = sink->head; d; d = d->next)
+		if (d->level == DIAG_ERROR)
+			return d;
+	return NULL;
+}
 
 static void sarif_file(struct sarif_run *run, const struct diag_sink *sink,
 		       const struct src_map *m)
@@ -380,6 +445,24 @@ static void sarif_file(struct sarif_run *run, const struct diag_sink *sink,
 		run->used[ds[k]->code] = true;
 		/* The index is the code's until the rules are known (sarif_end). */
 		json_array_append_new(run->results, sarif_result(ds[k], m, (int)ds[k]->code));
+	}
+	if (sink->stopped_after) {
+		run->stopped = true;
+		char text[192];
+		snprintf(text, sizeof text,
+			 "checking this file stopped after %s, at its errors: the later stages did "
+			 "not run, so their findings are not reported",
+			 sink->stopped_after);
+		json_t *note = json_object();
+		json_object_set_new(note, "level", json_string("error"));
+		json_object_set_new(note, "message", text_object(str(text)));
+		const struct diag *e = first_error(sink);
+		if (e) {
+			json_t *locations = json_array();
+			json_array_append_new(locations, sarif_location(-1, locate(m, e->span), NULL));
+			json_object_set_new(note, "locations", locations);
+		}
+		json_array_append_new(run->notes, note);
 	}
 	if (!dropped)
 		return;
@@ -408,16 +491,19 @@ static json_t *sarif_rules(const bool used[DIAG_CODE_COUNT], int rule_index[DIAG
 	return rules;
 }
 
-/* What the cap left out, as notifications of the run's one invocation; NULL when nothing was. */
-static json_t *sarif_invocations(json_t *notes)
+/*
+ * The run's one invocation: executionSuccessful false when a file's
+ * checking stopped early, so that a log with few results is not read as
+ * clean; its notifications say where, and what the cap left out.
+ */
+static json_t *sarif_invocations(json_t *notes, bool stopped)
 {
-	if (json_array_size(notes) == 0) {
-		json_decref(notes);
-		return NULL;
-	}
 	json_t *invocation = json_object();
-	json_object_set_new(invocation, "executionSuccessful", json_true());
-	json_object_set_new(invocation, "toolExecutionNotifications", notes);
+	json_object_set_new(invocation, "executionSuccessful", json_boolean(!stopped));
+	if (json_array_size(notes) == 0)
+		json_decref(notes);
+	else
+		json_object_set_new(invocation, "toolExecutionNotifications", notes);
 	json_t *invocations = json_array();
 	json_array_append_new(invocations, invocation);
 	return invocations;
@@ -430,6 +516,7 @@ static json_t *sarif_skeleton(json_t *rules, json_t *invocations, const char *to
 	json_object_set_new(driver, "name", json_string("sgc"));
 	if (tool_version)
 		json_object_set_new(driver, "version", str(tool_version));
+	json_object_set_new(driver, "informationUri", json_string(SGC_DOCS_URL));
 	json_object_set_new(driver, "rules", rules);
 	json_t *tool = json_object();
 	json_object_set_new(tool, "driver", driver);
@@ -479,7 +566,7 @@ static void sarif_end(FILE *out, struct sarif_run *run, const char *tool_version
 {
 	int rule_index[DIAG_CODE_COUNT];
 	json_t *rules = sarif_rules(run->used, rule_index);
-	json_t *log = sarif_skeleton(rules, sarif_invocations(run->notes), tool_version);
+	json_t *log = sarif_skeleton(rules, sarif_invocations(run->notes, run->stopped), tool_version);
 	char *skeleton = json_dumps(log, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(log);
 	int indent;

@@ -13,7 +13,11 @@
  * schemas. Anything else is quoted. libyaml then adds quotes on its own for
  * strings that cannot be plain at all (leading indicators, `: `, ` #`, ...).
  * Multi-line strings become literal blocks (`|`) when libyaml can write them
- * as such, otherwise double-quoted with escapes.
+ * as such, otherwise double-quoted with escapes. libyaml refuses a block
+ * for any string holding a tab, though YAML allows tabs in block content:
+ * a script indented with tabs (a lifecycle script under Fn::Base64) is
+ * written as a placeholder and the block put in its place afterwards
+ * (literal_blocks()), so a diff of the template shows the script line by line.
  */
 #include "emit.h"
 
@@ -71,7 +75,13 @@ struct ye {
 	regex_t re[NPATTERNS];
 	size_t nre;
 	bool ok;
+	bool no_blocks;              /* a second pass: the placeholder text was taken */
+	const char **blocks;         /* strings written as placeholders, in order */
+	size_t nblocks, capblocks;
 };
+
+/* Placeholder `BLOCK_MARK<n>`; a template already holding BLOCK_MARK is written without. */
+#define BLOCK_MARK "sgc-literal-block-placeholder-"
 
 static int write_out(void *data, unsigned char *bytes, size_t size)
 {
@@ -147,6 +157,79 @@ static yaml_scalar_style_t str_style(const char *s)
 	return YAML_LITERAL_SCALAR_STYLE;
 }
 
+/* The code point of a well-formed UTF-8 sequence at s, and its length in `*n`; 0 when malformed. */
+static unsigned long utf8_at(const unsigned char *s, size_t *n)
+{
+	unsigned char c = s[0];
+	size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+	if (!k)
+		return 0;
+	unsigned long cp = k == 1 ? c : c & (0xFF >> (k + 1));
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	static const unsigned long least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (cp < least[k] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	*n = k;
+	return cp;
+}
+
+/*
+ * A literal block libyaml would write but for its tabs: multi-line, one
+ * final `\n` or none (`|` or `|-`), not starting with a blank (the block's
+ * indentation is read from its first line), no blank at a line's end, every
+ * other character printable in YAML and none a line break other than `\n`.
+ */
+static bool tab_block(const char *s)
+{
+	if (!strchr(s, '\t') || !strchr(s, '\n') || *s == ' ' || *s == '\t' || *s == '\n')
+		return false;
+	size_t n = strlen(s);
+	if (s[n - 1] == '\n' && s[n - 2] == '\n')
+		return false;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c == ' ' || c == '\t') && (i + 1 == n || s[i + 1] == '\n'))
+			return false;
+		size_t k = 1;
+		unsigned long cp = c < 0x80 ? c : utf8_at((const unsigned char *)s + i, &k);
+		bool ok = cp == '\t' || cp == '\n' || (cp >= 0x20 && cp <= 0x7E) ||
+			  (cp >= 0xA0 && cp <= 0xFFFD && cp != 0x2028 && cp != 0x2029 && cp != 0xFEFF) ||
+			  cp >= 0x10000;
+		if (!ok)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+/* Writes `s` as a placeholder to be replaced by its literal block; false when it cannot. */
+static bool put_block_mark(struct ye *y, const char *s)
+{
+	if (y->no_blocks || !tab_block(s))
+		return false;
+	if (y->nblocks == y->capblocks) {
+		size_t cap = y->capblocks ? 2 * y->capblocks : 8;
+		const char **p = realloc(y->blocks, cap * sizeof *p);
+		if (!p) {
+			y->ok = false;
+			return true;
+		}
+		y->blocks = p;
+		y->capblocks = cap;
+	}
+	char mark[64];
+	snprintf(mark, sizeof mark, BLOCK_MARK "%zu", y->nblocks);
+	y->blocks[y->nblocks++] = s;
+	yaml_event_t ev;
+	emit(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)mark,
+						  (int)strlen(mark), 1, 0, YAML_PLAIN_SCALAR_STYLE));
+	return true;
+}
+
 static void put_str(struct ye *y, const char *s)
 {
 	yaml_event_t ev;
@@ -195,7 +278,8 @@ static void to_yaml(struct ye *y, const struct cv *v)
 {
 	switch (v->kind) {
 	case CV_STR:
-		put_str(y, v->u.s);
+		if (!put_block_mark(y, v->u.s))
+			put_str(y, v->u.s);
 		return;
 	case CV_INT: {
 		char num[24];
@@ -295,9 +379,73 @@ static void template_yaml(struct ye *y, const struct cfn_template *t)
 		y->ok = false;
 }
 
+static bool out_put(struct out *o, const char *s, size_t n)
+{
+	return write_out(o, (unsigned char *)s, n) == 1;
+}
+
+/*
+ * `in` with each placeholder replaced by its literal block. A placeholder is
+ * the whole value on its line (`key: MARK` or `- MARK`); the block's lines
+ * go two columns right of the node that holds it. NULL when the text does
+ * not hold exactly the placeholders written (a string of the template that
+ * contains the mark) or memory runs out.
+ */
+static char *literal_blocks(const char *in, size_t in_len, const struct ye *y, size_t *len)
+{
+	struct out o = { 0 };
+	const char *p = in;
+	size_t seen = 0;
+	for (const char *m; (m = strstr(p, BLOCK_MARK));) {
+		char *end;
+		unsigned long i = strtoul(m + strlen(BLOCK_MARK), &end, 10);
+		if (i != seen || i >= y->nblocks || *end != '\n')
+			goto fail;
+		const char *ls = m;
+		while (ls > in && ls[-1] != '\n')
+			ls--;
+		const char *c = ls;
+		while (*c == ' ' || (c[0] == '-' && c[1] == ' '))
+			c += c[0] == ' ' ? 1 : 2;
+		size_t indent = (size_t)(c - ls) + 2;
+		const char *s = y->blocks[seen++];
+		size_t n = strlen(s);
+		bool chomp = s[n - 1] != '\n';
+		if (!out_put(&o, p, (size_t)(m - p)) || !out_put(&o, chomp ? "|-" : "|", chomp ? 2 : 1))
+			goto fail;
+		for (const char *line = s; *line;) {
+			const char *nl = strchr(line, '\n');
+			size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+			if (!out_put(&o, "\n", 1))
+				goto fail;
+			for (size_t k = 0; k < indent && ll; k++)
+				if (!out_put(&o, " ", 1))
+					goto fail;
+			if (!out_put(&o, line, ll))
+				goto fail;
+			line += ll + (nl ? 1 : 0);
+		}
+		p = end;
+	}
+	if (seen != y->nblocks || !out_put(&o, p, in_len - (size_t)(p - in)))
+		goto fail;
+	*len = o.len;
+	return o.buf;
+fail:
+	free(o.buf);
+	return NULL;
+}
+
+static char *emit_yaml_pass(const struct cfn_template *t, size_t *len, bool no_blocks);
+
 char *emit_yaml(const struct cfn_template *t, size_t *len)
 {
-	struct ye y = { .ok = true };
+	return emit_yaml_pass(t, len, false);
+}
+
+static char *emit_yaml_pass(const struct cfn_template *t, size_t *len, bool no_blocks)
+{
+	struct ye y = { .ok = true, .no_blocks = no_blocks };
 	struct out o = { 0 };
 	for (; y.nre < NPATTERNS; y.nre++)
 		if (regcomp(&y.re[y.nre], non_str_patterns[y.nre], REG_EXTENDED | REG_NOSUB) != 0) {
@@ -320,9 +468,16 @@ char *emit_yaml(const struct cfn_template *t, size_t *len)
 	for (size_t i = 0; i < y.nre; i++)
 		regfree(&y.re[i]);
 	if (!y.ok || o.oom || !o.buf) {
+		free(y.blocks);
 		free(o.buf);
 		return NULL;
 	}
-	*len = o.len;
-	return o.buf;
+	if (!y.nblocks) {
+		*len = o.len;
+		return o.buf;
+	}
+	char *text = literal_blocks(o.buf, o.len, &y, len);
+	free(y.blocks);
+	free(o.buf);
+	return text ? text : emit_yaml_pass(t, len, true);
 }

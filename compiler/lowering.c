@@ -334,10 +334,35 @@ struct cv *lw_when(struct lowerer *lw, struct cv *st, const char *op, const char
 
 /* ---- values and scripts ----------------------------------------------------------- */
 
+/* Text a JSON string carries byte for byte: well-formed UTF-8, no NUL. */
+static bool script_is_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		if (s[i] == '\0')
+			return false;
+		uint32_t k = src_utf8_length(s + i, n - i < 4 ? (uint32_t)(n - i) : 4);
+		if (k == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+/*
+ * `{"Fn::Base64": text}`: CloudFormation encodes the UTF-8 text, so the
+ * deployed content is the same bytes as a blob, and a review sees the script.
+ * A file() step may bring bytes a template string cannot hold (a NUL,
+ * malformed UTF-8): that script stays a base64 blob, which sgc diff reads as
+ * the same content.
+ */
 struct cv *lw_script(struct lowerer *lw, const struct m_script *s)
 {
 	cfn_add_file(lw->t, arena_printf(lw->a, "lifecycle/%s", s->file_name), s->text, s->len, true);
-	return cv_str(lw->a, cfn_base64(lw->a, s->text, s->len));
+	if (!script_is_text(s->text, s->len))
+		return cv_str(lw->a, cfn_base64(lw->a, s->text, s->len));
+	struct cv *fn = cv_obj(lw->a);
+	cv_set(lw->a, fn, "Fn::Base64", cv_str(lw->a, s->text));
+	return fn;
 }
 
 struct cv *lw_value(struct lowerer *lw, const struct m_value *v)

@@ -100,7 +100,10 @@ void lw_suppress(struct lowerer *lw, struct cfn_resource *r, enum sup_id id, str
 void lw_suppress_wildcards(struct lowerer *lw, struct cfn_resource *r, const struct cv *doc,
 			   struct span at);
 
-/* A lifecycle script's content, base64, also written beside the template. */
+/*
+ * A lifecycle script's content as `{"Fn::Base64": text}`, so the template (and
+ * a diff of it) shows the script as text; also written beside the template.
+ */
 struct cv *lw_script(struct lowerer *lw, const struct m_script *s);
 
 #endif

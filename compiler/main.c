@@ -109,6 +109,8 @@ static void compile_input(struct compile *c, const struct session *s, const char
 	load_vars(c, s);
 	if (!diag_has_errors(&c->diags))
 		compile_text(c, source_name(path), in->text, in->len, until);
+	else
+		c->diags.stopped_after = "reading --vars and -D, before its source";
 	input_free(in);
 	if (s->o->deny_warnings)
 		diag_deny_warnings(&c->diags);

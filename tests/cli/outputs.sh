@@ -254,3 +254,50 @@ ok set-signal-no-temporaries test -z "$(find "$o" -name '*.tmp.*' -o -name '*.sg
 ok set-signal-says-unchanged grep -q 'interrupted; the previous outputs are unchanged' "$s/signal.err"
 rm -f "$o/.sgc-lock"
 ok set-signal-previous-intact same_tree "$s/signal.before" "$o"
+
+# ---- lifecycle scripts in the template ---------------------------------------
+# Text under Fn::Base64 (a diff of the template shows the script); a file() that
+# is not UTF-8 text cannot be a template string and stays a base64 blob. Either
+# way CloudFormation deploys the bytes of lifecycle/nb-on-start.sh.
+b="$dir/b64"
+mkdir -p "$b/y"
+lc_sgl() {
+	printf 'environment e {\n  region = "us-east-1"\n  network vpc {\n    cidr = 10.0.0.0/16\n'
+	printf '    isolation = restricted\n    subnet nat_a { cidr = 10.0.0.0/24 zone = a public = true }\n'
+	printf '    subnet private_a { cidr = 10.0.1.0/24 zone = a }\n'
+	printf '    endpoints = [sagemaker.api, sagemaker.runtime, s3] }\n'
+	printf '  notebook nb {\n    instance = ml.t3.medium\n    subnet = vpc.private_a\n'
+	printf '    on_start = file("%s")\n  }\n}\n' "$1"
+}
+# deployed_content TEMPLATE: the base64 CloudFormation passes to the API.
+deployed_content() {
+	python3 -c 'import json, sys, base64
+c = json.load(open(sys.argv[1]))["Resources"]["NbNotebookLifecycleConfig"]["Properties"]["OnStart"][0]["Content"]
+print(base64.b64encode(c["Fn::Base64"].encode()).decode() if isinstance(c, dict) else c)' "$1"
+}
+printf '#!/bin/bash\nf() {\n\techo "caf\303\251"\n}\nf\n' >"$b/text.sh"
+printf '#!/bin/bash\necho "\377\376"\n' >"$b/bytes.sh"
+lc_sgl text.sh >"$b/text.sgl"
+lc_sgl bytes.sh >"$b/bytes.sgl"
+expect script-text-build 0 "$sgc" build "$b/text.sgl" -o "$b/text.json"
+ok script-text-is-fn-base64 grep -q '"Fn::Base64": "#!/bin/bash\\n' "$b/text.json"
+ok script-text-deploys-file test "$(deployed_content "$b/text.json")" = "$(base64 -w0 "$b/lifecycle/nb-on-start.sh")"
+expect script-bytes-build 0 "$sgc" build "$b/bytes.sgl" -o "$b/bytes.json"
+ok script-bytes-is-blob test "$(python3 -c 'import json, sys
+print(type(json.load(open(sys.argv[1]))["Resources"]["NbNotebookLifecycleConfig"]["Properties"]["OnStart"][0]["Content"]).__name__)' "$b/bytes.json")" = str
+ok script-bytes-deploys-file test "$(deployed_content "$b/bytes.json")" = "$(base64 -w0 "$b/lifecycle/nb-on-start.sh")"
+expect script-text-yaml 0 "$sgc" build "$b/text.sgl" -o "$b/y/text.yaml"
+ok script-text-yaml-block grep -q '^ *Fn::Base64: |$' "$b/y/text.yaml"
+ok script-text-yaml-tab-line grep -q "^ *	echo \"caf" "$b/y/text.yaml"
+ok script-text-yaml-same-content python3 -c 'import json, sys, yaml
+y = yaml.safe_load(open(sys.argv[1]))
+j = json.load(open(sys.argv[2]))
+sys.exit(y != j)' "$b/y/text.yaml" "$b/text.json"
+# The same template with the blob CloudFormation would compute: sgc diff sees no change.
+python3 -c 'import json, sys, base64
+t = json.load(open(sys.argv[1]))
+h = t["Resources"]["NbNotebookLifecycleConfig"]["Properties"]["OnStart"][0]
+h["Content"] = base64.b64encode(h["Content"]["Fn::Base64"].encode()).decode()
+json.dump(t, open(sys.argv[2], "w"))' "$b/text.json" "$b/blob.json"
+expect script-blob-diff 0 "$sgc" diff "$b/blob.json" "$b/y/text.yaml"
+ok script-blob-diff-no-change grep -q ': no changes$' "$dir/out"

@@ -175,7 +175,11 @@ class Build:
                 self.remotes.append(n[:-len("-connect.sh")])
 
     def _place(self, s):
-        """Which lifecycle config embeds the script, which host runs it, as whom."""
+        """Which lifecycle config embeds the script, which host runs it, as whom.
+
+        w.props() resolves intrinsics as CloudFormation does, so a content of
+        {"Fn::Base64": text} (what sgc emits) and a base64 blob (a file() that is
+        not UTF-8 text) both arrive here as the base64 the API receives."""
         w = self.world
         for lid in w.of_type("AWS::SageMaker::NotebookInstanceLifecycleConfig"):
             props = w.props(lid)
@@ -187,6 +191,8 @@ class Build:
             props = w.props(lid)
             if base64.b64decode(props["StudioLifecycleConfigContent"]).decode() == s.text:
                 s.host, s.event, s.config = props["StudioLifecycleConfigAppType"], "app-start", lid
+        if not s.host:
+            raise RuntimeError(f"{s.label}: no lifecycle configuration in stack.json deploys this script")
         if s.host == "notebook":
             cfg_name = w.getatt(s.config, "NotebookInstanceLifecycleConfigName")
             for nb in w.of_type("AWS::SageMaker::NotebookInstance"):

@@ -121,6 +121,12 @@ static void check_sarif(const struct compile *c, const struct diag_sink *const *
 	    json_array_size(runs) != 1 || !json_is_array(results) ||
 	    json_array_size(results) > diag_count(c))
 		fuzz_fail("sarif-diagnostics", "not a SARIF 2.1.0 log of one run with its results");
+	/* A run whose checking stopped early is never reported as successful. */
+	json_t *inv = json_object_get(json_array_get(runs, 0), "invocations");
+	json_t *ok = json_object_get(json_array_get(inv, 0), "executionSuccessful");
+	if (json_array_size(inv) != 1 || !json_is_boolean(ok) ||
+	    json_is_true(ok) != (c->diags.stopped_after == NULL))
+		fuzz_fail("sarif-diagnostics", "executionSuccessful does not say whether checking stopped early");
 	json_decref(log);
 	fuzz_buf_free(&b);
 }

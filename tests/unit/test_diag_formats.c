@@ -232,8 +232,8 @@ static void test_json_fields(void **state)
 	struct fixture *fx = *state;
 	add_file(fx, "t.sgl", two_problems);
 	char *text = render(fx, JSON);
-	/* One array, keys in the documented order. */
-	assert_true(starts_with(text, "[{\"code\":\"E0305\",\"severity\":\"error\",\"message\":"));
+	/* One array, keys in the documented order (docs/formats.md), the format's version first. */
+	assert_true(starts_with(text, "[{\"version\":1,\"code\":\"E0305\",\"severity\":\"error\",\"message\":"));
 	json_t *all = parse(text);
 	assert_true(json_is_array(all));
 	assert_int_equal(json_array_size(all), 2);
@@ -383,9 +383,12 @@ static void test_sarif_structure(void **state)
 	}
 
 	json_t *e = json_array_get(results, 0);
-	assert_string_equal(get_str(get(e, "message"), "text"),
-			    "subnet `b` is outside network `vpc` help: pick a free range "
-			    "inside `10.0.0.0/16`, e.g. `10.0.0.0/24`");
+	/* the message says what is wrong; the fix is apart, in properties.help */
+	assert_string_equal(get_str(get(e, "message"), "text"), "subnet `b` is outside network `vpc`");
+	assert_string_equal(get_str(get(e, "properties"), "help"),
+			    "pick a free range inside `10.0.0.0/16`, e.g. `10.0.0.0/24`");
+	assert_string_equal(get_str(get(get(json_array_get(get(e, "locations"), 0), "physicalLocation"),
+				    "artifactLocation"), "uriBaseId"), "%SRCROOT%");
 	assert_sarif_region(json_array_get(get(e, "locations"), 0), "t.sgl", 7, 23, 7, 34);
 	json_t *related = get(e, "relatedLocations");
 	assert_int_equal(json_array_size(related), 1);
@@ -621,8 +624,10 @@ static void test_sarif_hostile_values(void **state)
 	json_t *res = json_array_get(get(json_array_get(get(log, "runs"), 0), "results"), 0);
 	const char *msg = get_str(get(res, "message"), "text");
 	char want[256];
-	snprintf(want, sizeof want, "unknown AWS Region `%s` help: %s?", hostile, hostile);
+	snprintf(want, sizeof want, "unknown AWS Region `%s`", hostile);
 	assert_string_equal(msg, want);
+	snprintf(want, sizeof want, "%s?", hostile);
+	assert_string_equal(get_str(get(res, "properties"), "help"), want);
 	json_t *loc = json_array_get(get(res, "locations"), 0);
 	assert_string_equal(get_str(get(get(loc, "physicalLocation"), "artifactLocation"), "uri"),
 			    "dir/%FFevil%0A%1B.sgl");
@@ -725,8 +730,12 @@ static void test_cap_exactly_reached(void **state)
 	assert_int_equal(json_array_size(all), DIAG_MACHINE_CAP);
 	assert_string_equal(get_str(json_array_get(all, DIAG_MACHINE_CAP - 1), "code"), "E0103");
 	json_decref(all);
+	/* one invocation, no notification; the file's checking went to its end */
 	json_t *log = parse(render_own(fx, SARIF));
-	assert_null(json_object_get(json_array_get(get(log, "runs"), 0), "invocations"));
+	json_t *inv = get(json_array_get(get(log, "runs"), 0), "invocations");
+	assert_int_equal(json_array_size(inv), 1);
+	assert_true(json_is_true(get(json_array_get(inv, 0), "executionSuccessful")));
+	assert_null(json_object_get(json_array_get(inv, 0), "toolExecutionNotifications"));
 	json_decref(log);
 }
 

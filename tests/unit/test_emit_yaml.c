@@ -310,7 +310,14 @@ static void check_text(const char *y, size_t len)
 	assert_null(strstr(y, "\n---"));
 	assert_null(strstr(y, ": !"));
 	assert_null(strstr(y, "- !"));
-	assert_null(strstr(y, "\t"));
+	/* tabs only as content of a literal block (lifecycle scripts), never indentation */
+	assert_null(strstr(y, "\n\t"));
+	for (const char *t = strchr(y, '\t'); t; t = strchr(t + 1, '\t')) {
+		const char *ls = t;
+		while (ls > y && ls[-1] != '\n')
+			ls--;
+		assert_true(ls[0] == ' ' && ls[1] == ' ');
+	}
 }
 
 /* ---- the bundled examples ------------------------------------------------ */
@@ -392,8 +399,11 @@ static void test_examples_round_trip(void **state)
 	}
 }
 
-/* The lifecycle script content is one long base64 scalar, on one line. */
-static void test_examples_base64_one_line(void **state)
+/*
+ * The lifecycle script is text under Fn::Base64 (so a diff of the template
+ * shows the script's diff), and YAML writes it as a literal block, line by line.
+ */
+static void test_examples_script_as_text(void **state)
 {
 	(void)state;
 	size_t n;
@@ -414,12 +424,35 @@ static void test_examples_base64_one_line(void **state)
 	const struct cv *on_start = cv_get(lc->props, "OnStart");
 	assert_non_null(on_start);
 	const struct cv *hook = on_start->u.items.items[0];
-	const char *b64 = cv_get(hook, "Content")->u.s;
-	assert_true(strlen(b64) > 200);
-	char *want = malloc(strlen(b64) + 32);
-	sprintf(want, "- Content: %s\n", b64);
-	assert_non_null(strstr(y, want));
-	free(want);
+	const struct cv *content = cv_get(hook, "Content");
+	assert_int_equal(content->kind, CV_OBJ);
+	const struct cv *script = cv_get(content, "Fn::Base64");
+	assert_non_null(script);
+	assert_int_equal(script->kind, CV_STR);
+	assert_true(strncmp(script->u.s, "#!/bin/bash\n", 12) == 0);
+	assert_true(strlen(script->u.s) > 200);
+	/* a literal block: the key, then every line of the script indented under it */
+	const char *at = strstr(y, "- Content:\n          Fn::Base64: |\n            #!/bin/bash\n");
+	assert_non_null(at);
+	assert_non_null(strchr(script->u.s, '\t')); /* libyaml alone would have double-quoted it */
+	size_t indent = strlen("            ");
+	const char *p = strstr(at, "#!/bin/bash\n");
+	for (const char *line = script->u.s; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+		if (ll) {
+			assert_memory_equal(p, line, ll);
+			p += ll;
+		}
+		assert_int_equal(*p, '\n');
+		p++;
+		line += ll + (nl ? 1 : 0);
+		if (*line && *line != '\n') {
+			for (size_t k = 0; k < indent; k++)
+				assert_int_equal(p[k], ' ');
+			p += indent;
+		}
+	}
 	free(y);
 	free(text);
 	compile_free(&c);
@@ -444,6 +477,12 @@ static const char *const tricky[] = {
 	"ml.t3.medium", "---", "...", "--- x", "... x", "%YAML", " ", "\t", "a\n b",
 	"x: |", "trailing space \nline", "\n", "\n\n", "bell\a", "del\x7f",
 	"bom\xEF\xBB\xBF", "=x", "<<x", "12h", "0.0.0.0/0", "arn:aws:s3:::bucket/*",
+	/* tabs in multi-line text: literal blocks sgc writes itself, or double quotes */
+	"f() {\n\techo hi\n}\n", "no final newline\n\tx", "a\n\n\tb\n\t\tc\n",
+	"\tleading tab\nx\n", " leading space\n\tx\n", "trailing tab\t\nx\n",
+	"trailing space \n\tx\n", "blank end\n\tx\n\n", "cr\tx\r\ny\n", "bell\t\a\nx\n",
+	"\xC3\xA9t\xC3\xA9\n\t\xE4\xB8\xAD\n", "c1\t\xC2\x85\nx\n", "- x\n\t- y\n",
+	"x: |\n\t... \n", "#c\n\t#d\n---\n\t...\n",
 };
 #define NTRICKY (sizeof tricky / sizeof tricky[0])
 
@@ -566,6 +605,49 @@ static void test_tricky_strings_text(void **state)
 		}
 	assert_null(strstr(y, "Parameters:"));
 	assert_null(strstr(y, "Rules:"));
+	/* tabs: a literal block where YAML can hold the text, double quotes where not */
+	assert_non_null(strstr(y, "\n      - |\n          f() {\n          \techo hi\n          }\n"));
+	assert_non_null(strstr(y, "\n      - |-\n          no final newline\n          \tx\n"));
+	assert_non_null(strstr(y, "\n      - |\n          a\n\n          \tb\n          \t\tc\n"));
+	assert_non_null(strstr(y, "\n      - \"\\tleading tab\\nx\\n\"\n"));
+	assert_non_null(strstr(y, "\n      - \"trailing tab\\t\\nx\\n\"\n"));
+	assert_non_null(strstr(y, "\n      - \"blank end\\n\\tx\\n\\n\"\n"));
+	/* keys stay libyaml's: a tab never leaves a key unquoted */
+	assert_non_null(strstr(y, "\n        ? \"f() {\\n\\techo hi\\n}\\n\"\n        : |\n          f() {\n"));
+	free(y);
+	arena_free(a);
+}
+
+/*
+ * A template string that holds the placeholder's text: the placeholders
+ * cannot be told apart, so the whole template is written by libyaml alone.
+ */
+static void test_block_mark_in_template(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct cfn_template *t = cfn_new(a);
+	t->description = "d";
+	struct cfn_resource *r = cfn_add(t, "Lc", "AWS::SageMaker::NotebookInstanceLifecycleConfig");
+	const char *script = "#!/bin/bash\nf() {\n\techo hi\n}\n";
+	cv_set(a, r->props, "Script", cv_str(a, script));
+	size_t jlen, ylen;
+	char *y = emit_yaml(t, &ylen);
+	assert_non_null(y);
+	assert_non_null(strstr(y, "\n      Script: |\n        #!/bin/bash\n        f() {\n        \techo hi\n"));
+	free(y);
+	cv_set(a, r->props, "Mark", cv_str(a, "sgc-literal-block-placeholder-0"));
+	cv_set(a, r->props, "Last", cv_str(a, script));
+	char *json = emit_json(t, &jlen);
+	y = emit_yaml(t, &ylen);
+	assert_non_null(json);
+	assert_non_null(y);
+	check_text(y, ylen);
+	same_tree(y, ylen, json);
+	assert_null(strstr(y, "\t"));
+	assert_non_null(strstr(y, "\n      Script: \"#!/bin/bash\\nf() {\\n\\techo hi\\n}\\n\"\n"));
+	assert_non_null(strstr(y, "\n      Mark: sgc-literal-block-placeholder-0\n"));
+	free(json);
 	free(y);
 	arena_free(a);
 }
@@ -660,7 +742,8 @@ int main(void)
 		cmocka_unit_test(test_tricky_strings_text),
 		cmocka_unit_test(test_long_strings_one_line),
 		cmocka_unit_test(test_examples_round_trip),
-		cmocka_unit_test(test_examples_base64_one_line),
+		cmocka_unit_test(test_examples_script_as_text),
+		cmocka_unit_test(test_block_mark_in_template),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
