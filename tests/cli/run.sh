@@ -181,6 +181,7 @@ here=$(dirname "$0")
 . "$here/inputs.sh"
 . "$here/outputs.sh"
 . "$here/diff.sh"
+. "$here/params.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
