@@ -41,3 +41,24 @@ assert "Default" not in p and p["Description"].endswith("(supplied at deploy)"),
 assert json.load(open(sys.argv[2])) == []
 ' "$dir/dep.json" "$dir/dep.params.json"
 expect params-at-deploy-fmt-stable 0 "$sgc" fmt --check "$dir/dep.sgl"
+
+# -o into directories that do not exist yet: made (0755), the set written
+# there; a failed build leaves none behind; a file in the way is refused.
+expect out-new-dirs 0 "$sgc" build examples/restricted-egress.sgl -o "$dir/new/a/b/stack.json"
+ok out-new-dirs-template test -s "$dir/new/a/b/stack.json" -a -s "$dir/new/a/b/stack.params.json"
+ok out-new-dirs-lifecycle test -d "$dir/new/a/b/lifecycle"
+ok out-new-dirs-mode test "$(stat -c %a "$dir/new/a")" = 755
+ok out-new-dirs-no-lock-left test ! -e "$dir/new/a/b/.sgc-lock"
+# (a build refused by the checker writes nothing, so it makes no directory)
+expect out-new-dirs-failed-build 1 "$sgc" build tests/errors/prefix-list-govcloud.sgl -o "$dir/gone/x/stack.json"
+ok out-new-dirs-failed-build-none test ! -e "$dir/gone"
+: >"$dir/plain"
+expect out-new-dirs-file-in-way 2 "$sgc" build "$good" -o "$dir/plain/sub/stack.json"
+ok out-new-dirs-file-in-way-says grep -q 'Not a directory' "$dir/err"
+mkdir "$dir/ro"
+chmod 0555 "$dir/ro"
+if [ "$(id -u)" != 0 ]; then
+	expect out-new-dirs-no-permission 1 "$sgc" build "$good" -o "$dir/ro/sub/stack.json"
+	ok out-new-dirs-no-permission-says grep -q "cannot create \`$dir/ro/sub\`" "$dir/err"
+fi
+chmod 0755 "$dir/ro"

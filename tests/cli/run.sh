@@ -65,7 +65,8 @@ ok file-mode-0644 test "$(stat -c %a "$dir/stack.json")" = 644
 ok no-temp-left test -z "$(ls "$dir" | grep '\.tmp\.')"
 expect build-stdin 0 sh -c "\"$sgc\" build - < $good"
 ok stdin-same-template cmp -s "$dir/out" "$dir/stdout.json"
-expect output-dir-missing 2 "$sgc" build "$good" -o "$dir/no/such/dir/stack.json"
+expect output-dir-missing 0 "$sgc" build "$good" -o "$dir/no/such/dir/stack.json"
+ok output-dir-missing-made cmp -s "$dir/no/such/dir/stack.json" "$dir/stack.json"
 
 printf 'environment e {\n  region = "us-east-1"\n  network n { cidr = 10.0.0.5/16 isolation = isolated\n    subnet a { cidr = 10.0.1.0/24 zone = a } }\n}\n' > "$dir/bad.sgl"
 cp "$dir/stack.json" "$dir/keep.json"
