@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "diag.h"
+#include "endpoints.h"
 #include "instances.h"
+#include "prefix_lists.h"
 #include "resolve.h"
 #include "suggest.h"
 
@@ -743,4 +745,30 @@ const struct instance_type *ck_fit_instance(struct checker *ck, const struct m_v
 		return NULL;
 	}
 	return t;
+}
+
+/* ---- managed prefix lists ----------------------------------------------- */
+
+void ck_prefix_list(struct checker *ck, const struct ep_service *svc, struct span at)
+{
+	const struct region *r = ck->env ? ck->env->region : NULL;
+	if (!svc || !r || prefix_list_id(r, svc->name))
+		return;
+	if (prefix_list_other_partition(r)) {
+		struct diag *d = diag_add(ck->diags, DIAG_E0540, at,
+					  "sgc knows no ID of the managed prefix list `com.amazonaws.%s.%s`",
+					  r->name, svc->name);
+		diag_note(ck->diags, d, "sgc carries prefix-list IDs from cited sources only, and none "
+			  "gives those of the GovCloud (US) or China partitions");
+		diag_help(ck->diags, d, "reach the service through `cidr = ...` rules of a declared "
+			  "security group, or deploy to a Region of the `aws` partition");
+		return;
+	}
+	struct diag *d = diag_add(ck->diags, DIAG_W0540, at,
+				  "sgc knows no ID of the managed prefix list `com.amazonaws.%s.%s`",
+				  r->name, svc->name);
+	diag_note(ck->diags, d, "the template keeps the parameter `%sPrefixListId` without a default",
+		  svc->logical);
+	diag_help(ck->diags, d, "pass it at deploy: `aws ec2 describe-managed-prefix-lists --filters "
+		  "Name=prefix-list-name,Values=com.amazonaws.%s.%s`", r->name, svc->name);
 }

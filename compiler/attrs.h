@@ -107,6 +107,14 @@ const char *ck_fmt_cidr(struct checker *ck, struct cidr c);
 /* References to blocks of one of `kinds` (`|`-separated). */
 const struct ast_item *ck_ref_block(struct checker *ck, const struct scope *sc,
 				    const struct ast_expr *e, const char *kinds);
+/*
+ * A rule to a gateway service's managed prefix list at `at`: in the GovCloud
+ * and China partitions, whose IDs sgc carries no source for, an error; in a
+ * Region missing from the table (prefix_lists.h), a warning, and the
+ * template keeps the parameter without default.
+ */
+void ck_prefix_list(struct checker *ck, const struct ep_service *svc, struct span at);
+
 void ck_ref_blocks(struct checker *ck, const struct scope *sc,
 		   const struct ast_item *attr, const char *kinds,
 		   struct ptrvec *out);

@@ -13,6 +13,8 @@ struct cfn_template *cfn_new(struct arena *a)
 	t->arena = a;
 	t->parameters = cv_obj(a);
 	t->rules = cv_obj(a);
+	t->mappings = cv_obj(a);
+	t->conditions = cv_obj(a);
 	t->outputs = cv_obj(a);
 	return t;
 }

@@ -75,6 +75,8 @@ struct cfn_template {
 	const char *description;
 	struct cv *parameters;    /* CV_OBJ */
 	struct cv *rules;         /* CV_OBJ */
+	struct cv *mappings;      /* CV_OBJ */
+	struct cv *conditions;    /* CV_OBJ */
 	struct ptrvec resources;  /* struct cfn_resource * */
 	struct cv *outputs;       /* CV_OBJ */
 	struct ptrvec param_values; /* struct cv_member *: key -> CV_STR, for the parameter file */

@@ -221,7 +221,10 @@ static void check_params(struct checker *ck, const struct ast_item *b)
 		p->type = it->type_name;
 		if (it->value) {
 			const struct ast_expr *e = it->value;
-			if (e->kind != param_literal(p->type)) {
+			if (e->kind == EX_NAME && e->u.name->n == 1 &&
+			    strcmp(e->u.name->parts[0], "deploy") == 0) {
+				p->at_deploy = true;
+			} else if (e->kind != param_literal(p->type)) {
 				if (e->kind != EX_INVALID) {
 					struct diag *d = diag_add(ck->diags, DIAG_E0209, e->span,
 								  "default of %s parameter `%s` is %s %s",
@@ -272,6 +275,19 @@ static void apply_vars(struct checker *ck)
 	for (size_t i = 0; ck->vars && i < ck->vars->n; i++) {
 		const struct var *v = ck->vars->items[i];
 		struct m_param *p = strmap_get(&params, v->name);
+		if (!p && !v->defined) {
+			/* One stage file may serve several environments. */
+			struct diag *d = diag_add(ck->diags, DIAG_W0541, v->name_span,
+						  "`%s` matches no parameter of environment `%s`",
+						  v->name, ck->env->name);
+			const char *best = suggest_best(v->name, names, n);
+			if (best)
+				diag_help(ck->diags, d, "did you mean `%s`? Otherwise it is ignored here", best);
+			else
+				diag_note(ck->diags, d, "ignored here: a stage file may hold values for "
+					  "several environments");
+			continue;
+		}
 		if (!p) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0513, v->name_span,
 						  "`%s` matches no parameter of environment `%s`",
@@ -294,6 +310,25 @@ static void apply_vars(struct checker *ck)
 		}
 		p->value = v->value;
 		p->value_span = v->value_span;
+	}
+}
+
+/*
+ * E0541: a parameter the template uses needs a value from its default, the
+ * stage (--vars, -D), or the deploy, marked `= deploy`; without one, the
+ * parameter file lacked it and a deploy of a new stack failed.
+ */
+static void params_valued(struct checker *ck)
+{
+	for (size_t i = 0; i < ck->env->params.n; i++) {
+		const struct m_param *p = ck->env->params.items[i];
+		if (!p->used || p->dflt || p->value || p->at_deploy || p->dflt_span.hi)
+			continue;
+		struct diag *d = diag_add(ck->diags, DIAG_E0541, p->span,
+					  "parameter `%s` has no value for this build", p->name);
+		diag_note(ck->diags, d, "it has no default, and no `--vars` file or `-D` gives it");
+		diag_help(ck->diags, d, "give a default, a stage value (`-D %s=...`), or mark it "
+			  "supplied at deploy: `param %s: %s = deploy`", p->name, p->name, p->type);
 	}
 }
 
@@ -418,6 +453,7 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 		if (kinds[k]->names)
 			kinds[k]->names(ck, &ph);
 	environment_key(ck, env);
+	params_valued(ck);
 	ck_reach(ck);
 	return env;
 }

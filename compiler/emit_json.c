@@ -103,6 +103,10 @@ char *emit_json(const struct cfn_template *t, size_t *len)
 		json_object_set_new(root, "Parameters", to_json(t->parameters));
 	if (t->rules->u.items.n)
 		json_object_set_new(root, "Rules", to_json(t->rules));
+	if (t->mappings->u.items.n)
+		json_object_set_new(root, "Mappings", to_json(t->mappings));
+	if (t->conditions->u.items.n)
+		json_object_set_new(root, "Conditions", to_json(t->conditions));
 	json_t *res = json_object();
 	for (size_t i = 0; i < t->resources.n; i++) {
 		const struct cfn_resource *r = t->resources.items[i];

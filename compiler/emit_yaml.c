@@ -360,6 +360,14 @@ static void template_yaml(struct ye *y, const struct cfn_template *t)
 		put_str(y, "Rules");
 		to_yaml(y, t->rules);
 	}
+	if (t->mappings->u.items.n) {
+		put_str(y, "Mappings");
+		to_yaml(y, t->mappings);
+	}
+	if (t->conditions->u.items.n) {
+		put_str(y, "Conditions");
+		to_yaml(y, t->conditions);
+	}
 	put_str(y, "Resources");
 	map_start(y);
 	for (size_t i = 0; i < t->resources.n; i++) {

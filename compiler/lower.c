@@ -50,8 +50,9 @@ static void lower_params(struct lowerer *lw)
 			static const char *const tf[] = { "true", "false" };
 			cv_set(a, o, "AllowedValues", lw_strs(lw, tf, 2));
 		}
-		cv_set(a, o, "Description", cv_strf(a, "param %s: %s%s", p->name, p->type,
-						    strcmp(p->type, "size") == 0 ? " in GB" : ""));
+		cv_set(a, o, "Description", cv_strf(a, "param %s: %s%s%s", p->name, p->type,
+						    strcmp(p->type, "size") == 0 ? " in GB" : "",
+						    p->at_deploy ? " (supplied at deploy)" : ""));
 		cv_set(a, lw->t->parameters, lower_pascal(a, p->name), o);
 		/* The parameter file holds this stage's value, else the default. */
 		const char *v = p->value ? p->value : p->dflt;

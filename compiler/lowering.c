@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "prefix_lists.h"
 #include "src.h"
 
 const char *lower_pascal(struct arena *a, const char *name)
@@ -195,21 +196,74 @@ struct cv *lw_no_egress(struct lowerer *lw)
 	return arr;
 }
 
-/* Gateway prefix-list IDs differ per Region and cannot be looked up in a template. */
-const char *lw_prefix_list_param(struct lowerer *lw, const struct ep_service *svc)
+/*
+ * Gateway prefix-list IDs differ per Region and cannot be looked up in a
+ * template. Where sgc carries the checked Region's ID (prefix_lists.h), the
+ * Mapping `PrefixLists` holds it, keyed by Region (the DeployToCheckedRegion
+ * rule makes other Regions' rows dead, so only this one is written), and
+ * the parameter, empty by default, only overrides it; elsewhere the
+ * parameter has no default and the deploy must pass it (W0540 said so).
+ */
+struct cv *lw_prefix_list(struct lowerer *lw, const struct ep_service *svc)
 {
 	struct arena *a = lw->a;
 	const char *id = arena_printf(a, "%sPrefixListId", svc->logical);
-	if (cv_get(lw->t->parameters, id))
-		return id;
-	struct cv *p = cv_obj(a);
-	cv_set(a, p, "Type", cv_str(a, "String"));
-	cv_set(a, p, "AllowedPattern", cv_str(a, "^pl-[0-9a-f]{8,17}$"));
-	cv_set(a, p, "Description", cv_strf(a,
-		"ID of the AWS-managed prefix list com.amazonaws.<region>.%s "
-		"(aws ec2 describe-managed-prefix-lists)", svc->name));
-	cv_set(a, lw->t->parameters, id, p);
-	return id;
+	const char *known = prefix_list_id(lw->env->region, svc->name);
+	const char *given = arena_printf(a, "%sGiven", id);
+	if (!cv_get(lw->t->parameters, id)) {
+		struct cv *p = cv_obj(a);
+		cv_set(a, p, "Type", cv_str(a, "String"));
+		if (known)
+			cv_set(a, p, "Default", cv_str(a, ""));
+		cv_set(a, p, "AllowedPattern",
+		       cv_str(a, known ? "^(pl-[0-9a-f]{8,17})?$" : "^pl-[0-9a-f]{8,17}$"));
+		cv_set(a, p, "Description", known
+			? cv_strf(a, "Override of the ID of the AWS-managed prefix list "
+				  "com.amazonaws.%s.%s (empty: %s, from sgc's table)",
+				  lw->env->region->name, svc->name, known)
+			: cv_strf(a, "ID of the AWS-managed prefix list com.amazonaws.%s.%s "
+				  "(aws ec2 describe-managed-prefix-lists)",
+				  lw->env->region->name, svc->name));
+		cv_set(a, lw->t->parameters, id, p);
+		if (known) {
+			struct cv *row = cv_get(lw->t->mappings, "PrefixLists");
+			if (!row) {
+				row = cv_obj(a);
+				cv_set(a, lw->t->mappings, "PrefixLists", row);
+			}
+			struct cv *ids = cv_get(row, lw->env->region->name);
+			if (!ids) {
+				ids = cv_obj(a);
+				cv_set(a, row, lw->env->region->name, ids);
+			}
+			cv_set(a, ids, svc->logical, cv_str(a, known));
+			struct cv *eq = cv_arr(a);
+			cv_push(a, eq, cv_ref(a, id));
+			cv_push(a, eq, cv_str(a, ""));
+			struct cv *equals = cv_obj(a);
+			cv_set(a, equals, "Fn::Equals", eq);
+			struct cv *not_args = cv_arr(a);
+			cv_push(a, not_args, equals);
+			struct cv *not = cv_obj(a);
+			cv_set(a, not, "Fn::Not", not_args);
+			cv_set(a, lw->t->conditions, given, not);
+		}
+	}
+	if (!known)
+		return cv_ref(a, id);
+	struct cv *find = cv_arr(a);
+	cv_push(a, find, cv_str(a, "PrefixLists"));
+	cv_push(a, find, cv_ref(a, "AWS::Region"));
+	cv_push(a, find, cv_str(a, svc->logical));
+	struct cv *fim = cv_obj(a);
+	cv_set(a, fim, "Fn::FindInMap", find);
+	struct cv *args = cv_arr(a);
+	cv_push(a, args, cv_str(a, given));
+	cv_push(a, args, cv_ref(a, id));
+	cv_push(a, args, fim);
+	struct cv *v = cv_obj(a);
+	cv_set(a, v, "Fn::If", args);
+	return v;
 }
 
 /* A rule's peer as an inline value; NULL (with its key) when it names a group. */
@@ -222,7 +276,7 @@ static struct cv *peer_value(struct lowerer *lw, const struct m_rule *r, const c
 		return cv_str(a, lw_cidr(lw, r->cidr));
 	case PEER_PREFIX_LIST:
 		*key = r->egress ? "DestinationPrefixListId" : "SourcePrefixListId";
-		return cv_ref(a, lw_prefix_list_param(lw, r->prefix_list));
+		return lw_prefix_list(lw, r->prefix_list);
 	case PEER_NONE: /* the checker refused the file: never lowered */
 	case PEER_GROUP:
 	case PEER_SELF:

@@ -67,7 +67,7 @@ const char *lw_sg_id(const struct lowerer *lw, const struct m_sg *sg);
 struct cv *lw_rule(struct lowerer *lw, const char *proto, int from, int to,
 		   const char *peer_key, struct cv *peer, const char *desc);
 struct cv *lw_no_egress(struct lowerer *lw);
-const char *lw_prefix_list_param(struct lowerer *lw, const struct ep_service *svc);
+struct cv *lw_prefix_list(struct lowerer *lw, const struct ep_service *svc);
 /* A model group (declared or generated) and its rules that name groups. */
 void lw_security_group(struct lowerer *lw, const struct m_sg *sg, const char *id, const char *vpc,
 		       struct cv *description, const char *tag_name);

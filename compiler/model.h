@@ -237,6 +237,7 @@ struct m_param {
 	const char *type;    /* string, int, bool, instance, size */
 	struct span dflt_span;
 	const char *dflt;    /* rendered default, NULL without one */
+	bool at_deploy;      /* `= deploy`: the deploy supplies it, no default */
 	const char *value;   /* this stage's value (--vars, -D), NULL without one */
 	struct span value_span;
 	bool used;           /* only used parameters reach the template */

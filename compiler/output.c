@@ -883,6 +883,26 @@ static void txn_free(struct txn *x)
 		close(x->dirfd);
 }
 
+/*
+ * `-o out/new/stack.json`: the template's directory and its parents are made
+ * when missing (0755, as `mkdir -p`), recorded with the side files' so a
+ * failed build removes them again.
+ */
+static bool make_template_dir(struct txn *x)
+{
+	if (!x->t->prefix[0])
+		return true;
+	char *dir = concat("", x->t->prefix);
+	if (!dir)
+		return false;
+	size_t skip = 0;
+	while (dir[skip] == '/')
+		skip++;
+	bool ok = make_parent_dirs(dir, skip, &x->made);
+	free(dir);
+	return ok;
+}
+
 bool out_write_set(const struct out_target *t, const struct out_item *items, size_t nitems,
 		   const char *tmpl, size_t tmpl_len, const struct file_id *inputs,
 		   size_t ninputs)
@@ -897,6 +917,7 @@ bool out_write_set(const struct out_target *t, const struct out_item *items, siz
 		  check_items(t, items, nitems, manifest_name);
 	struct signal_guard g;
 	guard_begin(&g);
+	ok = ok && make_template_dir(&x);
 	ok = ok && stage_all(&x, items, nitems, tmpl, tmpl_len, manifest_name, manifest, mlen);
 	if (ok) {
 		x.dirfd = open(t->prefix[0] ? t->prefix : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -24,6 +24,9 @@
  *     handler only sets a flag; the lock wait and every step check it) and
  *     then end the process by the same signal.
  *
+ * The template's directory and its parents are created when missing, and
+ * removed again (when still empty) if the build fails.
+ *
  * A crash of the machine between two renames is not covered: rename is
  * atomic per file, not across files.
  *

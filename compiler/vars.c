@@ -402,5 +402,6 @@ bool vars_define(struct arena *a, struct src_map *m, struct diag_sink *d,
 	v->value = arena_strdup(a, eq + 1);
 	v->value_span = (struct span){ file, 4 + k, 3 + n };
 	v->kind = kind_of_word(v->value);
+	v->defined = true;
 	return true;
 }

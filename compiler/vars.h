@@ -31,6 +31,7 @@ struct var {
 	const char *value;
 	struct span value_span;
 	enum var_kind kind;
+	bool defined;  /* from -D on the command line, not a variables file */
 };
 
 /*

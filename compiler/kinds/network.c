@@ -633,6 +633,7 @@ static void rule_peer(struct checker *ck, const struct ast_item *b,
 		const char *w = ck_get_word(ck, sl->at[R_PREFIX], egress_schema.attrs[R_PREFIX].choices);
 		if (w)
 			r->prefix_list = ep_find(w);
+		ck_prefix_list(ck, r->prefix_list, sl->at[R_PREFIX]->value->span);
 		if (!r->egress) {
 			struct diag *d = diag_add(ck->diags, DIAG_E0210, sl->at[R_PREFIX]->name_span,
 						  "`prefix_list` is for egress rules");

@@ -91,6 +91,7 @@ static struct m_sg *notebook_sg(struct checker *ck, const struct m_notebook *nb)
 		r = m_sg_rule(ck->arena, sg, true, 443, 443, PEER_PREFIX_LIST,
 			      "HTTPS to S3 through the gateway endpoint");
 		r->prefix_list = s3;
+		ck_prefix_list(ck, s3, nb->span);
 	}
 	if (net->firewall) {
 		r = m_sg_rule(ck->arena, sg, true, 443, 443, PEER_CIDR,

@@ -180,6 +180,7 @@ static struct m_sg *studio_sg(struct checker *ck, const struct m_studio *st)
 			r = m_sg_rule(a, sg, true, 443, 443, PEER_PREFIX_LIST,
 				      "HTTPS to S3 through the gateway endpoint");
 			r->prefix_list = s3;
+			ck_prefix_list(ck, s3, st->span);
 		}
 	}
 	if (st->efs_automount) {

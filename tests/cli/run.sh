@@ -65,7 +65,8 @@ ok file-mode-0644 test "$(stat -c %a "$dir/stack.json")" = 644
 ok no-temp-left test -z "$(ls "$dir" | grep '\.tmp\.')"
 expect build-stdin 0 sh -c "\"$sgc\" build - < $good"
 ok stdin-same-template cmp -s "$dir/out" "$dir/stdout.json"
-expect output-dir-missing 2 "$sgc" build "$good" -o "$dir/no/such/dir/stack.json"
+expect output-dir-missing 0 "$sgc" build "$good" -o "$dir/no/such/dir/stack.json"
+ok output-dir-missing-made cmp -s "$dir/no/such/dir/stack.json" "$dir/stack.json"
 
 printf 'environment e {\n  region = "us-east-1"\n  network n { cidr = 10.0.0.5/16 isolation = isolated\n    subnet a { cidr = 10.0.1.0/24 zone = a } }\n}\n' > "$dir/bad.sgl"
 cp "$dir/stack.json" "$dir/keep.json"
@@ -122,9 +123,17 @@ ok define-wins-value grep -q 'ml.t3.large"' "$dir/v3.params.json"
 expect no-vars-default 0 "$sgc" build "$nb" -o "$dir/v4.json"
 ok no-vars-uses-default grep -q 'ml.t3.medium' "$dir/v4.params.json"
 printf 'instance_typ: ml.t3.large\n' > "$dir/typo.yaml"
-expect vars-unknown 1 "$sgc" build --color=never "$nb" --vars "$dir/typo.yaml" -o "$dir/v5.json"
-ok vars-unknown-located grep -q 'typo.yaml:1:1: error\[E0513\]' "$dir/err"
-ok vars-unknown-no-output test ! -e "$dir/v5.json" -a ! -e "$dir/v5.params.json"
+# A stage-file key for no parameter: a warning (the file may serve several
+# environments), ignored; --deny warnings refuses it; an unknown -D is an error.
+expect vars-unknown 0 "$sgc" build --color=never "$nb" --vars "$dir/typo.yaml" -o "$dir/v5.json"
+ok vars-unknown-located grep -q 'typo.yaml:1:1: warning\[W0541\]' "$dir/err"
+ok vars-unknown-suggests grep -q 'did you mean `instance_type`' "$dir/err"
+ok vars-unknown-ignored grep -q 'ml.t3.medium' "$dir/v5.params.json"
+expect vars-unknown-denied 1 "$sgc" build --color=never --deny warnings "$nb" --vars "$dir/typo.yaml" -o "$dir/v5d.json"
+ok vars-unknown-denied-no-output test ! -e "$dir/v5d.json" -a ! -e "$dir/v5d.params.json"
+expect define-unknown 1 "$sgc" build --color=never "$nb" -D instance_typ=ml.t3.large -o "$dir/v5e.json"
+ok define-unknown-located grep -q '<command line>:1:4: error\[E0513\]' "$dir/err"
+ok define-unknown-no-output test ! -e "$dir/v5e.json" -a ! -e "$dir/v5e.params.json"
 expect define-wrong-type 1 "$sgc" build --color=never "$nb" -D instance_type=m5.large -o "$dir/v6.json"
 ok define-wrong-type-located grep -q '<command line>:1:18: error\[E0514\]' "$dir/err"
 expect vars-missing-file 2 "$sgc" build "$nb" --vars "$dir/none.yaml" -o "$dir/v7.json"
@@ -181,6 +190,7 @@ here=$(dirname "$0")
 . "$here/inputs.sh"
 . "$here/outputs.sh"
 . "$here/diff.sh"
+. "$here/params.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -629,19 +629,66 @@ static void test_security_group_separate_rules(void **state)
 	assert_int_equal(json_integer_value(prop(root, "LbIngress1", "ToPort")), 9100);
 }
 
-/* A prefix list is a template parameter, which brings a Parameters section. */
+/*
+ * A prefix list comes from sgc's table, as a Mapping keyed by the checked
+ * Region, unless the parameter (empty by default) overrides it.
+ */
 static void test_prefix_list_parameter(void **state)
 {
 	struct fixture *fx = *state;
 	json_t *root = build(state, sg_src);
 	assert_string_equal(keys_of(fx, root),
-			    "AWSTemplateFormatVersion Description Parameters Rules Resources Outputs");
+			    "AWSTemplateFormatVersion Description Parameters Rules Mappings Conditions "
+			    "Resources Outputs");
 	json_t *p = json_object_get(json_object_get(root, "Parameters"), "S3PrefixListId");
 	assert_non_null(p);
 	assert_string_equal(json_string_value(json_object_get(p, "Type")), "String");
+	assert_string_equal(json_string_value(json_object_get(p, "Default")), "");
+	assert_string_equal(json_string_value(json_object_get(p, "AllowedPattern")),
+			    "^(pl-[0-9a-f]{8,17})?$");
+	json_t *rows = json_object_get(json_object_get(root, "Mappings"), "PrefixLists");
+	assert_int_equal(json_object_size(rows), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(rows, "us-east-1"), "S3")),
+			    "pl-63a5400a");
+	json_t *given = json_object_get(json_object_get(root, "Conditions"), "S3PrefixListIdGiven");
+	json_t *eq = json_object_get(json_array_get(json_object_get(given, "Fn::Not"), 0), "Fn::Equals");
+	assert_ref(json_array_get(eq, 0), "S3PrefixListId");
+	assert_string_equal(json_string_value(json_array_get(eq, 1)), "");
+
 	json_t *r = json_array_get(prop(root, "OutSecurityGroup", "SecurityGroupEgress"), 0);
-	assert_ref(json_object_get(r, "DestinationPrefixListId"), "S3PrefixListId");
+	json_t *ifv = json_object_get(json_object_get(r, "DestinationPrefixListId"), "Fn::If");
+	assert_int_equal(json_array_size(ifv), 3);
+	assert_string_equal(json_string_value(json_array_get(ifv, 0)), "S3PrefixListIdGiven");
+	assert_ref(json_array_get(ifv, 1), "S3PrefixListId");
+	json_t *find = json_object_get(json_array_get(ifv, 2), "Fn::FindInMap");
+	assert_string_equal(json_string_value(json_array_get(find, 0)), "PrefixLists");
+	assert_ref(json_array_get(find, 1), "AWS::Region");
+	assert_string_equal(json_string_value(json_array_get(find, 2)), "S3");
 	assert_string_equal(json_string_value(json_object_get(r, "IpProtocol")), "-1");
+}
+
+/* A Region the table lacks keeps the parameter without default, and no Mapping. */
+static void test_prefix_list_region_unknown(void **state)
+{
+	json_t *root = build(state,
+		"environment e {\n"
+		"  region = \"ap-east-1\"\n"
+		"  network vpc {\n"
+		"    cidr = 10.0.0.0/16\n"
+		"    isolation = isolated\n"
+		"    subnet a { cidr = 10.0.1.0/24  zone = a }\n"
+		"    security_group app {\n"
+		"      egress { port = 443  prefix_list = dynamodb }  # sgc: allow W0540\n"
+		"    }\n"
+		"  }\n"
+		"}\n");
+	json_t *p = json_object_get(json_object_get(root, "Parameters"), "DynamoDbPrefixListId");
+	assert_non_null(p);
+	assert_null(json_object_get(p, "Default"));
+	assert_null(json_object_get(root, "Mappings"));
+	assert_null(json_object_get(root, "Conditions"));
+	json_t *r = json_array_get(prop(root, "AppSecurityGroup", "SecurityGroupEgress"), 0);
+	assert_ref(json_object_get(r, "DestinationPrefixListId"), "DynamoDbPrefixListId");
 }
 
 /* ---- names and stability ------------------------------------------------- */
@@ -900,6 +947,7 @@ int main(void)
 		T(test_security_group_inline_rules),
 		T(test_security_group_separate_rules),
 		T(test_prefix_list_parameter),
+		T(test_prefix_list_region_unknown),
 		T(test_network_stems),
 		T(test_logical_id_collision),
 		T(test_security_group_id_collision),
