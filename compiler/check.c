@@ -354,52 +354,43 @@ static void no_resources(struct checker *ck, const struct ast_item *b)
 
 /*
  * The environment key (docs/compliance.md): what names no `kms_key` of its
- * own and has a customer key by default (a bucket, a secret, a notebook's
- * volume, a network's flow-log group) is encrypted with one key sgc
- * creates for the environment, with yearly rotation. A key that encrypts
- * log groups lets CloudWatch Logs use it (m_kms.logs).
+ * own and has a customer key by default (each kind says where it keeps it:
+ * struct kind's default_key) is encrypted with one key sgc creates for the
+ * environment, with yearly rotation. A key that encrypts log groups lets
+ * CloudWatch Logs use it (m_kms.logs).
  */
 static void environment_key(struct checker *ck, struct m_env *env)
 {
-	bool needed = env->networks.n > 0;
-	for (size_t i = 0; !needed && i < env->buckets.n; i++)
-		needed = ((struct m_bucket *)env->buckets.items[i])->kms == NULL;
-	for (size_t i = 0; !needed && i < env->secrets.n; i++)
-		needed = ((struct m_secret *)env->secrets.items[i])->kms == NULL;
-	for (size_t i = 0; !needed && i < env->notebooks.n; i++)
-		needed = ((struct m_notebook *)env->notebooks.items[i])->kms == NULL;
+	size_t nkinds;
+	const struct kind *const *kinds = kinds_all(&nkinds);
+	bool needed = false;
+	for (size_t k = 0; !needed && k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; kinds[k]->default_key && !needed && i < objs->n; i++)
+			needed = *kinds[k]->default_key(objs->items[i]) == NULL;
+	}
 	if (!needed)
 		return;
-	struct m_kms *k = arena_alloc(ck->arena, sizeof *k);
-	k->name = "environment";
+	struct m_kms *key = arena_alloc(ck->arena, sizeof *key);
+	key->name = "environment";
 	for (size_t i = 0; i < env->kms_keys.n; i++)
-		if (strcmp(((struct m_kms *)env->kms_keys.items[i])->name, k->name) == 0)
-			k->name = "environment-default";
-	k->span = (struct span){ UINT32_MAX, 0, 0 };
-	k->description = arena_printf(ck->arena, "sgc environment %s: default key", env->name);
-	k->rotation = true;
-	k->window_days = 30;
-	k->generated = true;
-	ptrvec_push(ck->arena, &env->kms_keys, k);
-	for (size_t i = 0; i < env->buckets.n; i++) {
-		struct m_bucket *b = env->buckets.items[i];
-		if (!b->kms)
-			b->kms = k;
-	}
-	for (size_t i = 0; i < env->secrets.n; i++) {
-		struct m_secret *s = env->secrets.items[i];
-		if (!s->kms)
-			s->kms = k;
-	}
-	for (size_t i = 0; i < env->notebooks.n; i++) {
-		struct m_notebook *nb = env->notebooks.items[i];
-		if (!nb->kms)
-			nb->kms = k;
-	}
-	for (size_t i = 0; i < env->networks.n; i++) {
-		struct m_network *net = env->networks.items[i];
-		net->flow_log_key = k;
-		k->logs = true;
+		if (strcmp(((struct m_kms *)env->kms_keys.items[i])->name, key->name) == 0)
+			key->name = "environment-default";
+	key->span = (struct span){ UINT32_MAX, 0, 0 };
+	key->description = arena_printf(ck->arena, "sgc environment %s: default key", env->name);
+	key->rotation = true;
+	key->window_days = 30;
+	key->generated = true;
+	ptrvec_push(ck->arena, &env->kms_keys, key);
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct ptrvec *objs = kind_objects(kinds[k], env);
+		for (size_t i = 0; kinds[k]->default_key && i < objs->n; i++) {
+			struct m_kms **slot = kinds[k]->default_key(objs->items[i]);
+			if (*slot)
+				continue;
+			*slot = key;
+			key->logs |= kinds[k]->default_key_for_logs;
+		}
 	}
 }
 

@@ -284,6 +284,11 @@ static const struct block_schema *const schemas[] = {
 	&bucket_schema,
 };
 
+static struct m_kms **bucket_default_key(void *obj)
+{
+	return &((struct m_bucket *)obj)->kms;
+}
+
 const struct kind bucket_kind = {
 	.name = "bucket",
 	.schemas = schemas,
@@ -293,4 +298,5 @@ const struct kind bucket_kind = {
 	.rules = lint_bucket,
 	.lower = lower_bucket,
 	.use = &use,
+	.default_key = bucket_default_key,
 };

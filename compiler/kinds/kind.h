@@ -120,6 +120,15 @@ struct kind {
 
 	/* iam.c: the identities one object creates, with what they need (iam_rows.h) */
 	void (*principals)(struct iam_facts *f, const void *obj);
+
+	/*
+	 * check.c: where one object keeps the key that encrypts it by default
+	 * (NULL: it has none); an empty slot gets the environment key
+	 * (docs/compliance.md), which lets CloudWatch Logs use it when what the
+	 * kind encrypts is a log group.
+	 */
+	struct m_kms **(*default_key)(void *obj);
+	bool default_key_for_logs;
 };
 
 #endif

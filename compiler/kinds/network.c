@@ -1314,6 +1314,11 @@ static const struct block_schema *const schemas[] = {
 	&endpoint_policy_schema,
 };
 
+static struct m_kms **network_default_key(void *obj)
+{
+	return &((struct m_network *)obj)->flow_log_key;
+}
+
 const struct kind network_kind = {
 	.name = "network",
 	.schemas = schemas,
@@ -1324,4 +1329,6 @@ const struct kind network_kind = {
 	.lower = lower_network,
 	.lower_last = lower_flow_logs,
 	.principals = network_principals,
+	.default_key = network_default_key,
+	.default_key_for_logs = true,
 };

@@ -420,6 +420,11 @@ static const struct block_schema *const schemas[] = {
 	&grants_allow_schema,
 };
 
+static struct m_kms **notebook_default_key(void *obj)
+{
+	return &((struct m_notebook *)obj)->kms;
+}
+
 const struct kind notebook_kind = {
 	.name = "notebook",
 	.schemas = schemas,
@@ -430,4 +435,5 @@ const struct kind notebook_kind = {
 	.workload = notebook_workload,
 	.lower = lower_notebook,
 	.principals = notebook_principals,
+	.default_key = notebook_default_key,
 };

@@ -111,6 +111,11 @@ static const struct block_schema *const schemas[] = {
 	&secret_schema,
 };
 
+static struct m_kms **secret_default_key(void *obj)
+{
+	return &((struct m_secret *)obj)->kms;
+}
+
 const struct kind secret_kind = {
 	.name = "secret",
 	.schemas = schemas,
@@ -119,4 +124,5 @@ const struct kind secret_kind = {
 	.check = check_secret,
 	.lower = lower_secret,
 	.use = &use,
+	.default_key = secret_default_key,
 };
