@@ -41,6 +41,8 @@ static const char usage_text[] =
 	"  --fail-on WHAT        diff: exit 3 when a resource is replaced (replace) or\n"
 	"                        anything changed (change)\n"
 	"  --vars FILE           parameter values for this stage (YAML or JSON)\n"
+	"  --stage NAME          the stage: names unique per account and Region carry it\n"
+	"                        (default: --vars FILE's name up to its first dot)\n"
 	"  -D, --define NAME=VALUE  one parameter value; wins over --vars\n"
 	"  --root DIR            file(\"...\") reads only below DIR (default: FILE's directory)\n"
 	"  --color=WHEN          colour diagnostics: auto (default), always, never\n"
@@ -57,8 +59,8 @@ static const char usage_text[] =
 	"The language is documented in docs/language.md.\n";
 
 static const char build_help[] =
-	"usage: sgc build FILE [-o OUT] [--format json|yaml] [--vars FILE] [-D NAME=VALUE]\n"
-	"                 [--root DIR] [--color=WHEN] [--deny warnings]\n"
+	"usage: sgc build FILE [-o OUT] [--format json|yaml] [--stage NAME] [--vars FILE]\n"
+	"                 [-D NAME=VALUE] [--root DIR] [--color=WHEN] [--deny warnings]\n"
 	"\n"
 	"Check FILE and, if it has no errors, write its CloudFormation template\n"
 	"to OUT, or to standard output without -o: JSON, or YAML with --format yaml\n"
@@ -81,6 +83,13 @@ static const char build_help[] =
 	"\n"
 	"  --vars FILE      values for `param` declarations: `name: value` per line\n"
 	"                   (YAML) or a JSON object; -D NAME=VALUE sets one more\n"
+	"  --stage NAME     the stage (default: --vars FILE's name up to its first dot,\n"
+	"                   `stages/prod.yaml`: prod; `--stage=`: none). The names AWS\n"
+	"                   keeps unique per account and Region carry it (`<env>-<stage>-...`,\n"
+	"                   CodeArtifact domains `<name>-<stage>`), and the stack is\n"
+	"                   `<env>-<stage>`, so stages deploy side by side. NAME: 1 to 16\n"
+	"                   lowercase letters, digits and hyphens, starting with a letter\n"
+	"                   and ending with a letter or digit\n"
 	"  --root DIR       file(\"...\") may read only below DIR (default: the\n"
 	"                   directory of FILE; for standard input, the working directory)\n"
 	"\n"
@@ -88,8 +97,8 @@ static const char build_help[] =
 	"  sgc build examples/isolated-network.sgl -o stack.json\n";
 
 static const char check_help[] =
-	"usage: sgc check FILE|DIR... [--format FORMAT] [--vars FILE] [-D NAME=VALUE]\n"
-	"                 [--root DIR] [--color=WHEN] [--deny warnings]\n"
+	"usage: sgc check FILE|DIR... [--format FORMAT] [--stage NAME] [--vars FILE]\n"
+	"                 [-D NAME=VALUE] [--root DIR] [--color=WHEN] [--deny warnings]\n"
 	"\n"
 	"Check each FILE (and every *.sgl below each DIR) and print the diagnostics;\n"
 	"write nothing else. Exit 1 if any file has an error. Below a DIR, hidden\n"
@@ -101,6 +110,7 @@ static const char check_help[] =
 	"  --format sarif    a SARIF 2.1.0 log on standard output (GitHub code scanning)\n"
 	"  --format github   GitHub Actions ::error/::warning annotations on standard output\n"
 	"  --vars FILE, -D NAME=VALUE   check with a stage's parameter values\n"
+	"  --stage NAME      check the stage's names (see `sgc help build`)\n"
 	"  --root DIR        file(\"...\") may read only below DIR\n";
 
 static const char fmt_help[] =
@@ -120,7 +130,7 @@ static const char fmt_help[] =
 	"            FILE does not lex cleanly; `sgc check FILE` says why)\n";
 
 static const char iam_help[] =
-	"usage: sgc iam FILE [--format text|json] [--vars FILE] [-D NAME=VALUE]\n"
+	"usage: sgc iam FILE [--format text|json] [--stage NAME] [--vars FILE] [-D NAME=VALUE]\n"
 	"               [--root DIR] [--color=WHEN] [--deny warnings]\n"
 	"\n"
 	"List, for each IAM identity FILE's template creates (execution roles) or\n"
@@ -133,7 +143,8 @@ static const char iam_help[] =
 
 static const char diff_help[] =
 	"usage: sgc diff OLD NEW [--format text|markdown|json] [--fail-on replace|change]\n"
-	"                [--vars FILE] [-D NAME=VALUE] [--root DIR] [--color=WHEN]\n"
+	"                [--stage NAME] [--vars FILE] [-D NAME=VALUE] [--root DIR]\n"
+	"                [--color=WHEN]\n"
 	"\n"
 	"Say what deploying NEW over OLD does, resource by resource: added, removed,\n"
 	"modified property by property, and replaced where CloudFormation replaces\n"
@@ -201,6 +212,7 @@ enum {
 	OPT_CHECK,
 	OPT_TOKENS,
 	OPT_FAIL_ON,
+	OPT_STAGE,
 };
 
 #define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM) | BIT(CMD_DIFF))
@@ -214,6 +226,7 @@ static const struct {
 	{ { "output", required_argument, NULL, 'o' }, BIT(CMD_BUILD) },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, COMPILING },
 	{ { "vars", required_argument, NULL, OPT_VARS }, COMPILING },
+	{ { "stage", required_argument, NULL, OPT_STAGE }, COMPILING },
 	{ { "define", required_argument, NULL, 'D' }, COMPILING },
 	{ { "root", required_argument, NULL, OPT_ROOT }, COMPILING },
 	{ { "color", required_argument, NULL, OPT_COLOR }, COMPILING },
@@ -375,6 +388,9 @@ static int set_option(struct options *o, int c, const char *value)
 		break;
 	case OPT_VARS:
 		o->vars_file = value;
+		break;
+	case OPT_STAGE:
+		o->stage = value;
 		break;
 	case OPT_ROOT:
 		o->root = value;

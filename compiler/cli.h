@@ -49,6 +49,7 @@ struct options {
 	const char *format;         /* check: text|json|sarif|github; build: json|yaml; iam: text|json;
 				       diff: text|markdown|json */
 	const char *vars_file;      /* --vars; `-` is standard input */
+	const char *stage;          /* --stage; "" for none; NULL: from --vars FILE's name */
 	const char *root;           /* --root: file() reads only below it */
 	bool check_only;            /* fmt --check */
 	bool tokens;                /* fmt --tokens */
