@@ -233,7 +233,11 @@ static void follow(struct g *g, const struct m_network *net, const char *from,
 
 static const char *instance_text(struct g *g, const struct m_value *v)
 {
-	return v->literal ? v->literal : v->param ? arena_printf(g->a, "param.%s", v->param->name) : "";
+	if (v->literal || !v->param)
+		return v->literal ? v->literal : "";
+	const struct m_param *p = v->param;
+	const char *now = p->value ? p->value : p->dflt;
+	return now ? arena_printf(g->a, "%s (param.%s)", now, p->name) : arena_printf(g->a, "param.%s", p->name);
 }
 
 static const char *workload_label(struct g *g, const struct m_reach *r)
@@ -272,7 +276,10 @@ static void subnet_workloads(struct g *g, int depth, const struct m_subnet *sn, 
 static void workload_edges(struct g *g, const struct m_reach *r)
 {
 	const struct m_network *net = r->net;
-	if (r->own_internet) {
+	/* A notebook in no subnet: SageMaker's own network, with internet unless turned off. */
+	bool own = r->own_internet ||
+		   (!net && strcmp(r->kind, "notebook") == 0 && ((const struct m_notebook *)r->obj)->direct_internet);
+	if (own) {
 		edge(g, r->what, INTERNET, "style=dashed, color=red, label=\"own way out\"");
 		g->internet = true;
 	}
