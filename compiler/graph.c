@@ -19,6 +19,10 @@ struct g {
 	struct strbuf edges; /* written after them */
 	struct strmap seen;  /* edges already written */
 	bool internet;       /* an edge goes to the internet node */
+	/* Indexes built once, so the drawing stays linear in the model: */
+	struct strmap in_net;    /* "%p" of a network -> struct ptrvec * of its m_reach */
+	struct strmap in_subnet; /* "%p" of a subnet -> struct ptrvec * of the m_reach in it alone */
+	struct strmap exits;     /* "%p" of a route table -> its route to 0.0.0.0/0 */
 };
 
 /* ---- escaping ---------------------------------------------------------------------- */
@@ -151,16 +155,48 @@ static const char *ep_id(struct g *g, const struct m_network *net, const struct 
 
 /* ---- routes ---------------------------------------------------------------------- */
 
-/* The route a subnet's table sends the internet (0.0.0.0/0) to, or NULL. */
-static const struct m_route *way_out(const struct m_network *net, const struct m_subnet *sn)
+/* A route table's key: its subnet, or for the public table (NULL) its network. */
+static const char *table_key(struct g *g, const struct m_network *net, const struct m_subnet *table)
 {
-	const struct m_subnet *table = sn && sn->public ? NULL : sn;
-	for (size_t i = 0; i < net->routes.n; i++) {
-		const struct m_route *r = net->routes.items[i];
-		if (r->table == table && r->dest.prefix == 0)
-			return r;
+	return table ? arena_printf(g->a, "%p", (const void *)table)
+		     : arena_printf(g->a, "public %p", (const void *)net);
+}
+
+static struct ptrvec *bucket(struct g *g, struct strmap *m, const void *key)
+{
+	const char *k = arena_printf(g->a, "%p", key);
+	struct ptrvec *v = strmap_get(m, k);
+	if (!v) {
+		v = arena_calloc(g->a, 1, sizeof *v);
+		strmap_put(g->a, m, k, v);
 	}
-	return NULL;
+	return v;
+}
+
+static void index_model(struct g *g)
+{
+	for (size_t i = 0; i < g->env->networks.n; i++) {
+		const struct m_network *net = g->env->networks.items[i];
+		for (size_t k = 0; k < net->routes.n; k++) {
+			const struct m_route *r = net->routes.items[k];
+			const char *key = table_key(g, net, r->table);
+			if (r->dest.prefix == 0 && !strmap_get(&g->exits, key))
+				strmap_put(g->a, &g->exits, key, (void *)r);
+		}
+	}
+	for (size_t i = 0; i < g->env->reached.n; i++) {
+		struct m_reach *r = g->env->reached.items[i];
+		if (r->net)
+			ptrvec_push(g->a, bucket(g, &g->in_net, r->net), r);
+		if (r->net && r->subnets.n == 1)
+			ptrvec_push(g->a, bucket(g, &g->in_subnet, r->subnets.items[0]), r);
+	}
+}
+
+/* The route a subnet's table sends the internet (0.0.0.0/0) to, or NULL. */
+static const struct m_route *way_out(struct g *g, const struct m_network *net, const struct m_subnet *sn)
+{
+	return strmap_get(&g->exits, table_key(g, net, sn && sn->public ? NULL : sn));
 }
 
 static const struct m_subnet *fw_subnet(const struct m_network *net, char zone)
@@ -182,14 +218,15 @@ static bool has_igw(const struct m_network *net)
 }
 
 /* Does a subnet that holds workloads have no way out? Then its network shows the dead end. */
-static bool has_dead_end(const struct m_env *env, const struct m_network *net)
+static bool has_dead_end(struct g *g, const struct m_network *net)
 {
 	if (net->isolation == ISO_ISOLATED)
 		return true;
-	for (size_t i = 0; i < env->reached.n; i++) {
-		const struct m_reach *r = env->reached.items[i];
-		for (size_t s = 0; r->net == net && s < r->subnets.n; s++)
-			if (!way_out(net, r->subnets.items[s]))
+	const struct ptrvec *ws = bucket(g, &g->in_net, net);
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct m_reach *r = ws->items[i];
+		for (size_t s = 0; s < r->subnets.n; s++)
+			if (!way_out(g, net, r->subnets.items[s]))
 				return true;
 	}
 	return false;
@@ -203,7 +240,7 @@ static bool has_dead_end(const struct m_env *env, const struct m_network *net)
 static void follow(struct g *g, const struct m_network *net, const char *from,
 		   const struct m_subnet *sn, const char *attrs, int depth)
 {
-	const struct m_route *r = way_out(net, sn);
+	const struct m_route *r = way_out(g, net, sn);
 	if (!r) {
 		if (depth == 0)
 			edge(g, from, no_way_id(g, net), "style=dashed, arrowhead=tee, color=gray40");
@@ -264,12 +301,11 @@ static const char *workload_label(struct g *g, const struct m_reach *r)
 /* The workloads drawn inside subnet `sn`: those that live in it alone. */
 static void subnet_workloads(struct g *g, int depth, const struct m_subnet *sn, bool *any)
 {
-	for (size_t i = 0; i < g->env->reached.n; i++) {
-		const struct m_reach *r = g->env->reached.items[i];
-		if (r->subnets.n == 1 && r->subnets.items[0] == sn) {
-			node(g, depth, r->what, workload_label(g, r), "style=\"rounded,filled\", fillcolor=lightyellow");
-			*any = true;
-		}
+	const struct ptrvec *ws = bucket(g, &g->in_subnet, sn);
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct m_reach *r = ws->items[i];
+		node(g, depth, r->what, workload_label(g, r), "style=\"rounded,filled\", fillcolor=lightyellow");
+		*any = true;
 	}
 }
 
@@ -363,9 +399,10 @@ static void network(struct g *g, const struct m_network *net)
 			cluster_close(g, 2);
 	}
 	/* Workloads in several subnets (a Studio domain) sit in the network. */
-	for (size_t i = 0; i < g->env->reached.n; i++) {
-		const struct m_reach *r = g->env->reached.items[i];
-		if (r->net != net || r->subnets.n == 1)
+	const struct ptrvec *ws = bucket(g, &g->in_net, net);
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct m_reach *r = ws->items[i];
+		if (r->subnets.n == 1)
 			continue;
 		struct strbuf b = { 0 };
 		strbuf_puts(g->a, &b, workload_label(g, r));
@@ -383,7 +420,7 @@ static void network(struct g *g, const struct m_network *net)
 	}
 	if (has_igw(net))
 		node(g, 2, igw_id(g, net), "internet gateway", "shape=hexagon, color=darkorange");
-	if (has_dead_end(g->env, net))
+	if (has_dead_end(g, net))
 		node(g, 2, no_way_id(g, net), "no route to the internet",
 		     "style=dashed, color=gray40, fontcolor=gray40");
 	cluster_close(g, 1);
@@ -392,6 +429,7 @@ static void network(struct g *g, const struct m_network *net)
 const char *graph_dot(struct arena *a, const struct m_env *env, size_t *len)
 {
 	struct g g = { .a = a, .env = env };
+	index_model(&g);
 	const char *title = env->description
 		? arena_printf(a, "environment %s (%s)\n%s", env->name, env->region->name, env->description)
 		: arena_printf(a, "environment %s (%s)", env->name, env->region->name);

@@ -275,8 +275,11 @@ static void record(struct checker *ck, const struct kind *k, const void *obj,
 	*r = (struct m_reach){ .what = w->what, .kind = k->name, .obj = obj, .net = w->net,
 			       .required = required, .no_internet = w->no_internet,
 			       .own_internet = w->own_internet, .own_path = w->own_path };
+	/* A studio's paths (one per user with groups of its own) share its subnets: merged once. */
 	for (size_t i = 0; i < w->paths.n; i++) {
 		const struct kind_path *p = w->paths.items[i];
+		if (i > 0 && p->subnets == ((const struct kind_path *)w->paths.items[i - 1])->subnets)
+			continue;
 		for (size_t s = 0; s < p->subnets->n; s++)
 			ptrvec_add_unique(ck->arena, &r->subnets, p->subnets->items[s]);
 	}
