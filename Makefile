@@ -12,6 +12,7 @@
 #   make dist            build/sgc-VERSION.tar.gz from HEAD (git archive, reproducible)
 #   make deb             build/sgc_VERSION_ARCH.deb (dpkg-deb; VARIANT=release only)
 #   make golden-update   rewrite expected outputs (review the diff!)
+#   make graphs          docs/graphs/*.svg from the examples (Graphviz's dot, Debian: graphviz)
 
 VARIANT ?= release
 VALID_VARIANTS := release debug san fuzz
@@ -75,7 +76,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: FORCE all check unit golden errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
+.PHONY: FORCE all check unit golden graph graphs errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
         fuzz-regress fuzz-regress-gen fuzz-seeds dist deb $(patsubst %,fuzz-run-%,compile fmt vars outputs diff) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs diff) bench install \
         uninstall clean golden-update
@@ -126,7 +127,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors good formats cli fmtdiff release-check deploy
+check: unit golden graph errors good formats cli fmtdiff release-check deploy
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -137,6 +138,20 @@ unit: $(UNIT_BINS)
 
 golden: $(SGC)
 	@sh tests/golden/run.sh $(SGC)
+
+# `sgc graph`: each example's DOT against tests/graph/NAME.dot
+graph: $(SGC)
+	@sh tests/graph/run.sh $(SGC)
+
+# The pictures docs/examples.md shows, from the checked examples (needs `dot`)
+graphs: $(SGC)
+	@command -v dot >/dev/null || { echo "graphs: needs Graphviz's dot (Debian: apt-get install graphviz)"; exit 2; }
+	@mkdir -p docs/graphs
+	@for f in examples/*.sgl; do \
+	  n=$$(basename $$f .sgl); \
+	  $(SGC) graph --color=never $$f -o docs/graphs/$$n.svg 2>/dev/null || { echo "graphs: $$n failed"; exit 1; }; \
+	  echo "docs/graphs/$$n.svg"; \
+	done
 
 errors: $(SGC)
 	@sh tests/errors/run.sh $(SGC)
@@ -185,6 +200,7 @@ fmtdiff: $(FMTDIFF) fuzz-regress-gen
 golden-update: $(SGC) $(FMTDIFF) fuzz-regress-gen
 	@sh tests/fmtdiff/run.sh $(FMTDIFF) record tests/fmtdiff/goldens
 	@UPDATE=1 sh tests/golden/run.sh $(SGC)
+	@UPDATE=1 sh tests/graph/run.sh $(SGC)
 	@UPDATE=1 sh tests/errors/run.sh $(SGC)
 	@UPDATE=1 sh tests/formats/run.sh $(SGC)
 	@sh tests/cli/diff/update.sh $(SGC)

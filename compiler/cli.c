@@ -29,15 +29,17 @@ static const char usage_text[] =
 	"  fmt FILE|DIR...       rewrite files in the canonical layout (--check: list, don't write)\n"
 	"  iam FILE              what each IAM identity of FILE must and must not be allowed\n"
 	"  diff OLD NEW          what changing template OLD into NEW does, resource by resource\n"
+	"  graph FILE            the checked environment as a picture: DOT, SVG or PNG\n"
 	"  help [COMMAND]        show help for sgc or for one command\n"
 	"  version               print the version\n"
 	"\n"
 	"options (each command takes only its own; see `sgc help COMMAND`):\n"
-	"  -o, --output OUT      where `build` writes the template\n"
+	"  -o, --output OUT      where `build` writes the template (`graph`: the picture)\n"
 	"  --format FORMAT       check: text (default), json, sarif, github;\n"
 	"                        build: json (default) or yaml (or from OUT's extension);\n"
 	"                        iam: text (default) or json;\n"
-	"                        diff: text (default), markdown or json\n"
+	"                        diff: text (default), markdown or json;\n"
+	"                        graph: dot (default), svg or png (needs Graphviz's dot)\n"
 	"  --fail-on WHAT        diff: exit 3 when a resource is replaced (replace) or\n"
 	"                        anything changed (change)\n"
 	"  --vars FILE           parameter values for this stage (YAML or JSON)\n"
@@ -169,6 +171,28 @@ static const char diff_help[] =
 	"example:\n"
 	"  sgc diff out/stack.json examples/isolated-network.sgl --format markdown\n";
 
+static const char graph_help[] =
+	"usage: sgc graph FILE [--format dot|svg|png] [-o OUT] [--vars FILE] [-D NAME=VALUE]\n"
+	"                 [--root DIR] [--color=WHEN] [--deny warnings]\n"
+	"\n"
+	"Check FILE and, if it has no errors, draw the environment: networks, zones\n"
+	"and subnets as nested boxes; endpoints, NAT and internet gateways and\n"
+	"firewall endpoints; notebooks and Studio domains in their subnets; and\n"
+	"arrows for the paths the checker proved: each workload to the endpoints it\n"
+	"needs, and its way out (firewall -> NAT gateway -> internet gateway ->\n"
+	"internet). A workload without a way out points at its network's dashed\n"
+	"\"no route to the internet\". docs/graph.md describes the picture.\n"
+	"\n"
+	"  --format dot   Graphviz DOT text (default)\n"
+	"  --format svg   SVG, rendered by Graphviz's `dot` (package graphviz)\n"
+	"  --format png   PNG, the same way; without `dot` on PATH: exit 2\n"
+	"  -o OUT         write OUT through a temporary file renamed into place\n"
+	"                 (standard output without it); OUT ending in .svg or .png\n"
+	"                 picks that format\n"
+	"\n"
+	"example:\n"
+	"  sgc graph examples/restricted-egress.sgl -o egress.svg\n";
+
 static const char explain_help[] =
 	"usage: sgc explain CODE\n"
 	"\n"
@@ -180,7 +204,7 @@ static const char help_help[] =
 	"\n"
 	"Print the help of COMMAND (the same as `sgc COMMAND --help`), or without\n"
 	"COMMAND the list of commands and options (`sgc --help`).\n"
-	"commands: build, check, fmt, iam, explain, help, version.\n";
+	"commands: build, check, fmt, iam, diff, graph, explain, help, version.\n";
 
 static const char version_help[] =
 	"usage: sgc version\n"
@@ -198,6 +222,7 @@ static const struct {
 	{ "fmt", CMD_FMT, fmt_help },
 	{ "iam", CMD_IAM, iam_help },
 	{ "diff", CMD_DIFF, diff_help },
+	{ "graph", CMD_GRAPH, graph_help },
 	{ "explain", CMD_EXPLAIN, explain_help },
 	{ "help", CMD_HELP, help_help },
 	{ "version", CMD_VERSION, version_help },
@@ -215,7 +240,7 @@ enum {
 	OPT_STAGE,
 };
 
-#define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM) | BIT(CMD_DIFF))
+#define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM) | BIT(CMD_DIFF) | BIT(CMD_GRAPH))
 #define EVERY 0xFFFFu
 
 /* Every option, and which commands take it. */
@@ -223,7 +248,7 @@ static const struct {
 	struct option opt;
 	unsigned commands;
 } option_table[] = {
-	{ { "output", required_argument, NULL, 'o' }, BIT(CMD_BUILD) },
+	{ { "output", required_argument, NULL, 'o' }, BIT(CMD_BUILD) | BIT(CMD_GRAPH) },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, COMPILING },
 	{ { "vars", required_argument, NULL, OPT_VARS }, COMPILING },
 	{ { "stage", required_argument, NULL, OPT_STAGE }, COMPILING },

@@ -30,6 +30,7 @@ enum command {
 	CMD_FMT,
 	CMD_IAM,
 	CMD_DIFF,
+	CMD_GRAPH,
 	CMD_EXPLAIN,
 	CMD_HELP,
 	CMD_VERSION,
@@ -43,11 +44,11 @@ struct options {
 	const char **operands;      /* FILE, DIR, CODE or help topic, in order */
 	int noperands;
 	bool help;                  /* --help given after the command */
-	const char *output;         /* build -o */
+	const char *output;         /* build -o, graph -o */
 	enum color_mode color;
 	bool deny_warnings;
 	const char *format;         /* check: text|json|sarif|github; build: json|yaml; iam: text|json;
-				       diff: text|markdown|json */
+				       diff: text|markdown|json; graph: dot|svg|png */
 	const char *vars_file;      /* --vars; `-` is standard input */
 	const char *stage;          /* --stage; "" for none; NULL: from --vars FILE's name */
 	const char *root;           /* --root: file() reads only below it */

@@ -4,6 +4,7 @@
  *   sgc build FILE [-o OUT]    compile to a CloudFormation template
  *   sgc check FILE|DIR...      diagnostics only
  *   sgc diff OLD NEW           what a template change does, resource by resource
+ *   sgc graph FILE             the checked environment as a picture (DOT, SVG, PNG)
  *   sgc fmt, iam, explain, help, version
  *
  * cli.c parses the command line, input.c reads inputs (regular files, or
@@ -16,11 +17,13 @@
  * checked before exiting, so `sgc ... > /dev/full` exits 2.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -29,6 +32,7 @@
 #include "diff.h"
 #include "emit.h"
 #include "fmt.h"
+#include "graph.h"
 #include "iam.h"
 #include "input.h"
 #include "output.h"
@@ -533,6 +537,185 @@ static int cmd_diff(const struct options *o)
 	return status;
 }
 
+/* ---- graph ---------------------------------------------------------------- */
+
+/* Is `name` an executable file in a directory of PATH? */
+static bool on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	for (const char *p = path; p && *p;) {
+		size_t n = strcspn(p, ":");
+		char buf[4096];
+		if (n > 0 && n + strlen(name) + 2 <= sizeof buf) {
+			snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, name);
+			struct stat st;
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+				return true;
+		}
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+/*
+ * Graphviz's `dot -TFORMAT` on `text`, run without a shell: the DOT goes
+ * in through an unlinked temporary file (no pipe to deadlock on), the
+ * picture comes back through a pipe into *out (malloc'd). False after
+ * saying why.
+ */
+static bool render_dot(const char *text, size_t len, const char *format, char **out, size_t *out_len)
+{
+	*out = NULL;
+	*out_len = 0;
+	FILE *in = tmpfile();
+	if (!in || fwrite(text, 1, len, in) != len || fflush(in) != 0 || fseek(in, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "sgc: cannot write the graph for dot: %s\n", strerror(errno));
+		if (in)
+			fclose(in);
+		return false;
+	}
+	int fds[2];
+	if (pipe(fds) != 0) {
+		fprintf(stderr, "sgc: cannot run dot: %s\n", strerror(errno));
+		fclose(in);
+		return false;
+	}
+	char type[16];
+	snprintf(type, sizeof type, "-T%s", format);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (dup2(fileno(in), STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		close(fds[0]);
+		close(fds[1]);
+		char name[] = "dot";
+		char *const argv[] = { name, type, NULL };
+		execvp("dot", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	fclose(in);
+	if (pid < 0) {
+		fprintf(stderr, "sgc: cannot run dot: %s\n", strerror(errno));
+		close(fds[0]);
+		return false;
+	}
+	FILE *mem = open_memstream(out, out_len);
+	char buf[65536];
+	ssize_t n;
+	bool ok = mem != NULL;
+	while ((n = read(fds[0], buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (ok && fwrite(buf, 1, (size_t)n, mem) != (size_t)n)) {
+			ok = false;
+			if (n < 0)
+				break;
+		}
+	}
+	close(fds[0]);
+	if (mem && fclose(mem) != 0)
+		ok = false;
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "sgc: dot -T%s failed (%s %d)\n", format,
+			WIFEXITED(status) ? "exit" : "signal",
+			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		ok = false;
+	}
+	if (!ok) {
+		free(*out);
+		*out = NULL;
+	}
+	return ok;
+}
+
+/* --format, or OUT's extension (.svg, .png), or dot. */
+static const char *graph_format(const struct options *o)
+{
+	if (o->format)
+		return o->format;
+	if (o->output && ends_with(o->output, ".svg"))
+		return "svg";
+	if (o->output && ends_with(o->output, ".png"))
+		return "png";
+	return "dot";
+}
+
+static int graph_write(const char *data, size_t len, const struct out_target *t)
+{
+	if (t)
+		return out_write_file(t, data, len) ? EXIT_OK : EXIT_USAGE;
+	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+		fprintf(stderr, "sgc: cannot write the graph: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_graph(const struct options *o)
+{
+	if (o->noperands != 1)
+		return cli_usage_error("%s", "`graph` takes exactly one file");
+	const char *format = graph_format(o);
+	bool dot = strcmp(format, "dot") == 0;
+	if (!dot && strcmp(format, "svg") != 0 && strcmp(format, "png") != 0)
+		return cli_usage_error("`graph --format` takes dot, svg or png, not `%s`", format);
+	if (!dot && !on_path("dot")) {
+		fprintf(stderr, "sgc: `graph --format %s` needs Graphviz's `dot` on PATH; install the "
+			"graphviz package (Debian, Ubuntu: apt-get install graphviz), or use --format dot\n",
+			format);
+		return EXIT_USAGE;
+	}
+	struct session s;
+	int status = session_open(&s, o);
+	if (status != EXIT_OK)
+		return status;
+	struct input in;
+	if (!input_read(o->operands[0], &in)) {
+		session_close(&s);
+		return EXIT_USAGE;
+	}
+	s.inputs[s.ninputs++] = in.id;
+	struct out_target target = { 0 };
+	bool to_file = o->output && strcmp(o->output, "-") != 0;
+	if (to_file && (!out_target_resolve(o->output, &target) ||
+			!out_target_not_input(&target, o->output, s.inputs, s.ninputs))) {
+		if (target.path)
+			out_target_free(&target);
+		input_free(&in);
+		session_close(&s);
+		return EXIT_USAGE;
+	}
+	struct compile c;
+	compile_input(&c, &s, o->operands[0], &in, COMPILE_CHECK);
+	report_text(&c, o);
+	if (diag_has_errors(&c.diags) || !c.env) {
+		status = EXIT_DIAGNOSTICS;
+	} else {
+		size_t n;
+		const char *text = graph_dot(c.arena, c.env, &n);
+		if (dot) {
+			status = graph_write(text, n, to_file ? &target : NULL);
+		} else {
+			char *pic;
+			size_t pic_len;
+			status = render_dot(text, n, format, &pic, &pic_len)
+				? graph_write(pic, pic_len, to_file ? &target : NULL) : EXIT_USAGE;
+			free(pic);
+		}
+	}
+	compile_free(&c);
+	if (to_file)
+		out_target_free(&target);
+	session_close(&s);
+	return status;
+}
+
 /*
  * The section `## CODE: title` of docs/diagnostics.md, embedded at build
  * time, up to the next `## ` heading: the same text the docs show.
@@ -664,6 +847,8 @@ static int run(const struct options *o)
 		return cmd_iam(o);
 	case CMD_DIFF:
 		return cmd_diff(o);
+	case CMD_GRAPH:
+		return cmd_graph(o);
 	case CMD_EXPLAIN:
 		return cmd_explain(o);
 	case CMD_HELP:

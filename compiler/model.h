@@ -430,6 +430,22 @@ struct m_studio {
 	struct m_sg *own_sg;        /* generated when in a VPC without `security_groups` */
 };
 
+/*
+ * One workload as the reachability proofs (reach.c) saw it, kept for
+ * `sgc graph` (graph.c): where its interfaces live and what it reaches.
+ */
+struct m_reach {
+	const char *what;          /* "notebook `a`", "studio `s`" */
+	const char *kind;          /* its block kind */
+	const void *obj;           /* its model object */
+	const struct m_network *net; /* NULL: in no VPC */
+	struct ptrvec subnets;     /* struct m_subnet *: every subnet of its paths */
+	bool *required;            /* [ep_count]: services it must reach (its needs and uses) */
+	bool no_internet;          /* its subnets and groups give it no way out */
+	bool own_internet;         /* a way out of its own (own_path says which) */
+	const char *own_path;
+};
+
 struct m_env {
 	const char *name;
 	const char *stage;      /* --stage (or the --vars file's name); NULL: none */
@@ -448,6 +464,7 @@ struct m_env {
 	struct ptrvec kms_keys, domains, buckets, ecrs, secrets, notebooks,
 		studios;        /* declaration order, each of its model type */
 	struct ptrvec firewalls; /* struct m_firewall *, in their networks' order */
+	struct ptrvec reached;  /* struct m_reach *: each workload, set by ck_reach */
 	const char *source;     /* the .sgl path relative to the file() root, or
 				   `<stdin>`: script headers name it (confine.h) */
 };

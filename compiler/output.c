@@ -324,6 +324,25 @@ bool out_replace_file(const char *path, const char *data, size_t len)
 	return ok;
 }
 
+bool out_write_file(const struct out_target *t, const char *data, size_t len)
+{
+	if (t->in_place)
+		return out_write_in_place(t, data, len);
+	struct signal_guard g;
+	guard_begin(&g);
+	char *tmp = NULL;
+	bool ok = write_temp(t->path, data, len, 0644, NULL, &tmp) && !interrupted();
+	if (ok && rename(tmp, t->path) != 0) {
+		fprintf(stderr, "sgc: cannot write `%s`: %s\n", t->path, strerror(errno));
+		ok = false;
+	}
+	if (!ok && tmp)
+		unlink(tmp);
+	free(tmp);
+	guard_end(&g, ok);
+	return ok;
+}
+
 /* ---- manifests ----------------------------------------------------------- */
 
 bool out_manifest_entry_ok(const char *entry)

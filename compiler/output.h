@@ -87,6 +87,13 @@ bool out_write_set(const struct out_target *t, const struct out_item *items, siz
 bool out_replace_file(const char *path, const char *data, size_t len);
 
 /*
+ * One file alone (`sgc graph -o OUT`): through a temporary renamed over
+ * t->path (mode 0644), or in place onto a device or FIFO. False after
+ * printing why; then nothing changed.
+ */
+bool out_write_file(const struct out_target *t, const char *data, size_t len);
+
+/*
  * May the manifest entry `entry` be acted on? Relative, below lifecycle/ or
  * remote/, every component non-empty and neither `.` nor `..`, no control
  * characters. (Whether it names a regular file is checked on the disk.)

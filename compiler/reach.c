@@ -248,7 +248,7 @@ static void script_logs(struct checker *ck, const struct kind_workload *w)
  * paths to what it requires (only over a complete model: after an error a
  * group may miss the rule that failed), its ways out.
  */
-static void prove(struct checker *ck, const struct kind_workload *w, bool *used, bool complete)
+static bool *prove(struct checker *ck, const struct kind_workload *w, bool *used, bool complete)
 {
 	bool *required = arena_calloc(ck->arena, ep_count, sizeof *required);
 	for (size_t i = 0; i < w->needs.n; i++) {
@@ -264,6 +264,26 @@ static void prove(struct checker *ck, const struct kind_workload *w, bool *used,
 		diag_note(ck->diags, d, "%s", w->internet_note);
 		diag_about(ck->diags, d, w->own_at); /* the setting that opens the way */
 	}
+	return required;
+}
+
+/* What `sgc graph` draws of one workload (model.h, struct m_reach). */
+static void record(struct checker *ck, const struct kind *k, const void *obj,
+		   const struct kind_workload *w, bool *required)
+{
+	struct m_reach *r = arena_calloc(ck->arena, 1, sizeof *r);
+	*r = (struct m_reach){ .what = w->what, .kind = k->name, .obj = obj, .net = w->net,
+			       .required = required, .no_internet = w->no_internet,
+			       .own_internet = w->own_internet, .own_path = w->own_path };
+	/* A studio's paths (one per user with groups of its own) share its subnets: merged once. */
+	for (size_t i = 0; i < w->paths.n; i++) {
+		const struct kind_path *p = w->paths.items[i];
+		if (i > 0 && p->subnets == ((const struct kind_path *)w->paths.items[i - 1])->subnets)
+			continue;
+		for (size_t s = 0; s < p->subnets->n; s++)
+			ptrvec_add_unique(ck->arena, &r->subnets, p->subnets->items[s]);
+	}
+	ptrvec_push(ck->arena, &ck->env->reached, r);
 }
 
 /*
@@ -320,15 +340,17 @@ void ck_reach(struct checker *ck)
 			struct kind_workload w = { 0 };
 			kinds[k]->workload(ck, objs->items[i], &w);
 			/* A refused isolation is none: proving as if isolated would invent errors. */
-			if (!w.net || w.net->isolation_unknown)
+			if (!w.net || w.net->isolation_unknown) {
+				record(ck, kinds[k], objs->items[i], &w, NULL);
 				continue;
+			}
 			char key[32];
 			snprintf(key, sizeof key, "%p", (const void *)w.net);
 			void **at = strmap_get(&index, key);
 			if (!at)
 				continue;
 			size_t n = (size_t)(at - env->networks.items);
-			prove(ck, &w, used[n], complete);
+			record(ck, kinds[k], objs->items[i], &w, prove(ck, &w, used[n], complete));
 			struct kind_workload *proved = arena_alloc(ck->arena, sizeof *proved);
 			*proved = w;
 			ptrvec_push(ck->arena, &workloads, proved);

@@ -10,13 +10,14 @@ _sgc_options() {
 	iam) echo "--format --stage --vars -D --define --root --color= --deny --help" ;;
 	fmt) echo "--check --tokens --help" ;;
 	diff) echo "--format --fail-on --stage --vars -D --define --root --color= --deny --help" ;;
+	graph) echo "-o --output --format --stage --vars -D --define --root --color= --deny --help" ;;
 	*) echo "--help" ;;
 	esac
 }
 
 _sgc() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="build check fmt iam diff explain help version"
+	local commands="build check fmt iam diff graph explain help version"
 	local cmd="" i w
 	COMPREPLY=()
 	# The command: the first word that is no option nor an option's value.
@@ -43,6 +44,7 @@ _sgc() {
 		build) COMPREPLY=($(compgen -W "json yaml" -- "$cur")) ;;
 		iam) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
 		diff) COMPREPLY=($(compgen -W "text markdown json" -- "$cur")) ;;
+		graph) COMPREPLY=($(compgen -W "dot svg png" -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "text json sarif github" -- "$cur")) ;;
 		esac
 		return 0 ;;

@@ -42,7 +42,7 @@ fi
 # Every command and every option `sgc --help` lists is in the man page.
 man_covers() {
 	local missing="" w
-	for w in $("$sgc" --help | grep -o -- '--[a-z][a-z-]*' | sort -u) build check fmt iam diff explain help version; do
+	for w in $("$sgc" --help | grep -o -- '--[a-z][a-z-]*' | sort -u) build check fmt iam diff graph explain help version; do
 		grep -q -- "${w//-/\\\\-}" man/sgc.1 || missing="$missing $w"
 	done
 	[ -z "$missing" ] || { echo "not in man/sgc.1:$missing"; return 1; }
@@ -71,7 +71,8 @@ offers() {
 mkdir -p "$dir/comp/sub"
 touch "$dir/comp/a.sgl" "$dir/comp/b.txt" "$dir/comp/prod.yaml"
 ok comp-command offers "build" sgc bu
-ok comp-all-commands offers "build check diff explain fmt help iam version" sgc ""
+ok comp-all-commands offers "build check diff explain fmt graph help iam version" sgc ""
+ok comp-graph-format offers "dot png svg" sgc graph a.sgl --format ""
 ok comp-check-format offers "github json sarif text" sgc check --format ""
 ok comp-build-format offers "json yaml" sgc build --format ""
 ok comp-iam-format offers "json text" sgc iam a.sgl --format ""
@@ -91,7 +92,7 @@ takes() { # takes CMD OPTION: sgc does not refuse OPTION for CMD
 }
 options_agree() {
 	local cmd opt offered bad=""
-	for cmd in build check fmt iam diff explain; do
+	for cmd in build check fmt iam diff graph explain; do
 		offered=" $(complete_words sgc "$cmd" - | tr '\n' ' ')"
 		for opt in $offered; do
 			takes "$cmd" "$opt" || bad="$bad $cmd:$opt(offered, refused)"
@@ -110,7 +111,7 @@ options_agree() {
 ok comp-options-agree-with-sgc options_agree
 zsh_commands() {
 	local c
-	for c in build check fmt iam diff explain help version; do
+	for c in build check fmt iam diff graph explain help version; do
 		grep -q "^	'$c:" completions/_sgc || { echo "_sgc lacks $c"; return 1; }
 	done
 }
