@@ -1,7 +1,7 @@
 # sgc - GNU make, no autotools.
 #
 #   make                 build build/release/sgc
-#   make check           unit, golden, diagnostic, CLI, fmtdiff and deploy tests
+#   make check           unit, golden, diagnostic, CLI, language server, fmtdiff and deploy tests
 #   make deploy          run every emitted script against the real tools (tests/deploy)
 #   make asan            the same tests under AddressSanitizer + UBSan
 #   make fuzz            every libFuzzer target (clang), FUZZ_SECONDS (60) each
@@ -75,7 +75,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: FORCE all check unit golden errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
+.PHONY: FORCE all check unit golden errors good formats cli lsp deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
         fuzz-regress fuzz-regress-gen fuzz-seeds dist deb $(patsubst %,fuzz-run-%,compile fmt vars outputs diff) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs diff) bench install \
         uninstall clean golden-update
@@ -126,7 +126,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden errors good formats cli fmtdiff release-check deploy
+check: unit golden errors good formats cli lsp fmtdiff release-check deploy
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -149,6 +149,10 @@ formats: $(SGC)
 
 cli: $(SGC)
 	@sh tests/cli/run.sh $(SGC)
+
+# The language server (tests/lsp): a scripted client speaking JSON-RPC to `sgc lsp`.
+lsp: $(SGC)
+	@python3 tests/lsp/run.py $(SGC)
 
 # The deploy tests run what the release build emits (scripts, templates), in
 # fake machines against the real AWS CLI and OpenSSH; other variants (asan)

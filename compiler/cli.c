@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"  fmt FILE|DIR...       rewrite files in the canonical layout (--check: list, don't write)\n"
 	"  iam FILE              what each IAM identity of FILE must and must not be allowed\n"
 	"  diff OLD NEW          what changing template OLD into NEW does, resource by resource\n"
+	"  lsp                   a language server on standard input and output (editors)\n"
 	"  help [COMMAND]        show help for sgc or for one command\n"
 	"  version               print the version\n"
 	"\n"
@@ -164,6 +165,17 @@ static const char explain_help[] =
 	"Print what diagnostic CODE (e.g. E0305 or w0602) means and how to fix it:\n"
 	"its section of docs/diagnostics.md.\n";
 
+static const char lsp_help[] =
+	"usage: sgc lsp [--stdio]\n"
+	"\n"
+	"Serve the Language Server Protocol on standard input and output, for an\n"
+	"editor: diagnostics as you type (the checks of `sgc check`), formatting,\n"
+	"hover, go to definition, references, completion and quick fixes.\n"
+	"--stdio is accepted (and is the only transport). docs/lsp.md lists the\n"
+	"features and limits.\n"
+	"\n"
+	"exit status: 0 after `shutdown` then `exit`, 1 otherwise.\n";
+
 static const char help_help[] =
 	"usage: sgc help [COMMAND]\n"
 	"\n"
@@ -188,6 +200,7 @@ static const struct {
 	{ "iam", CMD_IAM, iam_help },
 	{ "diff", CMD_DIFF, diff_help },
 	{ "explain", CMD_EXPLAIN, explain_help },
+	{ "lsp", CMD_LSP, lsp_help },
 	{ "help", CMD_HELP, help_help },
 	{ "version", CMD_VERSION, version_help },
 };
@@ -201,6 +214,7 @@ enum {
 	OPT_CHECK,
 	OPT_TOKENS,
 	OPT_FAIL_ON,
+	OPT_STDIO,
 };
 
 #define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM) | BIT(CMD_DIFF))
@@ -221,6 +235,7 @@ static const struct {
 	{ { "check", no_argument, NULL, OPT_CHECK }, BIT(CMD_FMT) },
 	{ { "tokens", no_argument, NULL, OPT_TOKENS }, BIT(CMD_FMT) },
 	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, BIT(CMD_DIFF) },
+	{ { "stdio", no_argument, NULL, OPT_STDIO }, BIT(CMD_LSP) },
 	{ { "help", no_argument, NULL, 'h' }, EVERY },
 };
 enum { NOPTIONS = sizeof option_table / sizeof option_table[0] };
@@ -381,6 +396,8 @@ static int set_option(struct options *o, int c, const char *value)
 		break;
 	case OPT_TOKENS:
 		o->tokens = true;
+		break;
+	case OPT_STDIO: /* what editors' clients pass; stdio is the only transport */
 		break;
 	case OPT_CHECK:
 		o->check_only = true;

@@ -31,6 +31,7 @@ enum command {
 	CMD_IAM,
 	CMD_DIFF,
 	CMD_EXPLAIN,
+	CMD_LSP,
 	CMD_HELP,
 	CMD_VERSION,
 };
