@@ -285,10 +285,11 @@ FUZZ_LONG_SECONDS ?= 3600
 fuzz-long:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)
 
-# Throughput, then the bounds of issue 9: time and peak memory against
+# Throughput, the language server's response times (bench/lsp.py), then the bounds of issue 9: time and peak memory against
 # input size for each input class that once blew up (bench/bounds-*.sh).
 bench: $(BUILD)/bench $(SGC)
 	@$(BUILD)/bench
+	@python3 bench/lsp.py $(SGC) $(BUILD)/bench 2000 10
 	@for s in bench/bounds-*.sh; do echo "== $$s"; sh $$s $(SGC) || exit 1; done
 
 $(BUILD)/bench: bench/bench.c $(LIB)
