@@ -150,9 +150,11 @@ formats: $(SGC)
 cli: $(SGC)
 	@sh tests/cli/run.sh $(SGC)
 
-# The language server (tests/lsp): a scripted client speaking JSON-RPC to `sgc lsp`.
+# The language server (tests/lsp): a scripted client speaking JSON-RPC to `sgc lsp`;
+# then every structured fix of the error tests applied, and checked gone.
 lsp: $(SGC)
 	@python3 tests/lsp/run.py $(SGC)
+	@python3 tests/lsp/fixes.py $(SGC)
 
 # The deploy tests run what the release build emits (scripts, templates), in
 # fake machines against the real AWS CLI and OpenSSH; other variants (asan)
