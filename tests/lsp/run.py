@@ -258,6 +258,52 @@ def session_utf8():
     finish(s, "utf-8")
 
 
+EP = """environment e {
+  region = "us-east-1"
+  network vpc {
+    cidr      = 10.0.0.0/16
+    isolation = isolated
+    subnet a { cidr = 10.0.1.0/24  zone = a }
+    endpoints = [s3]
+  }
+  notebook nb {
+    subnet   = vpc.a
+    instance = ml.t3.medium
+  }
+}
+"""
+
+
+def session_half_typed_and_endpoints():
+    s, _ = start()
+    uri = "file:///sgc-lsp-test/ep.sgl"
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "sgl", "version": 1, "text": EP}})
+    diags = s.diagnostics(uri)["diagnostics"]
+    check("missing endpoints", [d["code"] for d in diags], ["E0601"])
+    at = diags[0]["range"]["start"]
+    acts = s.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": at, "end": at},
+                                                 "context": {"diagnostics": diags}})["result"]
+    edit = acts[0]["edit"]["changes"][uri]
+    end = pos(EP, "[s3]", delta=4)
+    check("missing endpoints: the fix inserts after the set", edit,
+          [{"range": {"start": end, "end": end}, "newText": " + [sagemaker.api, sagemaker.runtime]"}])
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                        "contentChanges": [{"range": edit[0]["range"], "text": edit[0]["newText"]}]})
+    check("missing endpoints: fixed", [d["code"] for d in s.diagnostics(uri)["diagnostics"] if d["severity"] < 3], [])
+    # Half-typed: it does not parse, completion still knows where it is.
+    half = "environment e {\n  network vpc {\n    isolation = "
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": half}]})
+    check("half-typed: a parse error", s.diagnostics(uri)["diagnostics"][0]["severity"], 1)
+    r = s.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 16}})
+    check("half-typed: enum words", [i["label"] for i in r["result"]["items"]], ["isolated", "restricted", "public"])
+    r = s.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 4}})
+    check("half-typed: in the network", "subnet" in [i["label"] for i in r["result"]["items"]], True)
+    # Negative twin: one level out, the environment offers its own kinds, not the network's.
+    r = s.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 15}})
+    check("half-typed: in the environment", [i["label"] for i in r["result"]["items"]][:3], ["network", "kms_key", "codeartifact"])
+    finish(s, "half-typed")
+
+
 def frame(body):
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
@@ -346,7 +392,7 @@ def session_fuzz():
 
 
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-for t in (session_utf16, session_utf8, session_protocol, session_fuzz):
+for t in (session_utf16, session_utf8, session_half_typed_and_endpoints, session_protocol, session_fuzz):
     try:
         t()
     except Exception as e:  # a crash of the server shows up here
