@@ -1170,6 +1170,7 @@ struct ctx {
 	const char *kind;       /* enclosing block kind; NULL at top level */
 	const char *attr;       /* the attribute whose value is being written; NULL: none */
 	uint32_t word_lo;       /* the (dotted) word before the cursor: [word_lo, off) */
+	bool in_text;           /* the cursor is inside a comment or a string: nothing to offer */
 	struct ptrvec decls;    /* struct decl *: every named block of the text */
 };
 
@@ -1211,14 +1212,18 @@ static void scan(struct arena *a, const char *t, uint32_t len, uint32_t off, str
 		}
 		char ch = t[i];
 		if (ch == '#' || (ch == '/' && i + 1 < len && t[i + 1] == '/')) {
+			uint32_t s0 = i;
 			while (i < len && t[i] != '\n')
 				i++;
+			c->in_text |= s0 < off && off <= i;
 			continue;
 		}
 		if (ch == '"') {
+			uint32_t s0 = i;
 			i++;
 			while (i < len && t[i] != '"' && t[i] != '\n')
 				i += t[i] == '\\' && i + 1 < len ? 2 : 1;
+			c->in_text |= s0 < off && off <= i;
 			i++;
 			nwords = 0;
 			op_pending = false;
@@ -1428,7 +1433,9 @@ static void completion(struct server *s, json_t *id, json_t *params)
 	struct items it = { json_array(), arena_strndup(a, r.d->text + c.word_lo, off - c.word_lo),
 			    off - c.word_lo, json_range(&r.l, c.word_lo, off) };
 	const struct attr_schema *as = c.attr ? attr_of(s, c.kind, c.attr) : NULL;
-	if (as) {
+	if (c.in_text) {
+		/* nothing inside a comment or a string */
+	} else if (as) {
 		complete_value(s, &it, &c, as, a);
 	} else if (!c.attr) {
 		for (size_t i = 0; i < s->schemas->n; i++) {

@@ -194,6 +194,8 @@ def session_utf16():
     eps = labels(pos(text, "std.endpoints.studio"))
     check("complete endpoint services and sets", ("logs" in eps, "std.endpoints.studio" in eps, "sagemaker.api" in eps),
           (True, True, True))
+    check("nothing in a comment", labels(pos(text, "# VpcOnly", delta=4)), [])
+    check("nothing in a string", labels(pos(text, "encrypts the", delta=3)), [])
     top = labels({"line": 6, "character": 0})
     check("complete at the top level", top, ["environment", "import", "param"])
 
