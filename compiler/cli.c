@@ -181,7 +181,7 @@ static const char help_help[] =
 	"\n"
 	"Print the help of COMMAND (the same as `sgc COMMAND --help`), or without\n"
 	"COMMAND the list of commands and options (`sgc --help`).\n"
-	"commands: build, check, fmt, iam, explain, help, version.\n";
+	"commands: build, check, fmt, iam, diff, explain, lsp, help, version.\n";
 
 static const char version_help[] =
 	"usage: sgc version\n"

@@ -954,6 +954,12 @@ static void hover(struct server *s, json_t *id, json_t *params)
 					strbuf_printf(a, &b, "%s`%s`", i ? ", " : "", bs->attrs[i].name);
 			}
 			at_span = it->kind_span;
+		} else if (it->kind == IT_BLOCK && it->name && in_span(it->name_span, r.off)) {
+			const struct block_schema *bs = schema_find(s->schemas, it->block_kind);
+			strbuf_printf(a, &b, "%s `%s`", it->block_kind, it->name);
+			if (bs && bs->doc)
+				strbuf_printf(a, &b, ": %s", bs->doc);
+			at_span = it->name_span;
 		} else if (it->kind == IT_ATTR && in_span(it->name_span, r.off) && as) {
 			md_attr(&b, a, at.kind, as);
 			at_span = it->name_span;

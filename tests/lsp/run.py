@@ -153,6 +153,8 @@ def session_utf16():
     check("hover endpoint service", h["contents"]["value"].split("\n")[0],
           "endpoint service `logs`: `com.amazonaws.${AWS::Region}.logs` (interface endpoint)")
     check("hover on a comment", hover("# VpcOnly", 3), None)
+    h = hover("studio_data {", 2)
+    check("hover a declaration", h["contents"]["value"].split(":")[0], "kms_key `studio_data`")
 
     # Definition: in the document, and into the stdlib's virtual document.
     r = s.request("textDocument/definition", {"textDocument": TD, "position": pos(text, "vpc.private_b", delta=6)})["result"]
