@@ -1,7 +1,7 @@
 # sgc - GNU make, no autotools.
 #
 #   make                 build build/release/sgc
-#   make check           unit, golden, diagnostic, CLI, fmtdiff and deploy tests
+#   make check           unit, golden, diagnostic, CLI, language server, fmtdiff and deploy tests
 #   make deploy          run every emitted script against the real tools (tests/deploy)
 #   make asan            the same tests under AddressSanitizer + UBSan
 #   make fuzz            every libFuzzer target (clang), FUZZ_SECONDS (60) each
@@ -76,7 +76,7 @@ STDLIB := $(sort $(wildcard stdlib/*.sgl stdlib/lifecycle/*.sh stdlib/remote/*.s
 # Embedded in the binary: the stdlib, and the text `sgc explain` prints.
 EMBED  := $(STDLIB) $(wildcard docs/diagnostics.md)
 
-.PHONY: FORCE all check unit golden graph graphs errors good formats cli deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
+.PHONY: FORCE all check unit golden graph graphs errors good formats cli lsp deploy release-check fmtdiff asan fuzz fuzz-build fuzz-long \
         fuzz-regress fuzz-regress-gen fuzz-seeds dist deb $(patsubst %,fuzz-run-%,compile fmt vars outputs diff) \
         $(patsubst %,fuzz-regress-%,compile fmt vars outputs diff) bench install \
         uninstall clean golden-update
@@ -127,7 +127,7 @@ $(BUILD)/gen/%.o: $(GEN)/%.c
 
 # ---- tests ---------------------------------------------------------------
 
-check: unit golden graph errors good formats cli fmtdiff release-check deploy
+check: unit golden graph errors good formats cli lsp fmtdiff release-check deploy
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -164,6 +164,12 @@ formats: $(SGC)
 
 cli: $(SGC)
 	@sh tests/cli/run.sh $(SGC)
+
+# The language server (tests/lsp): a scripted client speaking JSON-RPC to `sgc lsp`;
+# then every structured fix of the error tests applied, and checked gone.
+lsp: $(SGC)
+	@python3 tests/lsp/run.py $(SGC)
+	@python3 tests/lsp/fixes.py $(SGC)
 
 # The deploy tests run what the release build emits (scripts, templates), in
 # fake machines against the real AWS CLI and OpenSSH; other variants (asan)
@@ -297,10 +303,11 @@ FUZZ_LONG_SECONDS ?= 3600
 fuzz-long:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)
 
-# Throughput, then the bounds of issue 9: time and peak memory against
+# Throughput, the language server's response times (bench/lsp.py), then the bounds of issue 9: time and peak memory against
 # input size for each input class that once blew up (bench/bounds-*.sh).
 bench: $(BUILD)/bench $(SGC)
 	@$(BUILD)/bench
+	@python3 bench/lsp.py $(SGC) $(BUILD)/bench 2000 10
 	@for s in bench/bounds-*.sh; do echo "== $$s"; sh $$s $(SGC) || exit 1; done
 
 $(BUILD)/bench: bench/bench.c $(LIB)

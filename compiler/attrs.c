@@ -35,6 +35,7 @@ static int unknown_attr(struct checker *ck, const struct ast_item *it,
 	const char *best = suggest_best(it->name, names, bs->nattrs);
 	if (best) {
 		diag_help(ck->diags, d, "did you mean `%s`?", best);
+		diag_fix(ck->diags, d, it->name_span, "%s", best);
 		return schema_attr_index(bs, best);
 	} else {
 		const char *list = NULL;
@@ -55,8 +56,10 @@ void ck_unknown_kind(struct checker *ck, const struct ast_item *it)
 	struct diag *d = diag_add(ck->diags, DIAG_E0204, it->kind_span,
 				  "unknown block kind `%s`", it->block_kind);
 	const char *best = suggest_best(it->block_kind, names, n);
-	if (best)
+	if (best) {
 		diag_help(ck->diags, d, "did you mean `%s`?", best);
+		diag_fix(ck->diags, d, it->kind_span, "%s", best);
+	}
 }
 
 bool ck_placement(struct checker *ck, const struct ast_item *it,
@@ -207,9 +210,11 @@ void ck_wrong_type(struct checker *ck, const struct ast_item *attr,
 				  e->kind == EX_INT || e->kind == EX_INSTANCE ? "an" : "a",
 				  ast_expr_kind_name(e->kind));
 	if (e->kind == EX_STRING && (want == VT_CIDR || want == VT_INT || want == VT_BOOL ||
-				     want == VT_PORT || want == VT_SIZE || want == VT_DURATION))
+				     want == VT_PORT || want == VT_SIZE || want == VT_DURATION)) {
 		diag_help(ck->diags, d, "remove the quotes: `%.*s`",
 			  (int)e->u.str.len, e->u.str.s);
+		diag_fix(ck->diags, d, e->span, "%.*s", (int)e->u.str.len, e->u.str.s);
+	}
 }
 
 /*
@@ -375,9 +380,10 @@ static void unknown_word(struct checker *ck, const struct ast_item *attr,
 	for (size_t i = 0; i < n; i++)
 		list = list ? arena_printf(ck->arena, "%s, `%s`", list, choices[i])
 			    : arena_printf(ck->arena, "`%s`", choices[i]);
-	if (best)
+	if (best) {
 		diag_help(ck->diags, d, "did you mean `%s`?", best);
-	else
+		diag_fix(ck->diags, d, e->span, "%s", best);
+	} else
 		diag_help(ck->diags, d, "use one of %s", list);
 }
 
@@ -729,9 +735,11 @@ const struct instance_type *ck_fit_instance(struct checker *ck, const struct m_v
 		size_t n = instance_names(where, names, 256);
 		struct diag *d = diag_add(ck->diags, DIAG_E0607, at, "unknown instance type `%s`", name);
 		const char *best = suggest_best(name, names, n);
-		if (best)
+		if (best) {
 			diag_help(ck->diags, d, "did you mean `%s`?", best);
-		else
+			if (v->literal)
+				diag_fix(ck->diags, d, at, "%s", best);
+		} else
 			diag_note(ck->diags, d, "docs/language.md lists the types for %s", kind);
 		return NULL;
 	}

@@ -55,6 +55,11 @@ static const struct schema_set *schemas(struct arena *a)
 	return set;
 }
 
+const struct schema_set *check_schemas(struct arena *a)
+{
+	return schemas(a);
+}
+
 static void check_region(struct checker *ck, const struct ast_item *attr,
 			 struct m_env *env)
 {
@@ -74,9 +79,10 @@ static void check_region(struct checker *ck, const struct ast_item *attr,
 	struct diag *d = diag_add(ck->diags, DIAG_E0309, e->span,
 				  "unknown AWS Region `%s`", name);
 	const char *best = suggest_best(name, names, n);
-	if (best)
+	if (best) {
 		diag_help(ck->diags, d, "did you mean `%s`?", best);
-	else
+		diag_fix(ck->diags, d, e->span, e->kind == EX_STRING ? "\"%s\"" : "%s", best);
+	} else
 		diag_help(ck->diags, d, "write a Region code such as `\"us-east-1\"`");
 }
 
@@ -206,9 +212,10 @@ static void check_params(struct checker *ck, const struct ast_item *b)
 			struct diag *d = diag_add(ck->diags, DIAG_E0210, it->type_span,
 						  "unknown parameter type `%s`", it->type_name);
 			const char *best = suggest_best(it->type_name, param_types, n);
-			if (best)
+			if (best) {
 				diag_help(ck->diags, d, "did you mean `%s`?", best);
-			else
+				diag_fix(ck->diags, d, it->type_span, "%s", best);
+			} else
 				diag_help(ck->diags, d, "parameter types are `string`, `int`, `bool`, `instance` and `size`");
 			continue;
 		}

@@ -25,4 +25,9 @@ struct m_env *check_file(struct resolver *r, const struct ast_file *f,
 			 const struct ptrvec *vars, const struct confine *files,
 			 const char *stage);
 
+/* Every block kind's schema (`environment`'s first), built in `a`: what the language server offers. */
+struct arena;
+struct schema_set;
+const struct schema_set *check_schemas(struct arena *a);
+
 #endif

@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"  iam FILE              what each IAM identity of FILE must and must not be allowed\n"
 	"  diff OLD NEW          what changing template OLD into NEW does, resource by resource\n"
 	"  graph FILE            the checked environment as a picture: DOT, SVG or PNG\n"
+	"  lsp                   a language server on standard input and output (editors)\n"
 	"  help [COMMAND]        show help for sgc or for one command\n"
 	"  version               print the version\n"
 	"\n"
@@ -172,8 +173,8 @@ static const char diff_help[] =
 	"  sgc diff out/stack.json examples/isolated-network.sgl --format markdown\n";
 
 static const char graph_help[] =
-	"usage: sgc graph FILE [--format dot|svg|png] [-o OUT] [--vars FILE] [-D NAME=VALUE]\n"
-	"                 [--root DIR] [--color=WHEN] [--deny warnings]\n"
+	"usage: sgc graph FILE [--format dot|svg|png] [-o OUT] [--stage NAME] [--vars FILE]\n"
+	"                 [-D NAME=VALUE] [--root DIR] [--color=WHEN] [--deny warnings]\n"
 	"\n"
 	"Check FILE and, if it has no errors, draw the environment: networks, zones\n"
 	"and subnets as nested boxes; endpoints, NAT and internet gateways and\n"
@@ -199,12 +200,23 @@ static const char explain_help[] =
 	"Print what diagnostic CODE (e.g. E0305 or w0602) means and how to fix it:\n"
 	"its section of docs/diagnostics.md.\n";
 
+static const char lsp_help[] =
+	"usage: sgc lsp [--stdio]\n"
+	"\n"
+	"Serve the Language Server Protocol on standard input and output, for an\n"
+	"editor: diagnostics as you type (the checks of `sgc check`), formatting,\n"
+	"hover, go to definition, references, completion and quick fixes.\n"
+	"--stdio is accepted (and is the only transport). docs/lsp.md lists the\n"
+	"features and limits.\n"
+	"\n"
+	"exit status: 0 after `shutdown` then `exit`, 1 otherwise.\n";
+
 static const char help_help[] =
 	"usage: sgc help [COMMAND]\n"
 	"\n"
 	"Print the help of COMMAND (the same as `sgc COMMAND --help`), or without\n"
 	"COMMAND the list of commands and options (`sgc --help`).\n"
-	"commands: build, check, fmt, iam, diff, graph, explain, help, version.\n";
+	"commands: build, check, fmt, iam, diff, graph, explain, lsp, help, version.\n";
 
 static const char version_help[] =
 	"usage: sgc version\n"
@@ -224,6 +236,7 @@ static const struct {
 	{ "diff", CMD_DIFF, diff_help },
 	{ "graph", CMD_GRAPH, graph_help },
 	{ "explain", CMD_EXPLAIN, explain_help },
+	{ "lsp", CMD_LSP, lsp_help },
 	{ "help", CMD_HELP, help_help },
 	{ "version", CMD_VERSION, version_help },
 };
@@ -238,6 +251,7 @@ enum {
 	OPT_TOKENS,
 	OPT_FAIL_ON,
 	OPT_STAGE,
+	OPT_STDIO,
 };
 
 #define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM) | BIT(CMD_DIFF) | BIT(CMD_GRAPH))
@@ -259,6 +273,7 @@ static const struct {
 	{ { "check", no_argument, NULL, OPT_CHECK }, BIT(CMD_FMT) },
 	{ { "tokens", no_argument, NULL, OPT_TOKENS }, BIT(CMD_FMT) },
 	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, BIT(CMD_DIFF) },
+	{ { "stdio", no_argument, NULL, OPT_STDIO }, BIT(CMD_LSP) },
 	{ { "help", no_argument, NULL, 'h' }, EVERY },
 };
 enum { NOPTIONS = sizeof option_table / sizeof option_table[0] };
@@ -422,6 +437,8 @@ static int set_option(struct options *o, int c, const char *value)
 		break;
 	case OPT_TOKENS:
 		o->tokens = true;
+		break;
+	case OPT_STDIO: /* what editors' clients pass; stdio is the only transport */
 		break;
 	case OPT_CHECK:
 		o->check_only = true;

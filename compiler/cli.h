@@ -32,6 +32,7 @@ enum command {
 	CMD_DIFF,
 	CMD_GRAPH,
 	CMD_EXPLAIN,
+	CMD_LSP,
 	CMD_HELP,
 	CMD_VERSION,
 };

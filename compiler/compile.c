@@ -115,11 +115,13 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 		len -= bom;
 	}
 	uint32_t file = src_add(&c->src, path, text, len);
+	c->file = file;
 	if (!check_encoding(c, file)) {
 		c->diags.stopped_after = "its encoding check";
 		return false;
 	}
 	struct ast_file *ast = parse_file(c->arena, &c->diags, &c->src, file);
+	c->ast = ast;
 	if (diag_has_errors(&c->diags)) {
 		c->diags.stopped_after = "parsing";
 		return false;
@@ -127,6 +129,7 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 	struct resolver r;
 	resolve_init(&r, c->arena, &c->diags, &c->src);
 	resolve_file(&r, ast);
+	c->global = r.global;
 	/* file() reads below the root, and scripts name `path` as the root sees it. */
 	struct confine files;
 	confine_init(&files, c->arena, path, c->root);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ast.h"
 #include "cfn.h"
 #include "diag.h"
 #include "model.h"
@@ -22,6 +23,9 @@ struct compile {
 	struct src_map src;
 	struct diag_sink diags;
 	struct m_env *env;          /* set when checking succeeded */
+	uint32_t file;              /* the source's index in `src` */
+	struct ast_file *ast;       /* set when it parsed (the language server reads it) */
+	struct scope *global;       /* set when it was resolved: the names of `ast` */
 	struct cfn_template *tmpl;  /* set when lowering ran */
 	char *json;                 /* the template as JSON (malloc'd) */
 	size_t json_len;

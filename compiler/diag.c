@@ -167,6 +167,18 @@ void diag_help(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_fix(struct diag_sink *s, struct diag *d, struct span span, const char *fmt, ...)
+{
+	if (d->nfixes == DIAG_MAX_FIXES || discarded(s, d))
+		return;
+	if (d->nfixes && d->fixes[0].span.file != span.file)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	d->fixes[d->nfixes++] = (struct diag_fix){ span, arena_vprintf(s->arena, fmt, ap) };
+	va_end(ap);
+}
+
 void diag_about(struct diag_sink *s, struct diag *d, struct span about)
 {
 	if (!discarded(s, d))

@@ -35,11 +35,22 @@ enum diag_level {
 	DIAG_NOTE,
 };
 
-enum { DIAG_MAX_LABELS = 4, DIAG_MAX_NOTES = 4 };
+enum { DIAG_MAX_LABELS = 4, DIAG_MAX_NOTES = 4, DIAG_MAX_FIXES = 4 };
 
 struct diag_label {
 	struct span span;
 	const char *text; /* may be NULL */
+};
+
+/*
+ * A fix the help writes, as an edit: replace the bytes of `span` with
+ * `text` (an insertion when span.lo == span.hi). Every fix of one
+ * diagnostic is one change, applied together: JSON `fixes`, SARIF `fixes`,
+ * the language server's quick fixes (docs/formats.md, docs/lsp.md).
+ */
+struct diag_fix {
+	struct span span;
+	const char *text;
 };
 
 struct diag {
@@ -53,6 +64,8 @@ struct diag {
 	const char *notes[DIAG_MAX_NOTES];
 	int nnotes;
 	const char *help;
+	struct diag_fix fixes[DIAG_MAX_FIXES]; /* the help's edit, when it writes one */
+	int nfixes;
 	struct span about; /* the attribute it is about when that is not the primary
 			      span (hi == lo: none): an allow on its lines works too */
 	unsigned seq;      /* order of addition: ties in position keep it */
@@ -94,6 +107,10 @@ void diag_note(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_help(struct diag_sink *s, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* One edit of the help's fix (struct diag_fix); at most DIAG_MAX_FIXES, spans in one file. */
+void diag_fix(struct diag_sink *s, struct diag *d, struct span span, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /*
  * The attribute a warning is about when it is located elsewhere (W0606 at

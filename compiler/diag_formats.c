@@ -157,6 +157,18 @@ static json_t *json_diag(const struct diag *d, const struct src_map *m)
 		json_array_append_new(related, r);
 	}
 	json_object_set_new(o, "related", related);
+	/* The help's fix as edits applied together (an insertion: end == start). */
+	json_t *fixes = json_array();
+	for (int i = 0; i < d->nfixes; i++) {
+		json_t *f = json_object();
+		struct range r = locate(m, d->fixes[i].span);
+		if (d->fixes[i].span.hi == d->fixes[i].span.lo)
+			r.end = r.start;
+		set_range(f, r);
+		json_object_set_new(f, "text", str(d->fixes[i].text));
+		json_array_append_new(fixes, f);
+	}
+	json_object_set_new(o, "fixes", fixes);
 	return o;
 }
 
@@ -173,6 +185,7 @@ static json_t *json_omitted(struct span at, const struct src_map *m, size_t drop
 	json_object_set_new(o, "notes", json_array());
 	json_object_set_new(o, "help", json_null());
 	json_object_set_new(o, "related", json_array());
+	json_object_set_new(o, "fixes", json_array());
 	json_object_set_new(o, "omitted", json_integer((json_int_t)dropped));
 	return o;
 }
@@ -353,25 +366,35 @@ static json_t *uri(const char *path)
 	return j;
 }
 
+static json_t *sarif_artifact(const char *path)
+{
+	json_t *artifact = json_object();
+	json_object_set_new(artifact, "uri", uri(path));
+	/* Relative to where sgc ran: the checkout's root, in CI (docs/formats.md). */
+	if (path[0] != '/')
+		json_object_set_new(artifact, "uriBaseId", json_string("%SRCROOT%"));
+	return artifact;
+}
+
+static json_t *sarif_region(struct range r)
+{
+	json_t *region = json_object();
+	json_object_set_new(region, "startLine", json_integer(r.start.line));
+	json_object_set_new(region, "startColumn", json_integer(r.start.col));
+	json_object_set_new(region, "endLine", json_integer(r.end.line));
+	json_object_set_new(region, "endColumn", json_integer(r.end.col));
+	return region;
+}
+
 /* A location; `id` < 0 for none (only related locations have one). */
 static json_t *sarif_location(int id, struct range r, const char *message)
 {
 	json_t *loc = json_object();
 	if (id >= 0)
 		json_object_set_new(loc, "id", json_integer(id));
-	json_t *artifact = json_object();
-	json_object_set_new(artifact, "uri", uri(r.path));
-	/* Relative to where sgc ran: the checkout's root, in CI (docs/formats.md). */
-	if (r.path[0] != '/')
-		json_object_set_new(artifact, "uriBaseId", json_string("%SRCROOT%"));
-	json_t *region = json_object();
-	json_object_set_new(region, "startLine", json_integer(r.start.line));
-	json_object_set_new(region, "startColumn", json_integer(r.start.col));
-	json_object_set_new(region, "endLine", json_integer(r.end.line));
-	json_object_set_new(region, "endColumn", json_integer(r.end.col));
 	json_t *physical = json_object();
-	json_object_set_new(physical, "artifactLocation", artifact);
-	json_object_set_new(physical, "region", region);
+	json_object_set_new(physical, "artifactLocation", sarif_artifact(r.path));
+	json_object_set_new(physical, "region", sarif_region(r));
 	json_object_set_new(loc, "physicalLocation", physical);
 	if (message)
 		json_object_set_new(loc, "message", text_object(str(message)));
@@ -410,6 +433,32 @@ static json_t *sarif_result(const struct diag *d, const struct src_map *m,
 			json_object_set_new(props, "notes", notes);
 		}
 		json_object_set_new(res, "properties", props);
+	}
+	/* The help's fix: one artifactChange, its replacements in source order. */
+	if (d->nfixes) {
+		json_t *repl = json_array();
+		for (int i = 0; i < d->nfixes; i++) {
+			struct range r = locate(m, d->fixes[i].span);
+			if (d->fixes[i].span.hi == d->fixes[i].span.lo)
+				r.end = r.start;
+			json_t *one = json_object();
+			json_object_set_new(one, "deletedRegion", sarif_region(r));
+			json_object_set_new(one, "insertedContent", text_object(str(d->fixes[i].text)));
+			json_array_append_new(repl, one);
+		}
+		json_t *change = json_object();
+		json_object_set_new(change, "artifactLocation",
+				    sarif_artifact(src_get(m, d->fixes[0].span.file)->path));
+		json_object_set_new(change, "replacements", repl);
+		json_t *changes = json_array();
+		json_array_append_new(changes, change);
+		json_t *fix = json_object();
+		if (d->help)
+			json_object_set_new(fix, "description", text_object(str(d->help)));
+		json_object_set_new(fix, "artifactChanges", changes);
+		json_t *fixes = json_array();
+		json_array_append_new(fixes, fix);
+		json_object_set_new(res, "fixes", fixes);
 	}
 	return res;
 }

@@ -56,9 +56,10 @@ static void list_services(struct checker *ck, const struct ast_expr *e,
 			struct diag *d = diag_add(ck->diags, DIAG_E0403, x->span,
 						  "unknown endpoint service `%s`", name);
 			const char *best = suggest_best(name, names, nnames);
-			if (best)
+			if (best) {
 				diag_help(ck->diags, d, "did you mean `%s`?", best);
-			else
+				diag_fix(ck->diags, d, x->span, x->kind == EX_STRING ? "\"%s\"" : "%s", best);
+			} else
 				diag_note(ck->diags, d,
 					  "docs/endpoints.md lists the services sgc knows");
 			continue;

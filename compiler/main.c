@@ -34,6 +34,7 @@
 #include "fmt.h"
 #include "graph.h"
 #include "iam.h"
+#include "lsp.h"
 #include "input.h"
 #include "output.h"
 #include "stdmod.h"
@@ -853,6 +854,10 @@ static int run(const struct options *o)
 		return cmd_explain(o);
 	case CMD_HELP:
 		return cmd_help(o);
+	case CMD_LSP:
+		if (o->noperands)
+			return cli_usage_error("%s", "`lsp` takes no operands");
+		return lsp_run(STDIN_FILENO, STDOUT_FILENO);
 	case CMD_VERSION:
 		if (o->noperands)
 			return cli_usage_error("%s", "`version` takes nothing");

@@ -85,10 +85,13 @@ static void missing_endpoints(struct checker *ck, const struct kind_workload *w,
 			  "source: %s", fn->source);
 	else
 		diag_note(ck->diags, d, "its subnets have no route to the internet; source: %s", fn->source);
-	if (net->endpoints_attr.file != UINT32_MAX)
+	if (net->endpoints_attr.file != UINT32_MAX) {
 		diag_help(ck->diags, d, "write `endpoints = %s + [%s]`",
 			  src_text(ck, net->endpoints_value), word_list(ck, eps, n, true));
-	else
+		/* The same, as an edit: `+ [...]` after the set (left-associative, so after a `-` too). */
+		struct span end = { net->endpoints_value.file, net->endpoints_value.hi, net->endpoints_value.hi };
+		diag_fix(ck->diags, d, end, " + [%s]", word_list(ck, eps, n, true));
+	} else
 		diag_help(ck->diags, d, "add `endpoints = [%s]` to network `%s`",
 			  word_list(ck, eps, n, true), net->name);
 }
@@ -235,10 +238,12 @@ static void script_logs(struct checker *ck, const struct kind_workload *w)
 	diag_note(ck->diags, d, "its subnets have no route to the internet, so a failing script shows only "
 		  "as a failed start; source: SageMaker Developer Guide, notebook-lifecycle-config "
 		  "and studio-lcc-debug");
-	if (net->endpoints_attr.file != UINT32_MAX)
+	if (net->endpoints_attr.file != UINT32_MAX) {
 		diag_help(ck->diags, d, "write `endpoints = %s + [logs]`, or `# sgc: allow W0630` on this line",
 			  src_text(ck, net->endpoints_value));
-	else
+		struct span end = { net->endpoints_value.file, net->endpoints_value.hi, net->endpoints_value.hi };
+		diag_fix(ck->diags, d, end, " + [logs]");
+	} else
 		diag_help(ck->diags, d, "add `endpoints = [logs]` to network `%s`, or `# sgc: allow W0630` "
 			  "on this line", net->name);
 }

@@ -274,8 +274,10 @@ static void unknown_first(struct resolver *r, const struct scope *from,
 				  "unknown name `%s`", name->parts[0]);
 	diag_label(r->diags, d, "not declared here or in an enclosing block");
 	const char *best = suggest_best(name->parts[0], cands, n);
-	if (best)
+	if (best) {
 		diag_help(r->diags, d, "did you mean `%s`?", best);
+		diag_fix(r->diags, d, name->spans[0], "%s", best);
+	}
 }
 
 static void unknown_member(struct resolver *r, const struct ast_name *name,
@@ -293,8 +295,10 @@ static void unknown_member(struct resolver *r, const struct ast_name *name,
 	diag_label(r->diags, d, "no `%s` in %s `%s`", name->parts[i],
 		   sym_what(owner), prefix);
 	const char *best = suggest_best(name->parts[i], cands, n);
-	if (best)
+	if (best) {
 		diag_help(r->diags, d, "did you mean `%s.%s`?", prefix, best);
+		diag_fix(r->diags, d, name->spans[i], "%s", best);
+	}
 }
 
 /*
