@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"  fmt FILE|DIR...       rewrite files in the canonical layout (--check: list, don't write)\n"
 	"  iam FILE              what each IAM identity of FILE must and must not be allowed\n"
 	"  diff OLD NEW          what changing template OLD into NEW does, resource by resource\n"
+	"  deploy FILE           build FILE (or take a built one) and run `aws cloudformation deploy`\n"
 	"  help [COMMAND]        show help for sgc or for one command\n"
 	"  version               print the version\n"
 	"\n"
@@ -38,6 +39,8 @@ static const char usage_text[] =
 	"                        build: json (default) or yaml (or from OUT's extension);\n"
 	"                        iam: text (default) or json;\n"
 	"                        diff: text (default), markdown or json\n"
+	"  --stage NAME          the stage: in stack and physical names (default: --vars FILE's name)\n"
+	"  --s3-bucket B, --s3-prefix P, --preview, --profile P   deploy (see `sgc help deploy`)\n"
 	"  --fail-on WHAT        diff: exit 3 when a resource is replaced (replace) or\n"
 	"                        anything changed (change)\n"
 	"  --vars FILE           parameter values for this stage (YAML or JSON)\n"
@@ -53,7 +56,7 @@ static const char usage_text[] =
 	"\n"
 	"FILE may be `-` for standard input; other inputs must be regular files.\n"
 	"exit status: 0 success, 1 errors in the input, 2 usage or I/O problems\n"
-	"(diff --fail-on: 3 when it trips).\n"
+	"(diff --fail-on: 3 when it trips; deploy: 4 when the AWS CLI fails).\n"
 	"The language is documented in docs/language.md.\n";
 
 static const char build_help[] =
@@ -158,6 +161,37 @@ static const char diff_help[] =
 	"example:\n"
 	"  sgc diff out/stack.json examples/isolated-network.sgl --format markdown\n";
 
+static const char deploy_help[] =
+	"usage: sgc deploy FILE [--stage NAME] [--vars FILE] [-D NAME=VALUE] [-o OUT]\n"
+	"                  [--s3-bucket BUCKET [--s3-prefix PREFIX]] [--preview] [--profile P]\n"
+	"\n"
+	"Deploy with `aws cloudformation deploy`, every argument taken from the deploy\n"
+	"manifest `sgc build` writes beside a template (OUT's name with .deploy.json):\n"
+	"the Region, the stack name, the capabilities, the parameter values (as\n"
+	"Key=Value pairs), and whether the template needs an S3 upload.\n"
+	"\n"
+	"FILE is a .sgl file (built first, to OUT; default out/STACK/stack.json where\n"
+	"STACK is the stack name: the environment's name, with `-STAGE` for a stage),\n"
+	"a deploy manifest, or a template with its manifest beside it.\n"
+	"\n"
+	"  --stage NAME       build for stage NAME ([a-z][a-z0-9-]{0,15}; default: the\n"
+	"                     --vars file's name without extension)\n"
+	"  --s3-bucket BUCKET upload the template to BUCKET first; needed above\n"
+	"                     51,200 bytes (CloudFormation's TemplateBody limit)\n"
+	"  --s3-prefix PREFIX the key prefix of that upload\n"
+	"  --preview          create the change set but do not execute it; print what it\n"
+	"                     does (action, logical ID, type, replacement)\n"
+	"  --profile P        the AWS CLI profile\n"
+	"\n"
+	"The AWS CLI is $SGC_AWS, or `aws` on PATH, run directly (no shell).\n"
+	"exit status: 0 deployed (or nothing to change, or previewed), 1 FILE has errors\n"
+	"or its manifest is not one sgc writes, 2 usage or I/O (a template over 51,200\n"
+	"bytes without --s3-bucket), 4 the AWS CLI could not run or failed (its message\n"
+	"is above).\n"
+	"\n"
+	"example:\n"
+	"  sgc deploy examples/isolated-network.sgl --stage dev --preview\n";
+
 static const char explain_help[] =
 	"usage: sgc explain CODE\n"
 	"\n"
@@ -169,7 +203,7 @@ static const char help_help[] =
 	"\n"
 	"Print the help of COMMAND (the same as `sgc COMMAND --help`), or without\n"
 	"COMMAND the list of commands and options (`sgc --help`).\n"
-	"commands: build, check, fmt, iam, explain, help, version.\n";
+	"commands: build, check, fmt, iam, diff, deploy, explain, help, version.\n";
 
 static const char version_help[] =
 	"usage: sgc version\n"
@@ -187,6 +221,7 @@ static const struct {
 	{ "fmt", CMD_FMT, fmt_help },
 	{ "iam", CMD_IAM, iam_help },
 	{ "diff", CMD_DIFF, diff_help },
+	{ "deploy", CMD_DEPLOY, deploy_help },
 	{ "explain", CMD_EXPLAIN, explain_help },
 	{ "help", CMD_HELP, help_help },
 	{ "version", CMD_VERSION, version_help },
@@ -201,9 +236,15 @@ enum {
 	OPT_CHECK,
 	OPT_TOKENS,
 	OPT_FAIL_ON,
+	OPT_STAGE,
+	OPT_S3_BUCKET,
+	OPT_S3_PREFIX,
+	OPT_PREVIEW,
+	OPT_PROFILE,
 };
 
 #define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM) | BIT(CMD_DIFF))
+#define DEPLOYING BIT(CMD_DEPLOY)
 #define EVERY 0xFFFFu
 
 /* Every option, and which commands take it. */
@@ -211,13 +252,18 @@ static const struct {
 	struct option opt;
 	unsigned commands;
 } option_table[] = {
-	{ { "output", required_argument, NULL, 'o' }, BIT(CMD_BUILD) },
+	{ { "output", required_argument, NULL, 'o' }, BIT(CMD_BUILD) | DEPLOYING },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, COMPILING },
-	{ { "vars", required_argument, NULL, OPT_VARS }, COMPILING },
-	{ { "define", required_argument, NULL, 'D' }, COMPILING },
-	{ { "root", required_argument, NULL, OPT_ROOT }, COMPILING },
-	{ { "color", required_argument, NULL, OPT_COLOR }, COMPILING },
-	{ { "deny", required_argument, NULL, OPT_DENY }, COMPILING },
+	{ { "vars", required_argument, NULL, OPT_VARS }, COMPILING | DEPLOYING },
+	{ { "define", required_argument, NULL, 'D' }, COMPILING | DEPLOYING },
+	{ { "root", required_argument, NULL, OPT_ROOT }, COMPILING | DEPLOYING },
+	{ { "color", required_argument, NULL, OPT_COLOR }, COMPILING | DEPLOYING },
+	{ { "deny", required_argument, NULL, OPT_DENY }, COMPILING | DEPLOYING },
+	{ { "stage", required_argument, NULL, OPT_STAGE }, COMPILING | DEPLOYING },
+	{ { "s3-bucket", required_argument, NULL, OPT_S3_BUCKET }, DEPLOYING },
+	{ { "s3-prefix", required_argument, NULL, OPT_S3_PREFIX }, DEPLOYING },
+	{ { "preview", no_argument, NULL, OPT_PREVIEW }, DEPLOYING },
+	{ { "profile", required_argument, NULL, OPT_PROFILE }, DEPLOYING },
 	{ { "check", no_argument, NULL, OPT_CHECK }, BIT(CMD_FMT) },
 	{ { "tokens", no_argument, NULL, OPT_TOKENS }, BIT(CMD_FMT) },
 	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, BIT(CMD_DIFF) },
@@ -358,6 +404,17 @@ static int bad_option(const struct options *o, const char *arg, int opt, bool mi
 	return unknown_option(o, spelling);
 }
 
+bool cli_stage_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 16 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
 static int set_option(struct options *o, int c, const char *value)
 {
 	switch (c) {
@@ -378,6 +435,24 @@ static int set_option(struct options *o, int c, const char *value)
 		break;
 	case OPT_ROOT:
 		o->root = value;
+		break;
+	case OPT_STAGE:
+		if (!cli_stage_name_ok(value))
+			return cli_usage_error("`--stage` takes a name matching [a-z][a-z0-9-]{0,15}, not `%s`",
+					       value);
+		o->stage = value;
+		break;
+	case OPT_S3_BUCKET:
+		o->s3_bucket = value;
+		break;
+	case OPT_S3_PREFIX:
+		o->s3_prefix = value;
+		break;
+	case OPT_PREVIEW:
+		o->preview = true;
+		break;
+	case OPT_PROFILE:
+		o->profile = value;
 		break;
 	case OPT_TOKENS:
 		o->tokens = true;
