@@ -196,7 +196,7 @@ static char *change_set_arn(const char *out)
 	return NULL;
 }
 
-/* A value from the CLI's JSON, printable: control characters as `?`, at most `max` bytes. */
+/* A value from the CLI's JSON, printable: control characters as `?`, at most 80 bytes, padded to `width`. */
 static void put_cell(const char *s, int width)
 {
 	int n = 0;
@@ -204,6 +204,17 @@ static void put_cell(const char *s, int width)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, stdout);
 	for (; n < width; n++)
 		fputc(' ', stdout);
+	if (width && n >= width)
+		fputc(' ', stdout);
+}
+
+static void put_row(const char *action, const char *id, const char *type, const char *replacement)
+{
+	put_cell(action, 9);
+	put_cell(id, 40);
+	put_cell(type, 44);
+	put_cell(replacement, 0);
+	fputc('\n', stdout);
 }
 
 /* The review table of `describe-change-set` output. Returns false if it is not one. */
@@ -218,25 +229,16 @@ static bool print_changes(const char *json, size_t len)
 	printf("\nchange set %s: %s\n", json_string_value(json_object_get(root, "ChangeSetName"))
 					   ? json_string_value(json_object_get(root, "ChangeSetName")) : "?",
 	       json_string_value(json_object_get(root, "Status")) ? json_string_value(json_object_get(root, "Status")) : "?");
-	put_cell("ACTION", 9);
-	put_cell("LOGICAL ID", 40);
-	put_cell("TYPE", 44);
-	put_cell("REPLACEMENT", 0);
-	fputc('\n', stdout);
+	put_row("ACTION", "LOGICAL ID", "TYPE", "REPLACEMENT");
 	size_t i;
 	json_t *c;
 	json_array_foreach(changes, i, c) {
 		json_t *rc = json_object_get(c, "ResourceChange");
 		const char *action = json_string_value(json_object_get(rc, "Action"));
 		const char *repl = json_string_value(json_object_get(rc, "Replacement"));
-		put_cell(action ? action : "?", 9);
-		fputc(' ', stdout);
-		put_cell(json_string_value(json_object_get(rc, "LogicalResourceId")), 39);
-		fputc(' ', stdout);
-		put_cell(json_string_value(json_object_get(rc, "ResourceType")), 43);
-		fputc(' ', stdout);
-		put_cell(action && strcmp(action, "Modify") == 0 && repl ? repl : "-", 0);
-		fputc('\n', stdout);
+		put_row(action ? action : "?", json_string_value(json_object_get(rc, "LogicalResourceId")),
+			json_string_value(json_object_get(rc, "ResourceType")),
+			action && strcmp(action, "Modify") == 0 && repl ? repl : "-");
 	}
 	printf("%zu change(s)\n", json_array_size(changes));
 	json_decref(root);
