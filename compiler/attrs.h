@@ -31,6 +31,7 @@ struct checker {
 	struct strmap reg;                 /* `%p` of an AST item -> its model object */
 	const struct ptrvec *vars;         /* struct var *: stage values */
 	const struct confine *files;       /* what file("...") may read (confine.h) */
+	const char *stage;                 /* --stage; NULL: none */
 };
 
 /* The attribute items of one block, indexed like its schema's attrs. */

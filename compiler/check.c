@@ -401,6 +401,9 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 	ck_validate_attrs(ck, b, bs, &sl);
 	struct m_env *env = arena_alloc(ck->arena, sizeof *env);
 	env->name = b->name;
+	env->stage = ck->stage;
+	env->stem = ck->stage ? arena_printf(ck->arena, "%s-%s", b->name, ck->stage) : b->name;
+	env->stack_name = aws_name(ck, env->stem);
 	env->span = b->name_span;
 	env->source = ck->files->source_name;
 	ck->env = env;
@@ -450,10 +453,11 @@ static struct m_env *check_environment(struct checker *ck, const struct ast_item
 }
 
 struct m_env *check_file(struct resolver *r, const struct ast_file *f,
-			 const struct ptrvec *vars, const struct confine *files)
+			 const struct ptrvec *vars, const struct confine *files,
+			 const char *stage)
 {
 	struct checker ck = { .arena = r->arena, .diags = r->diags, .res = r, .vars = vars,
-			      .files = files, .schemas = schemas(r->arena) };
+			      .files = files, .stage = stage, .schemas = schemas(r->arena) };
 	const struct ast_item *env_block = NULL;
 	for (const struct ast_item *it = f->items; it; it = it->next) {
 		if (it->kind == IT_PARAM) {

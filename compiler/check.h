@@ -19,8 +19,10 @@ struct resolver;
 /*
  * `vars`: struct var * (vars.h) giving this stage's parameter values; may be NULL.
  * `files`: where file("...") steps may read, and the .sgl file's name below it.
+ * `stage`: the stage's name (its physical names carry it), or NULL.
  */
 struct m_env *check_file(struct resolver *r, const struct ast_file *f,
-			 const struct ptrvec *vars, const struct confine *files);
+			 const struct ptrvec *vars, const struct confine *files,
+			 const char *stage);
 
 #endif

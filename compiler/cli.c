@@ -39,11 +39,12 @@ static const char usage_text[] =
 	"                        build: json (default) or yaml (or from OUT's extension);\n"
 	"                        iam: text (default) or json;\n"
 	"                        diff: text (default), markdown or json\n"
-	"  --stage NAME          the stage: in stack and physical names (default: --vars FILE's name)\n"
 	"  --s3-bucket B, --s3-prefix P, --preview, --profile P   deploy (see `sgc help deploy`)\n"
 	"  --fail-on WHAT        diff: exit 3 when a resource is replaced (replace) or\n"
 	"                        anything changed (change)\n"
 	"  --vars FILE           parameter values for this stage (YAML or JSON)\n"
+	"  --stage NAME          the stage: names unique per account and Region carry it\n"
+	"                        (default: --vars FILE's name up to its first dot)\n"
 	"  -D, --define NAME=VALUE  one parameter value; wins over --vars\n"
 	"  --root DIR            file(\"...\") reads only below DIR (default: FILE's directory)\n"
 	"  --color=WHEN          colour diagnostics: auto (default), always, never\n"
@@ -60,8 +61,8 @@ static const char usage_text[] =
 	"The language is documented in docs/language.md.\n";
 
 static const char build_help[] =
-	"usage: sgc build FILE [-o OUT] [--format json|yaml] [--vars FILE] [-D NAME=VALUE]\n"
-	"                 [--root DIR] [--color=WHEN] [--deny warnings]\n"
+	"usage: sgc build FILE [-o OUT] [--format json|yaml] [--stage NAME] [--vars FILE]\n"
+	"                 [-D NAME=VALUE] [--root DIR] [--color=WHEN] [--deny warnings]\n"
 	"\n"
 	"Check FILE and, if it has no errors, write its CloudFormation template\n"
 	"to OUT, or to standard output without -o: JSON, or YAML with --format yaml\n"
@@ -84,6 +85,13 @@ static const char build_help[] =
 	"\n"
 	"  --vars FILE      values for `param` declarations: `name: value` per line\n"
 	"                   (YAML) or a JSON object; -D NAME=VALUE sets one more\n"
+	"  --stage NAME     the stage (default: --vars FILE's name up to its first dot,\n"
+	"                   `stages/prod.yaml`: prod; `--stage=`: none). The names AWS\n"
+	"                   keeps unique per account and Region carry it (`<env>-<stage>-...`,\n"
+	"                   CodeArtifact domains `<name>-<stage>`), and the stack is\n"
+	"                   `<env>-<stage>`, so stages deploy side by side. NAME: 1 to 16\n"
+	"                   lowercase letters, digits and hyphens, starting with a letter\n"
+	"                   and ending with a letter or digit\n"
 	"  --root DIR       file(\"...\") may read only below DIR (default: the\n"
 	"                   directory of FILE; for standard input, the working directory)\n"
 	"\n"
@@ -91,8 +99,8 @@ static const char build_help[] =
 	"  sgc build examples/isolated-network.sgl -o stack.json\n";
 
 static const char check_help[] =
-	"usage: sgc check FILE|DIR... [--format FORMAT] [--vars FILE] [-D NAME=VALUE]\n"
-	"                 [--root DIR] [--color=WHEN] [--deny warnings]\n"
+	"usage: sgc check FILE|DIR... [--format FORMAT] [--stage NAME] [--vars FILE]\n"
+	"                 [-D NAME=VALUE] [--root DIR] [--color=WHEN] [--deny warnings]\n"
 	"\n"
 	"Check each FILE (and every *.sgl below each DIR) and print the diagnostics;\n"
 	"write nothing else. Exit 1 if any file has an error. Below a DIR, hidden\n"
@@ -104,6 +112,7 @@ static const char check_help[] =
 	"  --format sarif    a SARIF 2.1.0 log on standard output (GitHub code scanning)\n"
 	"  --format github   GitHub Actions ::error/::warning annotations on standard output\n"
 	"  --vars FILE, -D NAME=VALUE   check with a stage's parameter values\n"
+	"  --stage NAME      check the stage's names (see `sgc help build`)\n"
 	"  --root DIR        file(\"...\") may read only below DIR\n";
 
 static const char fmt_help[] =
@@ -123,7 +132,7 @@ static const char fmt_help[] =
 	"            FILE does not lex cleanly; `sgc check FILE` says why)\n";
 
 static const char iam_help[] =
-	"usage: sgc iam FILE [--format text|json] [--vars FILE] [-D NAME=VALUE]\n"
+	"usage: sgc iam FILE [--format text|json] [--stage NAME] [--vars FILE] [-D NAME=VALUE]\n"
 	"               [--root DIR] [--color=WHEN] [--deny warnings]\n"
 	"\n"
 	"List, for each IAM identity FILE's template creates (execution roles) or\n"
@@ -136,7 +145,8 @@ static const char iam_help[] =
 
 static const char diff_help[] =
 	"usage: sgc diff OLD NEW [--format text|markdown|json] [--fail-on replace|change]\n"
-	"                [--vars FILE] [-D NAME=VALUE] [--root DIR] [--color=WHEN]\n"
+	"                [--stage NAME] [--vars FILE] [-D NAME=VALUE] [--root DIR]\n"
+	"                [--color=WHEN]\n"
 	"\n"
 	"Say what deploying NEW over OLD does, resource by resource: added, removed,\n"
 	"modified property by property, and replaced where CloudFormation replaces\n"
@@ -174,8 +184,7 @@ static const char deploy_help[] =
 	"STACK is the stack name: the environment's name, with `-STAGE` for a stage),\n"
 	"a deploy manifest, or a template with its manifest beside it.\n"
 	"\n"
-	"  --stage NAME       build for stage NAME ([a-z][a-z0-9-]{0,15}; default: the\n"
-	"                     --vars file's name without extension)\n"
+	"  --stage NAME       build for stage NAME (see `sgc help build`)\n"
 	"  --s3-bucket BUCKET upload the template to BUCKET first; needed above\n"
 	"                     51,200 bytes (CloudFormation's TemplateBody limit)\n"
 	"  --s3-prefix PREFIX the key prefix of that upload\n"
@@ -255,11 +264,11 @@ static const struct {
 	{ { "output", required_argument, NULL, 'o' }, BIT(CMD_BUILD) | DEPLOYING },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, COMPILING },
 	{ { "vars", required_argument, NULL, OPT_VARS }, COMPILING | DEPLOYING },
+	{ { "stage", required_argument, NULL, OPT_STAGE }, COMPILING | DEPLOYING },
 	{ { "define", required_argument, NULL, 'D' }, COMPILING | DEPLOYING },
 	{ { "root", required_argument, NULL, OPT_ROOT }, COMPILING | DEPLOYING },
 	{ { "color", required_argument, NULL, OPT_COLOR }, COMPILING | DEPLOYING },
 	{ { "deny", required_argument, NULL, OPT_DENY }, COMPILING | DEPLOYING },
-	{ { "stage", required_argument, NULL, OPT_STAGE }, COMPILING | DEPLOYING },
 	{ { "s3-bucket", required_argument, NULL, OPT_S3_BUCKET }, DEPLOYING },
 	{ { "s3-prefix", required_argument, NULL, OPT_S3_PREFIX }, DEPLOYING },
 	{ { "preview", no_argument, NULL, OPT_PREVIEW }, DEPLOYING },
@@ -404,17 +413,6 @@ static int bad_option(const struct options *o, const char *arg, int opt, bool mi
 	return unknown_option(o, spelling);
 }
 
-bool cli_stage_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 16 || s[0] < 'a' || s[0] > 'z')
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
-}
-
 static int set_option(struct options *o, int c, const char *value)
 {
 	switch (c) {
@@ -433,14 +431,11 @@ static int set_option(struct options *o, int c, const char *value)
 	case OPT_VARS:
 		o->vars_file = value;
 		break;
+	case OPT_STAGE:
+		o->stage = value;
+		break;
 	case OPT_ROOT:
 		o->root = value;
-		break;
-	case OPT_STAGE:
-		if (!cli_stage_name_ok(value))
-			return cli_usage_error("`--stage` takes a name matching [a-z][a-z0-9-]{0,15}, not `%s`",
-					       value);
-		o->stage = value;
 		break;
 	case OPT_S3_BUCKET:
 		o->s3_bucket = value;

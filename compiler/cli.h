@@ -51,11 +51,11 @@ struct options {
 	const char *format;         /* check: text|json|sarif|github; build: json|yaml; iam: text|json;
 				       diff: text|markdown|json */
 	const char *vars_file;      /* --vars; `-` is standard input */
+	const char *stage;          /* --stage; "" for none; NULL: from --vars FILE's name */
 	const char *root;           /* --root: file() reads only below it */
 	bool check_only;            /* fmt --check */
 	bool tokens;                /* fmt --tokens */
 	const char *fail_on;        /* diff --fail-on: replace|change */
-	const char *stage;          /* --stage NAME (build, check, iam, diff, deploy) */
 	const char *s3_bucket;      /* deploy --s3-bucket */
 	const char *s3_prefix;      /* deploy --s3-prefix */
 	const char *profile;        /* deploy --profile */
@@ -73,9 +73,6 @@ void cli_free(struct options *o);
 
 /* `sgc: <message>` and a pointer to --help on standard error; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Is `s` a stage name: [a-z][a-z0-9-]{0,15}? */
-bool cli_stage_name_ok(const char *s);
 
 /* The command `word` is a likely typo of (`bulid`: `build`), or NULL. */
 const char *cli_command_suggestion(const char *word);

@@ -130,7 +130,7 @@ bool compile_text(struct compile *c, const char *path, const char *text,
 	/* file() reads below the root, and scripts name `path` as the root sees it. */
 	struct confine files;
 	confine_init(&files, c->arena, path, c->root);
-	c->env = check_file(&r, ast, &c->vars, &files);
+	c->env = check_file(&r, ast, &c->vars, &files, c->stage);
 	diag_apply_allow_comments(&c->diags, &c->src);
 	/* After errors a check stops early: which warnings an allow was for is not known then. */
 	diag_check_allow_comments(&c->diags, &c->src, file, !diag_has_errors(&c->diags));

@@ -26,6 +26,7 @@ struct compile {
 	char *json;                 /* the template as JSON (malloc'd) */
 	size_t json_len;
 	struct ptrvec vars;         /* struct var * (vars.h), set before compiling */
+	const char *stage;          /* --stage: physical names carry it; NULL: none */
 	const char *root;           /* --root: file() reads only below it, and script
 				       headers name the .sgl file relative to it; NULL:
 				       the .sgl file's directory (stdin: the working

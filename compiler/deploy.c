@@ -350,8 +350,8 @@ int deploy_run(const struct deploy_request *r)
 				"build; build again\n", tmpl, (long long)st.st_size, r->manifest_path,
 			m.template_bytes);
 		status = EXIT_USAGE;
-	} else if (r->stage && (!m.stage || strcmp(r->stage, m.stage) != 0)) {
-		fprintf(stderr, "sgc: --stage %s, but %s was built for %s%s\n", r->stage, r->manifest_path,
+	} else if (r->stage && strcmp(r->stage, m.stage ? m.stage : "") != 0) {
+		fprintf(stderr, "sgc: --stage=%s, but %s was built for %s%s\n", r->stage, r->manifest_path,
 			m.stage ? "stage " : "no stage", m.stage ? m.stage : "");
 		status = EXIT_USAGE;
 	} else if (m.template_bytes > DEPLOY_TEMPLATE_BODY_MAX && !r->s3_bucket) {

@@ -72,6 +72,8 @@ struct cfn_template *lower_env(struct arena *a, const struct m_env *env,
 	lw.t = cfn_new(a);
 	lw.t->description = env->description
 		? env->description
+		: env->stage ? arena_printf(a, "sgc environment %s, stage %s (%s)", env->name, env->stage,
+						 env->region->name)
 		: arena_printf(a, "sgc environment %s (%s)", env->name, env->region->name);
 	region_rule(&lw);
 	size_t nkinds;

@@ -77,7 +77,7 @@ struct cv *lw_one(struct lowerer *lw, struct cv *v)
 
 const char *lw_env_name(struct lowerer *lw, const char *name)
 {
-	return arena_printf(lw->a, "%s-%s", lw->env->name, name);
+	return arena_printf(lw->a, "%s-%s", lw->env->stem, name);
 }
 
 struct cv *lw_tags(struct lowerer *lw, const char *name)

@@ -59,15 +59,68 @@ static const char *source_name(const char *path)
  */
 struct session {
 	const struct options *o;
+	const char *stage;        /* NULL: none */
+	char stage_buf[32];       /* a stage taken from the --vars file's name */
 	struct input vars;
 	bool have_vars;
 	struct file_id inputs[2]; /* the source, the --vars file */
 	size_t ninputs;
 };
 
+/* Stage names: `^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$`, short so that the names they join fit. */
+static bool stage_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 16 || s[0] < 'a' || s[0] > 'z' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static const char stage_rule[] =
+	"1 to 16 lowercase letters, digits and hyphens, starting with a letter and ending "
+	"with a letter or digit";
+
+/*
+ * --stage, else the --vars file's name up to its first dot
+ * (`stages/prod.yaml`: prod): one stage file per stage names the stage.
+ */
+static int session_stage(struct session *s)
+{
+	const struct options *o = s->o;
+	if (o->stage) {
+		if (!*o->stage)
+			return EXIT_OK;
+		if (!stage_name_ok(o->stage))
+			return cli_usage_error("stage `%s` is not a stage name: %s", o->stage, stage_rule);
+		s->stage = o->stage;
+		return EXIT_OK;
+	}
+	if (!o->vars_file || strcmp(o->vars_file, "-") == 0)
+		return EXIT_OK;
+	const char *base = strrchr(o->vars_file, '/');
+	base = base ? base + 1 : o->vars_file;
+	size_t n = strcspn(base, ".");
+	if (n >= sizeof s->stage_buf)
+		n = sizeof s->stage_buf - 1;
+	memcpy(s->stage_buf, base, n);
+	s->stage_buf[n] = '\0';
+	if (!stage_name_ok(s->stage_buf))
+		return cli_usage_error("the stage is named after --vars `%s`, and `%.*s` is not a stage "
+				       "name (%s): give one with --stage NAME, or none with --stage=",
+				       o->vars_file, (int)strcspn(base, "."), base, stage_rule);
+	s->stage = s->stage_buf;
+	return EXIT_OK;
+}
+
 static int session_open(struct session *s, const struct options *o)
 {
 	*s = (struct session){ .o = o };
+	int rc = session_stage(s);
+	if (rc != EXIT_OK)
+		return rc;
 	if (o->root) {
 		struct stat st;
 		if (stat(o->root, &st) != 0)
@@ -109,6 +162,7 @@ static void compile_input(struct compile *c, const struct session *s, const char
 {
 	compile_init(c);
 	c->root = s->o->root;
+	c->stage = s->stage;
 	load_vars(c, s);
 	if (!diag_has_errors(&c->diags))
 		compile_text(c, source_name(path), in->text, in->len, until);
@@ -238,37 +292,12 @@ static void add_params_file(struct compile *c, const char *base)
 		     copy, len, false);
 }
 
-/*
- * The stage of this build: --stage, else the --vars file's name without
- * its extension when that is a stage name; NULL for none.
- */
-static const char *build_stage(const struct compile *c, const struct options *o)
-{
-	if (o->stage)
-		return o->stage;
-	if (!o->vars_file || strcmp(o->vars_file, "-") == 0)
-		return NULL;
-	const char *slash = strrchr(o->vars_file, '/');
-	const char *base = slash ? slash + 1 : o->vars_file;
-	const char *dot = strchr(base, '.');
-	char *stage = arena_strndup(c->arena, base, dot ? (size_t)(dot - base) : strlen(base));
-	return cli_stage_name_ok(stage) ? stage : NULL;
-}
-
-/* The stack this build deploys as: `<env>`, or `<env>-<stage>`. */
-static const char *build_stack_name(const struct compile *c, const struct options *o)
-{
-	const char *stage = build_stage(c, o);
-	return stage ? arena_printf(c->arena, "%s-%s", c->env->name, stage) : c->env->name;
-}
-
 /* `out/stack.json` -> `stack.deploy.json`: what `sgc deploy` needs besides the template. */
-static void add_deploy_manifest(struct compile *c, const struct options *o, const char *base,
-				size_t template_bytes)
+static void add_deploy_manifest(struct compile *c, const char *base, size_t template_bytes)
 {
 	size_t len;
-	char *json = deploy_manifest_emit(base, build_stack_name(c, o), c->env->region->name,
-					  build_stage(c, o), deploy_capabilities(c->json, c->json_len),
+	char *json = deploy_manifest_emit(base, c->env->stack_name, c->env->region->name,
+					  c->env->stage, deploy_capabilities(c->json, c->json_len),
 					  c->tmpl, template_bytes, &len);
 	if (!json)
 		return;
@@ -285,7 +314,7 @@ static int write_to_target(struct compile *c, const struct out_target *t, const 
 	if (t->in_place)
 		return out_write_in_place(t, text, len) ? EXIT_OK : EXIT_USAGE;
 	add_params_file(c, t->base);
-	add_deploy_manifest(c, s->o, t->base, len);
+	add_deploy_manifest(c, t->base, len);
 	const struct cfn_template *tmpl = c->tmpl;
 	struct out_item *items = calloc(tmpl->files.n + 1, sizeof *items);
 	if (!items)
@@ -346,7 +375,7 @@ static int deploy_built(const struct options *o, const char *path)
 		status = EXIT_DIAGNOSTICS;
 	} else {
 		const char *out = o->output ? o->output
-					    : arena_printf(c.arena, "out/%s/stack.json", build_stack_name(&c, o));
+					    : arena_printf(c.arena, "out/%s/stack.json", c.env->stack_name);
 		struct out_target target;
 		if (!out_target_resolve(out, &target) ||
 		    !out_target_not_input(&target, out, s.inputs, s.ninputs) || target.in_place) {

@@ -412,7 +412,7 @@ struct m_space {
 struct m_studio {
 	const char *name;
 	struct span span;
-	const char *domain_name;    /* `<env>-<studio>`, `_` as `-` */
+	const char *domain_name;    /* `<env>[-<stage>]-<studio>`, `_` as `-` */
 	bool sso, vpc_only, docker, efs_automount;
 	bool auth_unknown, access_unknown; /* refused (E0210): no rule reads their default */
 	struct m_network *net;
@@ -432,6 +432,12 @@ struct m_studio {
 
 struct m_env {
 	const char *name;
+	const char *stage;      /* --stage (or the --vars file's name); NULL: none */
+	const char *stem;       /* what names made unique per account and Region start
+				   with: `<env>`, or `<env>-<stage>` so that two stages
+				   of one environment deploy side by side */
+	const char *stack_name; /* the stem as a stack name (`_` as `-`): the stack the
+				   remote-access connect script and `sgc deploy` use */
 	struct span span;
 	const struct region *region;
 	const char *description;

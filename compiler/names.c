@@ -43,31 +43,73 @@ bool sagemaker_name_ok(const char *s)
 	return true;
 }
 
+/* Whether `name` was made by staged_name() or from the environment's stem. */
+static bool carries_stage(const struct checker *ck, const char *name)
+{
+	if (!ck->stage)
+		return false;
+	size_t n = strlen(ck->stage);
+	for (const char *p = strstr(name, ck->stage); p; p = strstr(p + 1, ck->stage))
+		if (p > name && p[-1] == '-' && (p[n] == '\0' || p[n] == '-'))
+			return true;
+	return false;
+}
+
 void bad_name(struct checker *ck, struct span at, const char *what,
 	      const char *name, const char *rule, bool from_attr)
 {
 	struct diag *d = diag_add(ck->diags, DIAG_E0507, at,
 				  "`%s` is not a valid %s name", name, what);
 	diag_note(ck->diags, d, "%s names are %s", what, rule);
+	if (carries_stage(ck, name)) {
+		diag_note(ck->diags, d, "the name carries the stage `%s` (--stage), so that the "
+			  "stages of one environment can share an account and Region", ck->stage);
+		if (!from_attr) {
+			diag_help(ck->diags, d, "use a shorter stage name, or rename the environment "
+				  "or the block");
+			return;
+		}
+	}
 	if (from_attr)
 		diag_help(ck->diags, d, "change `name`");
 	else
 		diag_help(ck->diags, d, "rename the block, or set `name = \"...\"`");
 }
 
-const char *checked_name(struct checker *ck, const struct ast_item *b,
+const char *staged_name(struct checker *ck, const char *name)
+{
+	return ck->stage ? arena_printf(ck->arena, "%s-%s", name, ck->stage) : name;
+}
+
+static const char *named(struct checker *ck, const struct ast_item *b,
 			 const struct ast_item *name_attr, const char *what,
-			 bool (*ok)(const char *), const char *rule)
+			 bool (*ok)(const char *), const char *rule, bool staged)
 {
 	const char *name = name_attr ? ck_get_string(ck, b->scope, name_attr) : NULL;
 	struct span at = name_attr ? name_attr->value->span : b->name_span;
 	if (!name)
 		name = aws_name(ck, b->name);
+	if (staged)
+		name = staged_name(ck, name);
 	if (!ok(name)) {
 		bad_name(ck, at, what, name, rule, name_attr != NULL);
 		return NULL;
 	}
 	return name;
+}
+
+const char *checked_name(struct checker *ck, const struct ast_item *b,
+			 const struct ast_item *name_attr, const char *what,
+			 bool (*ok)(const char *), const char *rule)
+{
+	return named(ck, b, name_attr, what, ok, rule, false);
+}
+
+const char *checked_account_name(struct checker *ck, const struct ast_item *b,
+				 const struct ast_item *name_attr, const char *what,
+				 bool (*ok)(const char *), const char *rule)
+{
+	return named(ck, b, name_attr, what, ok, rule, true);
 }
 
 const char *const sagemaker_rule = "1 to 63 letters, digits and hyphens, starting and ending with a letter or digit";

@@ -32,6 +32,18 @@ const char *checked_name(struct checker *ck, const struct ast_item *b,
 			 bool (*ok)(const char *), const char *rule);
 
 /*
+ * The same for a name unique per account and Region that the user may
+ * choose (a CodeArtifact domain): with a stage, `<name>-<stage>`, so that
+ * two stages of one environment deploy side by side.
+ */
+const char *checked_account_name(struct checker *ck, const struct ast_item *b,
+				 const struct ast_item *name_attr, const char *what,
+				 bool (*ok)(const char *), const char *rule);
+
+/* `name`, or `<name>-<stage>` when building a stage. */
+const char *staged_name(struct checker *ck, const char *name);
+
+/*
  * Physical names: what AWS and the output directory see. AWS names are
  * unique where AWS looks them up: domains per account and Region,
  * repositories per domain, profiles and spaces per Studio domain,

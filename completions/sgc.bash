@@ -5,11 +5,11 @@
 
 _sgc_options() {
 	case $1 in
-	build) echo "-o --output --format --vars -D --define --root --color= --deny --help" ;;
-	check) echo "--format --vars -D --define --root --color= --deny --help" ;;
-	iam) echo "--format --vars -D --define --root --color= --deny --help" ;;
+	build) echo "-o --output --format --stage --vars -D --define --root --color= --deny --help" ;;
+	check) echo "--format --stage --vars -D --define --root --color= --deny --help" ;;
+	iam) echo "--format --stage --vars -D --define --root --color= --deny --help" ;;
 	fmt) echo "--check --tokens --help" ;;
-	diff) echo "--format --fail-on --vars -D --define --root --color= --deny --help" ;;
+	diff) echo "--format --fail-on --stage --vars -D --define --root --color= --deny --help" ;;
 	*) echo "--help" ;;
 	esac
 }
@@ -23,7 +23,7 @@ _sgc() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-o | --output | --format | --fail-on | --vars | -D | --define | --root | --deny) ((i++)) ;;
+		-o | --output | --format | --fail-on | --stage | --vars | -D | --define | --root | --deny) ((i++)) ;;
 		-* | =) ;;
 		*)
 			if [[ ${COMP_WORDS[i - 1]} != = ]]; then
@@ -50,7 +50,7 @@ _sgc() {
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return 0 ;;
 	--deny) COMPREPLY=($(compgen -W "warnings" -- "$cur")); return 0 ;;
 	--root) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-	-D | --define) return 0 ;;
+	-D | --define | --stage) return 0 ;;
 	--vars)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -X '!*.yaml' -- "$cur") $(compgen -f -X '!*.yml' -- "$cur")

@@ -125,7 +125,7 @@ static void check_codeartifact(struct checker *ck, const struct ast_item *b)
 	struct m_domain *dom = arena_alloc(ck->arena, sizeof *dom);
 	dom->name = b->name;
 	dom->span = b->name_span;
-	dom->domain_name = checked_name(ck, b, sl.at[0], "CodeArtifact domain", domain_name_ok,
+	dom->domain_name = checked_account_name(ck, b, sl.at[0], "CodeArtifact domain", domain_name_ok,
 					"2 to 50 lowercase letters, digits and hyphens, starting with a letter");
 	dom->kms = ck_ref_obj(ck, b->scope, sl.at[1], "kms_key");
 	ck_register(ck, b, dom);

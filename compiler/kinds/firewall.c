@@ -398,7 +398,7 @@ static void check_firewall(struct checker *ck, const struct ast_item *b)
 /* `<env>-<network>-<firewall>[-suffix]` with `_` as `-`: Network Firewall names take [a-zA-Z0-9-]. */
 static const char *aws_name(struct lowerer *lw, const struct m_firewall *fw, const char *suffix)
 {
-	char *s = arena_printf(lw->a, "%s-%s-%s%s%s", lw->env->name, fw->net->name, fw->name,
+	char *s = arena_printf(lw->a, "%s-%s-%s%s%s", lw->env->stem, fw->net->name, fw->name,
 			       suffix ? "-" : "", suffix ? suffix : "");
 	for (char *p = s; *p; p++)
 		if (*p == '_')
@@ -471,12 +471,12 @@ static void lower_subnets(struct lowerer *lw, const struct m_firewall *fw, const
 		cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
 		cv_set(a, r->props, "CidrBlock", cv_str(a, lw_cidr(lw, sn->cidr)));
 		cv_set(a, r->props, "AvailabilityZone", cv_sub(a, arena_printf(a, "${AWS::Region}%c", sn->zone)));
-		cv_set(a, r->props, "Tags", lw_tags(lw, arena_printf(a, "%s-%s-%s", lw->env->name,
+		cv_set(a, r->props, "Tags", lw_tags(lw, arena_printf(a, "%s-%s-%s", lw->env->stem,
 								    fw->net->name, sn->name)));
 		tables[z] = logical_id(lw, "%sRouteTable%c", stem, zu);
 		r = cfn_add(lw->t, tables[z], "AWS::EC2::RouteTable");
 		cv_set(a, r->props, "VpcId", cv_ref(a, nl->vpc));
-		cv_set(a, r->props, "Tags", lw_tags(lw, arena_printf(a, "%s-%s-%s", lw->env->name,
+		cv_set(a, r->props, "Tags", lw_tags(lw, arena_printf(a, "%s-%s-%s", lw->env->stem,
 								    fw->net->name, sn->name)));
 		r = cfn_add(lw->t, logical_id(lw, "%sRouteTableAssociation%c", stem, zu),
 			    "AWS::EC2::SubnetRouteTableAssociation");

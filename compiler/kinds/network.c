@@ -932,8 +932,8 @@ static const char *res_name(struct lowerer *lw, const struct netl *nl,
 			    const char *suffix)
 {
 	if (suffix)
-		return arena_printf(lw->a, "%s-%s-%s", lw->env->name, nl->net->name, suffix);
-	return arena_printf(lw->a, "%s-%s", lw->env->name, nl->net->name);
+		return arena_printf(lw->a, "%s-%s-%s", lw->env->stem, nl->net->name, suffix);
+	return arena_printf(lw->a, "%s-%s", lw->env->stem, nl->net->name);
 }
 
 static void lower_vpc(struct lowerer *lw, struct netl *nl)

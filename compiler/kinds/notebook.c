@@ -114,8 +114,8 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	nb->span = b->name_span;
 	if (!sagemaker_name_ok(aws_name(ck, b->name)))
 		bad_name(ck, b->name_span, "notebook", b->name, sagemaker_rule, false);
-	/* Its lifecycle configuration is named `<env>-<notebook>`. */
-	const char *lc_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->name),
+	/* Its lifecycle configuration is named `<env>[-<stage>]-<notebook>`. */
+	const char *lc_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->stem),
 					   aws_name(ck, b->name));
 	if (sl.at[NB_ON_START] || sl.at[NB_ON_CREATE]) {
 		nb->config_name = lc_name;

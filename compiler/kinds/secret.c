@@ -90,7 +90,7 @@ static void lower_secret(struct lowerer *lw, const void *obj)
 	const char *id = logical_id(lw, "%sSecret", lw_pascal(lw, s->name));
 	lw_map_id(lw, s, id);
 	struct cfn_resource *r = cfn_add(lw->t, id, "AWS::SecretsManager::Secret");
-	cv_set(a, r->props, "Name", cv_str(a, arena_printf(a, "%s/%s", lw->env->name, s->name)));
+	cv_set(a, r->props, "Name", cv_str(a, arena_printf(a, "%s/%s", lw->env->stem, s->name)));
 	cv_set(a, r->props, "Description", cv_str(a, s->description ? s->description
 			: arena_printf(a, "secret %s of environment %s; set its value with "
 					  "aws secretsmanager put-secret-value", s->name, lw->env->name)));

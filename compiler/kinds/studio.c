@@ -235,13 +235,13 @@ static unsigned digest(const char *s, size_t n)
 /*
  * Every property of a Studio lifecycle config is create-only, so a changed
  * script replaces the config: the name carries a digest of the script, or
- * the replacement would collide with the old name. `<env>-<studio>-<app>`
+ * the replacement would collide with the old name. `<env>[-<stage>]-<studio>-<app>`
  * is cut to 54 characters so that the name stays within 63.
  */
 static const char *studio_config_name(struct checker *ck, const struct ast_item *studio,
 				      const char *app_name, const struct m_script *s)
 {
-	const char *base = arena_printf(ck->arena, "%s-%s-%s", ck->env->name, studio->name, app_name);
+	const char *base = arena_printf(ck->arena, "%s-%s-%s", ck->env->stem, studio->name, app_name);
 	return aws_name(ck, arena_printf(ck->arena, "%.54s-%08x", base, digest(s->text, s->len)));
 }
 
@@ -427,8 +427,8 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 	struct m_studio *st = arena_alloc(ck->arena, sizeof *st);
 	st->name = b->name;
 	st->span = b->name_span;
-	/* The domain is named `<env>-<studio>`. */
-	const char *domain_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->name),
+	/* The domain is named `<env>[-<stage>]-<studio>`. */
+	const char *domain_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->stem),
 					       aws_name(ck, b->name));
 	st->domain_name = domain_name;
 	if (!sagemaker_name_ok(domain_name))
@@ -1155,7 +1155,7 @@ static void lower_remote_files(struct lowerer *lw, const struct m_studio *st,
 	const char *names[] = { "SPACE_ARN_OUTPUT", "STACK_NAME_DEFAULT", "REGION",
 				"SPACE_NAME", "DOMAIN_OUTPUT" };
 	const char *values[] = {
-		lc_quote(a, arn_output), lc_quote(a, lw->env->name),
+		lc_quote(a, arn_output), lc_quote(a, lw->env->stack_name),
 		lc_quote(a, lw->env->region->name), lc_quote(a, sp->space_name),
 		lc_quote(a, arena_printf(a, "%sDomainId", lw_pascal(lw, st->name))),
 	};
@@ -1166,10 +1166,10 @@ static void lower_remote_files(struct lowerer *lw, const struct m_studio *st,
 	 * ssh runs ProxyCommand through the user's shell, which expands `~`;
 	 * of the % tokens ssh itself expands there only %%, %h, %n, %p and %r.
 	 */
-	const char *home_path = arena_printf(a, ".ssh/sgc/%s-%s-connect.sh", lw->env->name,
+	const char *home_path = arena_printf(a, ".ssh/sgc/%s-%s-connect.sh", lw->env->stem,
 					     sp->space_name);
 	const char *cnames[] = { "HOST_ALIAS", "CONNECT_SCRIPT", "CONNECT_SOURCE", "CONNECT_HOME_PATH" };
-	const char *cvalues[] = { arena_printf(a, "sgc-%s-%s", lw->env->name, sp->space_name),
+	const char *cvalues[] = { arena_printf(a, "sgc-%s-%s", lw->env->stem, sp->space_name),
 				  arena_printf(a, "~/%s", home_path), connect, home_path };
 	text = lc_render(a, config->text, config->len, cnames, cvalues, 4, &n);
 	cfn_add_file(lw->t, arena_printf(a, "remote/%s.ssh_config", sp->space_name), text, n, false);

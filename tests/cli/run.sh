@@ -191,6 +191,7 @@ here=$(dirname "$0")
 . "$here/outputs.sh"
 . "$here/diff.sh"
 . "$here/params.sh"
+. "$here/stages.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2,21 +2,26 @@
 # Golden tests: every examples/NAME.sgl builds, byte for byte, to the
 # directory tests/golden/NAME/ (stack.json, stack.yaml, plus the lifecycle/ and remote/
 # files written beside it, and stderr when it prints warnings), twice in a
-# row with identical output. UPDATE=1 rewrites the expected files.
+# row with identical output. A directory tests/golden/NAME@STAGE/ holds the
+# build of examples/NAME.sgl with --stage STAGE. UPDATE=1 rewrites the
+# expected files.
 set -u
 sgc=${1:?usage: run.sh path/to/sgc}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 pass=0
 fail=0
-for src in examples/*.sgl; do
-	name=$(basename "$src" .sgl)
+# golden NAME SRC [--stage STAGE]
+golden() {
+	name=$1
+	src=$2
+	shift 2
 	mkdir -p "$dir/$name" "$dir/again/$name"
-	"$sgc" build --color=never "$src" -o "$dir/$name/stack.json" 2>"$dir/$name.stderr"
+	"$sgc" build --color=never "$@" "$src" -o "$dir/$name/stack.json" 2>"$dir/$name.stderr"
 	status=$?
-	"$sgc" build --color=never "$src" -o "$dir/$name/stack.yaml" 2>/dev/null
-	"$sgc" build --color=never "$src" -o "$dir/again/$name/stack.json" 2>"$dir/again/$name.stderr"
-	"$sgc" build --color=never "$src" -o "$dir/again/$name/stack.yaml" 2>/dev/null
+	"$sgc" build --color=never "$@" "$src" -o "$dir/$name/stack.yaml" 2>/dev/null
+	"$sgc" build --color=never "$@" "$src" -o "$dir/again/$name/stack.json" 2>"$dir/again/$name.stderr"
+	"$sgc" build --color=never "$@" "$src" -o "$dir/again/$name/stack.yaml" 2>/dev/null
 	[ -s "$dir/$name.stderr" ] && cp "$dir/$name.stderr" "$dir/$name/stderr"
 	[ -s "$dir/again/$name.stderr" ] && cp "$dir/again/$name.stderr" "$dir/again/$name/stderr"
 	if [ "${UPDATE:-}" = 1 ] && [ "$status" -eq 0 ]; then
@@ -41,6 +46,15 @@ for src in examples/*.sgl; do
 	else
 		pass=$((pass + 1))
 	fi
+}
+
+for src in examples/*.sgl; do
+	golden "$(basename "$src" .sgl)" "$src"
+done
+for staged in tests/golden/*@*/; do
+	[ -d "$staged" ] || continue
+	name=$(basename "$staged")
+	golden "$name" "examples/${name%@*}.sgl" --stage "${name#*@}"
 done
 echo "golden: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

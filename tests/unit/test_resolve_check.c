@@ -242,6 +242,41 @@ static void test_model_isolated_network(void **state)
 	assert_ptr_equal(net->endpoint_subnets.items[1], subnet_at(net, 1));
 }
 
+/*
+ * A stage joins every name AWS keeps unique per account and Region, and
+ * the stack name; without one they are as the environment names them.
+ */
+static void test_model_stage_names(void **state)
+{
+	static const char text[] =
+		"environment my_env {\n"
+		"  region = \"us-east-1\"\n"
+		"  codeartifact packages { name = \"corp\" }\n"
+		"}\n";
+	struct fixture *fx = *state;
+	fx->c.stage = "prod";
+	check(state, text);
+	assert_clean(fx);
+	const struct m_env *env = fx->c.env;
+	assert_string_equal(env->name, "my_env");
+	assert_string_equal(env->stage, "prod");
+	assert_string_equal(env->stem, "my_env-prod");
+	assert_string_equal(env->stack_name, "my-env-prod");
+	const struct m_domain *dom = env->domains.items[0];
+	assert_string_equal(dom->domain_name, "corp-prod");
+
+	compile_free(&fx->c);
+	compile_init(&fx->c);
+	check(state, text);
+	assert_clean(fx);
+	env = fx->c.env;
+	assert_null(env->stage);
+	assert_string_equal(env->stem, "my_env");
+	assert_string_equal(env->stack_name, "my-env");
+	dom = env->domains.items[0];
+	assert_string_equal(dom->domain_name, "corp");
+}
+
 static void test_model_defaults(void **state)
 {
 	struct fixture *fx = check(state, NET("isolated",
@@ -1745,6 +1780,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_model_isolated_network),
+		T(test_model_stage_names),
 		T(test_model_defaults),
 		T(test_endpoint_placement_private_preferred),
 		T(test_endpoint_placement_public_network),
