@@ -160,13 +160,18 @@ def check_create(r, label, res, calls, template, kind="CREATE"):
 def examples(r):
     """Every example: a fresh build and deploy, then the same again (nothing to change)."""
     srcs = sorted(n for n in os.listdir(os.path.join(r.args.repo, "examples")) if n.endswith(".sgl"))
+    deployed = set()
     for n in srcs:
         name = n[:-4]
         src = os.path.join(r.args.repo, "examples", n)
         out = os.path.join(r.work, "ex", name, "stack.json")
         r.calls()
         res = r.sgc("deploy", src, "-o", out)
-        check_create(r, f"{name} create", res, r.calls(), out)
+        m = manifest_of(out) if os.path.exists(out) else {}
+        # two examples share an environment name and Region (one stack): the second updates it
+        kind = "UPDATE" if f"{m.get('region')}/{m.get('stack_name')}" in deployed else "CREATE"
+        deployed.add(f"{m.get('region')}/{m.get('stack_name')}")
+        check_create(r, f"{name} {kind.lower()}", res, r.calls(), out, kind)
         res = r.sgc("deploy", out)
         calls = r.calls()
         r.check(res.returncode == 0 and "No changes to deploy" in res.stdout, f"{name} again: exit 0, no changes",
@@ -239,6 +244,10 @@ def big(r):
     r.check(caps_sent(cs) == m["capabilities"], "big: capabilities")
 
 
+# names unique only inside their SageMaker domain, which has the stage in its own name
+DOMAIN_SCOPED = {"UserProfileName", "SpaceName", "AppName", "OwnerUserProfileName"}
+
+
 def stages(r):
     """--stage dev and --stage prod of one environment: two stacks side by side."""
     src = os.path.join(r.args.repo, "examples", "studio-vpc-only.sgl")
@@ -264,7 +273,7 @@ def stages(r):
             t = json.load(f)
         names[stage] = {json.dumps(v, sort_keys=True) for r_ in t["Resources"].values()
                         for k, v in (r_.get("Properties") or {}).items()
-                        if k.endswith("Name") and k not in ("AppType",) and isinstance(v, str)}
+                        if k.endswith("Name") and k not in DOMAIN_SCOPED and isinstance(v, str)}
     both = names.get("dev", set()) & names.get("prod", set())
     r.check(not both, "stages: no physical name shared by the two stacks", f"{sorted(both)[:5]}")
 
@@ -294,15 +303,34 @@ def mutations(r):
     r.check(res.returncode == 4 and cs.get("error") == "InsufficientCapabilitiesException",
             "mutation: no CAPABILITY_IAM: InsufficientCapabilities, exit 4",
             f"exit {res.returncode} {cs.get('error')} {res.stderr[-300:]}")
-    # 3. an unknown parameter, 4. a required one missing
-    for label, params, want in (("unknown parameter", dict(m["parameters"], Nope="x"), "do not exist"),
-                                ("missing parameter", {}, "must have values")):
-        with open(base + ".deploy.json", "w") as f:
-            json.dump(dict(m, parameters=params), f)
-        res = r.sgc("deploy", out)
+    # 3. an unknown parameter (aws cloudformation deploy drops those itself: straight to the API)
+    res = r.sh(aws + ["create-change-set", "--region", m["region"], "--stack-name", m["stack_name"],
+                      "--change-set-name", "c-unknown", "--change-set-type", "UPDATE", "--capabilities",
+                      *m["capabilities"], "--template-body", f"file://{out}", "--parameters",
+                      "ParameterKey=Nope,ParameterValue=x"])
+    cs = change_set_call(r.calls()) or {}
+    r.check(res.returncode != 0 and cs.get("error") == "ValidationError" and "do not exist" in res.stderr,
+            "mutation: unknown parameter: ValidationError", f"exit {res.returncode} {res.stderr[-300:]}")
+    # 4. a required parameter (no Default) missing on a new stack: sgc deploy exits 4 with
+    # CloudFormation's refusal; its twin, with the value, deploys
+    req = os.path.join(r.work, "req")
+    os.makedirs(req, exist_ok=True)
+    t = {"Parameters": {"Req": {"Type": "String"}},
+         "Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "Req"}}}}}
+    with open(os.path.join(req, "stack.json"), "w") as f:
+        json.dump(t, f)
+    size = os.path.getsize(os.path.join(req, "stack.json"))
+    for label, params, want in (("missing parameter", {}, 4), ("parameter given", {"Req": "x"}, 0)):
+        with open(os.path.join(req, "stack.deploy.json"), "w") as f:
+            json.dump({"version": 1, "template": "stack.json", "stack_name": "sgc-required-parameter",
+                       "region": "eu-west-1", "stage": None, "capabilities": [], "parameters": params,
+                       "template_bytes": size, "needs_s3_upload": False}, f)
+        res = r.sgc("deploy", os.path.join(req, "stack.json"))
         cs = change_set_call(r.calls()) or {}
-        r.check(res.returncode == 4 and cs.get("error") == "ValidationError" and want in res.stderr,
-                f"mutation: {label}: ValidationError, exit 4", f"exit {res.returncode} {res.stderr[-300:]}")
+        ok = (cs.get("error") == "ValidationError" and "must have values" in res.stderr) if want else \
+            cs.get("status") == 200
+        r.check(res.returncode == want and ok, f"mutation: {label}: exit {want}",
+                f"exit {res.returncode} {res.stderr[-300:]}")
     # 5. a manifest that no longer matches its template: refused before any call
     with open(base + ".deploy.json", "w") as f:
         json.dump(dict(m, template_bytes=m["template_bytes"] + 1), f)
@@ -339,19 +367,46 @@ def ci_script(r):
     # the working tree's script and examples, as a pull request would carry them
     for rel in ("tools/ci-environments.sh",):
         shutil.copy(os.path.join(r.args.repo, rel), os.path.join(clone, rel))
-    env = dict(r.env, SGC=r.args.sgc, SGC_CI_STAGES="dev prod", GITHUB_STEP_SUMMARY=os.path.join(r.work, "summary.md"))
+    env = dict(r.env, SGC=r.args.sgc, SGC_CI_STAGES="dev prod")
+    srcs = sorted(os.path.join("examples", e) for e in os.listdir(os.path.join(clone, "examples")) if e.endswith(".sgl"))
+    # every example: two of them are one stack (mlplatform in ap-southeast-1), which the build step refuses
+    res = r.sh(["bash", "tools/ci-environments.sh", "build"], cwd=clone, env=dict(env, SGC_CI_OUT="out-all"))
+    r.check(res.returncode == 1 and "both deploy to stack mlplatform" in res.stdout,
+            "ci script build: two environments on one stack refused", f"exit {res.returncode}: {res.stdout[-300:]}")
+    srcs = [s_ for s_ in srcs if not s_.endswith("/isolated-network.sgl")]
+    env["SGC_CI_SOURCES"] = " ".join(srcs)
     r.calls()
     for step in ("check", "build", "deploy"):
         res = r.sh(["bash", "tools/ci-environments.sh", step], cwd=clone, env=env)
         r.check(res.returncode == 0, f"ci script {step}: exit 0", f"exit {res.returncode}: {res.stdout[-300:]} "
                 f"{res.stderr[-600:]}")
+    r.check(os.path.getsize(os.path.join(clone, "sgc.sarif")) > 0, "ci script check: a SARIF log")
     calls = r.calls()
-    n = len([e for e in os.listdir(os.path.join(clone, "examples")) if e.endswith(".sgl")])
-    executed = [c for c in calls if c["operation"] == "ExecuteChangeSet" and not c.get("error")]
-    created = {c["params"]["StackName"] for c in calls if c["operation"] == "CreateChangeSet"
-               and c["params"].get("ChangeSetType") == "CREATE" and not c.get("error")}
-    r.check(len(created) == 2 * n and len(executed) == 2 * n, f"ci script: {2 * n} stacks created (every example, 2 stages)",
-            f"{len(created)} created, {len(executed)} executed")
+    n = len(srcs)
+    # every environment of every stage is a stack holding the template built for it
+    world = r.world()["stacks"]
+    good = 0
+    for stage in ("dev", "prod"):
+        for src in srcs:
+            out = os.path.join(clone, "out", stage, os.path.basename(src)[:-4], "stack.json")
+            m = manifest_of(out)
+            st = world.get(f"{m['region']}/{m['stack_name']}", {})
+            with open(out) as f:
+                good += st.get("StackStatus", "").endswith("_COMPLETE") and st.get("Template") == json.load(f)
+    sent = {c["params"]["StackName"] for c in calls if c["operation"] == "CreateChangeSet" and not c.get("error")}
+    r.check(good == 2 * n and len(sent) == 2 * n, f"ci script: {2 * n} stacks deployed ({n} environments, 2 stages)",
+            f"{good} up to date, {len(sent)} change sets")
+    # stack names the remote-access connect script finds: its default is the manifest's stack_name
+    m = manifest_of(os.path.join(clone, "out", "prod", "studio-remote-access", "stack.json"))
+    remote = os.path.join(clone, "out", "prod", "studio-remote-access", "remote")
+    texts = "".join(open(os.path.join(d, f), errors="replace").read() for d, _, fs in os.walk(remote) for f in fs)
+    r.check(m["stack_name"] == "devbox-prod" and "devbox-prod" in texts,
+            "ci script: the connect script's default stack is the manifest's", m["stack_name"])
+    # a second run of the deploy step changes nothing
+    res = r.sh(["bash", "tools/ci-environments.sh", "deploy"], cwd=clone, env=env)
+    calls = r.calls()
+    r.check(res.returncode == 0 and "ExecuteChangeSet" not in ops(calls), "ci script deploy again: nothing executed",
+            f"exit {res.returncode} {ops(calls).count('ExecuteChangeSet')}")
     res = r.sh(["git", "status", "--porcelain", "--untracked-files=no"], cwd=clone)
     r.check(res.stdout.strip() == "", "ci script: no tracked file edited", res.stdout[-300:])
 

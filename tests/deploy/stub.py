@@ -1016,7 +1016,7 @@ def self_test():
     protocols = {"sts": "query", "cloudformation": "query", "codeartifact": "rest-json", "sagemaker": "json"}
     problems = []
     checked = 0
-    models = {s: _load_model(s) for s in protocols}
+    models = {s: _load_model(s) for s in list(protocols) + ["s3"]}
     for service, op, params, key in ok:
         model = models[service]
         shapes = botocore.model.ServiceModel(model, service_name=service)
@@ -1067,10 +1067,115 @@ def self_test():
     if fake2.token_owner(t2)[0] is not None:
         problems.append("expired token still accepted")
     checked += 3
+    checked += self_test_deploy(problems, models)
     for p in problems:
         print(f"stub self-test: FAIL {p}")
     print(f"stub self-test: {checked} answers checked against botocore models, {len(problems)} problems")
     return 1 if problems else 0
+
+
+def self_test_deploy(problems, models):
+    """The deploy world's answers, as `aws cloudformation deploy` reads them, and its refusals."""
+    import botocore.model
+    import botocore.parsers
+    w = DeployWorld()
+    r = "eu-west-1"
+    t = {"Parameters": {"P": {"Type": "String"}, "Q": {"Type": "String", "Default": "q"}},
+         "Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {}},
+                       "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}}}}
+    body = json.dumps(t)
+    create = {"StackName": "st", "ChangeSetName": "c1", "ChangeSetType": "CREATE", "TemplateBody": body,
+              "Parameters.member.1.ParameterKey": "P", "Parameters.member.1.ParameterValue": "v",
+              "Capabilities.member.1": "CAPABILITY_IAM"}
+    checked = 0
+
+    def answer(service, op, params, protocol="query"):
+        nonlocal checked
+        checked += 1
+        model = models[service]
+        out_shape = botocore.model.ServiceModel(model, service_name=service).operation_model(op).output_shape
+        try:
+            result = getattr(w, f"{service}_{op}")(params, r, "AKIDTEST")
+        except ApiError as e:
+            status, headers, raw = serialise_error(protocol, service, e, "req-3")
+            if op == "HeadObject":  # a HEAD answer has no body (the handler sends none)
+                raw = b""
+            parsed = botocore.parsers.create_parser(protocol).parse(
+                {"status_code": status, "headers": _headers(headers), "body": raw}, out_shape)
+            return None, parsed.get("Error", {}).get("Code")
+        if protocol == "query" and out_shape is not None:
+            _check_shape(model, out_shape.name, result, f"{service}.{op}", problems)
+        status, headers, raw = serialise(protocol, service, op, result, "req-3")
+        parsed = botocore.parsers.create_parser(protocol).parse(
+            {"status_code": status, "headers": _headers(headers), "body": raw}, out_shape)
+        parsed.pop("ResponseMetadata", None)
+        if protocol == "query" and _normalise(parsed) != _normalise(result):
+            problems.append(f"{service}.{op}: botocore reads {_normalise(parsed)!r}, meant {result!r}")
+        return parsed, None
+
+    def refused(label, service, op, params, code, protocol="query"):
+        got = answer(service, op, params, protocol)[1]
+        if got != code:
+            problems.append(f"deploy world: {label}: error {got!r}, meant {code!r}")
+
+    refused("missing stack", "cloudformation", "DescribeStacks", {"StackName": "st"}, "ValidationError")
+    refused("no capability", "cloudformation", "CreateChangeSet",
+            {k: v for k, v in create.items() if not k.startswith("Capabilities")}, "InsufficientCapabilitiesException")
+    refused("parameter without Default not given", "cloudformation", "CreateChangeSet",
+            {k: v for k, v in create.items() if not k.startswith("Parameters")}, "ValidationError")
+    refused("unknown parameter", "cloudformation", "CreateChangeSet",
+            dict(create, **{"Parameters.member.2.ParameterKey": "Nope", "Parameters.member.2.ParameterValue": "x"}),
+            "ValidationError")
+    refused("TemplateBody over 51,200 bytes", "cloudformation", "CreateChangeSet",
+            dict(create, TemplateBody=body[:-1] + ', "Description": "' + "x" * TEMPLATE_BODY_MAX + '"}'),
+            "ValidationError")
+    refused("TemplateURL of no uploaded object", "cloudformation", "CreateChangeSet",
+            dict({k: v for k, v in create.items() if k != "TemplateBody"},
+                 TemplateURL="https://s3.eu-west-1.amazonaws.com/b/k.template"), "ValidationError")
+    refused("UPDATE of a missing stack", "cloudformation", "CreateChangeSet", dict(create, ChangeSetType="UPDATE"),
+            "ValidationError")
+    refused("HeadObject of a missing object", "s3", "HeadObject", {"Bucket": "b", "Key": "k.template"}, "404",
+            "rest-xml")
+    cs = answer("cloudformation", "CreateChangeSet", create)[0]
+    seen = answer("cloudformation", "DescribeChangeSet", {"ChangeSetName": cs["Id"], "StackName": "st"})[0]
+    if seen["Status"] != "CREATE_COMPLETE" or sorted(c["ResourceChange"]["Action"] for c in seen["Changes"]) != ["Add", "Add"]:
+        problems.append(f"deploy world: new stack's change set {seen['Status']} {seen['Changes']}")
+    answer("cloudformation", "ExecuteChangeSet", {"ChangeSetName": cs["Id"], "StackName": "st"})
+    stacks = answer("cloudformation", "DescribeStacks", {"StackName": "st"})[0]
+    if stacks["Stacks"][0]["StackStatus"] != "CREATE_COMPLETE":
+        problems.append(f"deploy world: after execute {stacks['Stacks'][0]['StackStatus']}")
+    answer("cloudformation", "GetTemplateSummary", {"StackName": "st"})
+    answer("cloudformation", "GetTemplate", {"StackName": "st"})
+    refused("CREATE of an existing stack", "cloudformation", "CreateChangeSet", dict(create, ChangeSetName="c2"),
+            "ValidationError")
+    # an update: the same template is an empty change set (FAILED, as CloudFormation says it)
+    same = answer("cloudformation", "CreateChangeSet", dict(create, ChangeSetName="c3", ChangeSetType="UPDATE"))[0]
+    seen = answer("cloudformation", "DescribeChangeSet", {"ChangeSetName": same["Id"]})[0]
+    if seen["Status"] != "FAILED" or "didn't contain changes" not in seen.get("StatusReason", ""):
+        problems.append(f"deploy world: empty change set {seen['Status']}")
+    # Modify, Remove, Add against the stored template; the new one through S3
+    t2 = {"Parameters": t["Parameters"], "Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"Path": "/x/"}},
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {}}}}
+    put = answer("s3", "PutObject", {"Bucket": "b", "Key": "k2.template", "_body": json.dumps(t2).encode()},
+                 "rest-xml")[0]
+    if not put.get("ETag"):
+        problems.append(f"s3.PutObject: botocore reads no ETag: {put}")
+    head = answer("s3", "HeadObject", {"Bucket": "b", "Key": "k2.template"}, "rest-xml")[0]
+    if head.get("ETag") != put.get("ETag"):
+        problems.append(f"s3.HeadObject: ETag {head.get('ETag')} != {put.get('ETag')}")
+    upd = dict({k: v for k, v in create.items() if k != "TemplateBody"}, ChangeSetName="c4", ChangeSetType="UPDATE",
+               TemplateURL="http://127.0.0.1:1/b/k2.template")
+    cs = answer("cloudformation", "CreateChangeSet", upd)[0]
+    seen = answer("cloudformation", "DescribeChangeSet", {"ChangeSetName": cs["Id"]})[0]
+    got = sorted((c["ResourceChange"]["Action"], c["ResourceChange"]["LogicalResourceId"]) for c in seen["Changes"])
+    if got != [("Add", "Queue"), ("Modify", "Role"), ("Remove", "Topic")]:
+        problems.append(f"deploy world: update changes {got}")
+    answer("cloudformation", "ExecuteChangeSet", {"ChangeSetName": cs["Id"]})
+    stacks = answer("cloudformation", "DescribeStacks", {"StackName": "st"})[0]
+    if stacks["Stacks"][0]["StackStatus"] != "UPDATE_COMPLETE":
+        problems.append(f"deploy world: after update {stacks['Stacks'][0]['StackStatus']}")
+    return checked
 
 
 # ---------------------------------------------------------------------------
