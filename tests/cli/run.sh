@@ -192,6 +192,7 @@ here=$(dirname "$0")
 . "$here/diff.sh"
 . "$here/params.sh"
 . "$here/stages.sh"
+. "$here/deploy.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
