@@ -13,8 +13,9 @@
 #            same stack name) are an error: the second would replace the first.
 #   deploy   sgc deploy every manifest of $SGC_CI_STAGE (one stage a job):
 #            the Region, stack name, capabilities and parameters are the
-#            manifest's. With $SGC_CI_S3_BUCKET, templates go through S3
-#            (needed above 51,200 bytes). SGC_CI_PREVIEW=1: change sets only.
+#            manifest's. With $SGC_CI_S3_BUCKET (`{region}` in it becomes the
+#            manifest's Region), templates go through S3 (needed above 51,200
+#            bytes). SGC_CI_PREVIEW=1: change sets only, none executed.
 #
 # Environment: SGC (default: sgc on PATH, else build/release/sgc),
 # SGC_CI_SOURCES (default: examples; files or directories of .sgl files),
@@ -74,14 +75,19 @@ deploy)
 	deploy_stages=("${SGC_CI_STAGE:-}")
 	[[ -n ${deploy_stages[0]} ]] || mapfile -t deploy_stages < <(find "$out" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C sort)
 	args=()
-	[[ -n ${SGC_CI_S3_BUCKET:-} ]] && args+=(--s3-bucket "$SGC_CI_S3_BUCKET" --s3-prefix "sgc/${GITHUB_REPOSITORY:-local}")
 	[[ ${SGC_CI_PREVIEW:-0} == 1 ]] && args+=(--preview)
 	for stage in "${deploy_stages[@]}"; do
 		found=0
 		while IFS= read -r m; do
 			found=1
+			s3=()
+			if [[ -n ${SGC_CI_S3_BUCKET:-} ]]; then
+				# a template bucket per Region: CloudFormation reads it from the stack's Region
+				region=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["region"])' "$m")
+				s3=(--s3-bucket "${SGC_CI_S3_BUCKET//\{region\}/$region}" --s3-prefix "sgc/$stage")
+			fi
 			echo "== deploy $m"
-			"$sgc" deploy "$m" --stage "$stage" "${args[@]}"
+			"$sgc" deploy "$m" --stage "$stage" "${args[@]}" "${s3[@]}"
 		done < <(find "$out/$stage" -mindepth 2 -maxdepth 2 -name stack.deploy.json | LC_ALL=C sort)
 		if [[ $found == 0 ]]; then
 			echo "::error::nothing built for stage $stage under $out/$stage (run the build step first)"

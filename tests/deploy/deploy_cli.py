@@ -367,6 +367,7 @@ def ci_script(r):
     # the working tree's script and examples, as a pull request would carry them
     for rel in ("tools/ci-environments.sh",):
         shutil.copy(os.path.join(r.args.repo, rel), os.path.join(clone, rel))
+    before = r.sh(["git", "status", "--porcelain", "--untracked-files=no"], cwd=clone).stdout
     env = dict(r.env, SGC=r.args.sgc, SGC_CI_STAGES="dev prod")
     srcs = sorted(os.path.join("examples", e) for e in os.listdir(os.path.join(clone, "examples")) if e.endswith(".sgl"))
     # every example: two of them are one stack (mlplatform in ap-southeast-1), which the build step refuses
@@ -402,13 +403,17 @@ def ci_script(r):
     texts = "".join(open(os.path.join(d, f), errors="replace").read() for d, _, fs in os.walk(remote) for f in fs)
     r.check(m["stack_name"] == "devbox-prod" and "devbox-prod" in texts,
             "ci script: the connect script's default stack is the manifest's", m["stack_name"])
-    # a second run of the deploy step changes nothing
-    res = r.sh(["bash", "tools/ci-environments.sh", "deploy"], cwd=clone, env=env)
+    # a second run of the deploy step, templates through S3 (a bucket per Region), changes nothing
+    res = r.sh(["bash", "tools/ci-environments.sh", "deploy"], cwd=clone,
+               env=dict(env, SGC_CI_STAGE="prod", SGC_CI_S3_BUCKET="cfn-{region}"))
     calls = r.calls()
+    buckets = {c["params"].get("Bucket"): c["region"] for c in calls if c["operation"] == "PutObject"}
     r.check(res.returncode == 0 and "ExecuteChangeSet" not in ops(calls), "ci script deploy again: nothing executed",
-            f"exit {res.returncode} {ops(calls).count('ExecuteChangeSet')}")
+            f"exit {res.returncode} {ops(calls).count('ExecuteChangeSet')} {res.stderr[-300:]}")
+    r.check(len(buckets) == n and all(b == f"cfn-{reg}" for b, reg in buckets.items()),
+            "ci script deploy through S3: the bucket of each stack's Region", f"{buckets}")
     res = r.sh(["git", "status", "--porcelain", "--untracked-files=no"], cwd=clone)
-    r.check(res.stdout.strip() == "", "ci script: no tracked file edited", res.stdout[-300:])
+    r.check(res.stdout == before, "ci script: no tracked file edited", res.stdout[-300:])
 
 
 def main():
