@@ -183,6 +183,28 @@ if command -v dpkg-deb >/dev/null; then
 	ok deb-dpkg-installed-runs "$dir/root/usr/bin/sgc" check examples/isolated-network.sgl
 	ok deb-dpkg-remove dpkg --root="$dir/root" -r sgc
 	ok deb-dpkg-remove-leaves-nothing test -z "$(find "$dir/root/usr" -type f 2>/dev/null)"
+	# A fresh Debian root with only what Depends names (tests/release/deb-root.sh):
+	# dpkg installs the package there without forcing anything, and sgc runs
+	# there under chroot, with no file of this machine but those packages'.
+	if [ "$(id -u)" -eq 0 ] && command -v chroot >/dev/null && command -v dpkg-query >/dev/null; then
+		deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/(.*)//; s/[[:space:]]//g')
+		# shellcheck disable=SC2086 # one package a word
+		sh tests/release/deb-root.sh "$dir/fresh" $deps >"$dir/fresh.list"
+		ok deb-fresh-root-closure grep -qx libgcc-s1 "$dir/fresh.list"
+		ok deb-fresh-root-no-host-tools sh -c "! chroot '$dir/fresh' /bin/true 2>/dev/null"
+		ok deb-fresh-root-install dpkg --root="$dir/fresh" --force-script-chrootless -i "$deb"
+		mkdir -p "$dir/fresh/work"
+		cp examples/isolated-network.sgl "$dir/fresh/work/"
+		ok deb-fresh-root-runs chroot "$dir/fresh" /usr/bin/sgc build /work/isolated-network.sgl -o /work/out/stack.json
+		ok deb-fresh-root-same-template sh -c "'$sgc' build examples/isolated-network.sgl | cmp -s - '$dir/fresh/work/out/stack.json'"
+		# Its mutation: a root without libyaml-0-2 refuses the package and cannot run sgc.
+		sh tests/release/deb-root.sh "$dir/nolib" libc6 libjansson4 >/dev/null
+		ok deb-fresh-root-depends-enforced sh -c "! dpkg --root='$dir/nolib' --force-script-chrootless -i '$deb' >/dev/null 2>&1"
+		cp "$dir/fresh/usr/bin/sgc" "$dir/nolib/usr/bin/sgc"
+		ok deb-fresh-root-needs-libyaml sh -c "! chroot '$dir/nolib' /usr/bin/sgc --version >/dev/null 2>&1"
+	else
+		echo "release: SKIP make deb in a fresh root: needs root, chroot and dpkg-query"
+	fi
 else
 	echo "release: SKIP make deb: no dpkg-deb"
 fi
