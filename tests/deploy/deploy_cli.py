@@ -370,11 +370,15 @@ def ci_script(r):
     before = r.sh(["git", "status", "--porcelain", "--untracked-files=no"], cwd=clone).stdout
     env = dict(r.env, SGC=r.args.sgc, SGC_CI_STAGES="dev prod")
     srcs = sorted(os.path.join("examples", e) for e in os.listdir(os.path.join(clone, "examples")) if e.endswith(".sgl"))
-    # every example: two of them are one stack (mlplatform in ap-southeast-1), which the build step refuses
-    res = r.sh(["bash", "tools/ci-environments.sh", "build"], cwd=clone, env=dict(env, SGC_CI_OUT="out-all"))
-    r.check(res.returncode == 1 and "both deploy to stack mlplatform" in res.stdout,
+    # two environments that are one stack (same name and Region): the build step refuses them
+    os.makedirs(os.path.join(clone, "dup"))
+    for copy in ("a.sgl", "b.sgl"):
+        shutil.copy(os.path.join(clone, "examples", "isolated-network.sgl"), os.path.join(clone, "dup", copy))
+    res = r.sh(["bash", "tools/ci-environments.sh", "build"], cwd=clone,
+               env=dict(env, SGC_CI_OUT="out-dup", SGC_CI_SOURCES="dup"))
+    r.check(res.returncode == 1 and "both deploy to stack mlnetwork" in res.stdout,
             "ci script build: two environments on one stack refused", f"exit {res.returncode}: {res.stdout[-300:]}")
-    srcs = [s_ for s_ in srcs if not s_.endswith("/isolated-network.sgl")]
+    r.check(len(srcs) == 6, "ci script: every example, none left out", f"{srcs}")
     env["SGC_CI_SOURCES"] = " ".join(srcs)
     r.calls()
     for step in ("check", "build", "deploy"):
