@@ -414,7 +414,9 @@ def ci_script(r):
     buckets = {c["params"].get("Bucket"): c["region"] for c in calls if c["operation"] == "PutObject"}
     r.check(res.returncode == 0 and "ExecuteChangeSet" not in ops(calls), "ci script deploy again: nothing executed",
             f"exit {res.returncode} {ops(calls).count('ExecuteChangeSet')} {res.stderr[-300:]}")
-    r.check(len(buckets) == n and all(b == f"cfn-{reg}" for b, reg in buckets.items()),
+    regions = {manifest_of(os.path.join(clone, "out", "prod", os.path.basename(s_)[:-4], "stack.json"))["region"]
+               for s_ in srcs}
+    r.check(set(buckets.values()) == regions and all(b == f"cfn-{reg}" for b, reg in buckets.items()),
             "ci script deploy through S3: the bucket of each stack's Region", f"{buckets}")
     res = r.sh(["git", "status", "--porcelain", "--untracked-files=no"], cwd=clone)
     r.check(res.stdout == before, "ci script: no tracked file edited", res.stdout[-300:])
