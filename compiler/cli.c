@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"  fmt FILE|DIR...       rewrite files in the canonical layout (--check: list, don't write)\n"
 	"  iam FILE              what each IAM identity of FILE must and must not be allowed\n"
 	"  diff OLD NEW          what changing template OLD into NEW does, resource by resource\n"
+	"  deploy FILE           build FILE (or take a built one) and run `aws cloudformation deploy`\n"
 	"  graph FILE            the checked environment as a picture: DOT, SVG or PNG\n"
 	"  lsp                   a language server on standard input and output (editors)\n"
 	"  help [COMMAND]        show help for sgc or for one command\n"
@@ -41,6 +42,7 @@ static const char usage_text[] =
 	"                        iam: text (default) or json;\n"
 	"                        diff: text (default), markdown or json;\n"
 	"                        graph: dot (default), svg or png (needs Graphviz's dot)\n"
+	"  --s3-bucket B, --s3-prefix P, --preview, --profile P   deploy (see `sgc help deploy`)\n"
 	"  --fail-on WHAT        diff: exit 3 when a resource is replaced (replace) or\n"
 	"                        anything changed (change)\n"
 	"  --vars FILE           parameter values for this stage (YAML or JSON)\n"
@@ -58,7 +60,7 @@ static const char usage_text[] =
 	"\n"
 	"FILE may be `-` for standard input; other inputs must be regular files.\n"
 	"exit status: 0 success, 1 errors in the input, 2 usage or I/O problems\n"
-	"(diff --fail-on: 3 when it trips).\n"
+	"(diff --fail-on: 3 when it trips; deploy: 4 when the AWS CLI fails).\n"
 	"The language is documented in docs/language.md.\n";
 
 static const char build_help[] =
@@ -193,6 +195,35 @@ static const char graph_help[] =
 	"\n"
 	"example:\n"
 	"  sgc graph examples/restricted-egress.sgl -o egress.svg\n";
+static const char deploy_help[] =
+	"usage: sgc deploy FILE [--stage NAME] [--vars FILE] [-D NAME=VALUE] [-o OUT]\n"
+	"                  [--s3-bucket BUCKET [--s3-prefix PREFIX]] [--preview] [--profile P]\n"
+	"\n"
+	"Deploy with `aws cloudformation deploy`, every argument taken from the deploy\n"
+	"manifest `sgc build` writes beside a template (OUT's name with .deploy.json):\n"
+	"the Region, the stack name, the capabilities, the parameter values (as\n"
+	"Key=Value pairs), and whether the template needs an S3 upload.\n"
+	"\n"
+	"FILE is a .sgl file (built first, to OUT; default out/STACK/stack.json where\n"
+	"STACK is the stack name: the environment's name, with `-STAGE` for a stage),\n"
+	"a deploy manifest, or a template with its manifest beside it.\n"
+	"\n"
+	"  --stage NAME       build for stage NAME (see `sgc help build`)\n"
+	"  --s3-bucket BUCKET upload the template to BUCKET first; needed above\n"
+	"                     51,200 bytes (CloudFormation's TemplateBody limit)\n"
+	"  --s3-prefix PREFIX the key prefix of that upload\n"
+	"  --preview          create the change set but do not execute it; print what it\n"
+	"                     does (action, logical ID, type, replacement)\n"
+	"  --profile P        the AWS CLI profile\n"
+	"\n"
+	"The AWS CLI is $SGC_AWS, or `aws` on PATH, run directly (no shell).\n"
+	"exit status: 0 deployed (or nothing to change, or previewed), 1 FILE has errors\n"
+	"or its manifest is not one sgc writes, 2 usage or I/O (a template over 51,200\n"
+	"bytes without --s3-bucket), 4 the AWS CLI could not run or failed (its message\n"
+	"is above).\n"
+	"\n"
+	"example:\n"
+	"  sgc deploy examples/isolated-network.sgl --stage dev --preview\n";
 
 static const char explain_help[] =
 	"usage: sgc explain CODE\n"
@@ -216,7 +247,7 @@ static const char help_help[] =
 	"\n"
 	"Print the help of COMMAND (the same as `sgc COMMAND --help`), or without\n"
 	"COMMAND the list of commands and options (`sgc --help`).\n"
-	"commands: build, check, fmt, iam, diff, graph, explain, lsp, help, version.\n";
+	"commands: build, check, fmt, iam, diff, deploy, graph, explain, lsp, help, version.\n";
 
 static const char version_help[] =
 	"usage: sgc version\n"
@@ -234,6 +265,7 @@ static const struct {
 	{ "fmt", CMD_FMT, fmt_help },
 	{ "iam", CMD_IAM, iam_help },
 	{ "diff", CMD_DIFF, diff_help },
+	{ "deploy", CMD_DEPLOY, deploy_help },
 	{ "graph", CMD_GRAPH, graph_help },
 	{ "explain", CMD_EXPLAIN, explain_help },
 	{ "lsp", CMD_LSP, lsp_help },
@@ -252,9 +284,14 @@ enum {
 	OPT_FAIL_ON,
 	OPT_STAGE,
 	OPT_STDIO,
+	OPT_S3_BUCKET,
+	OPT_S3_PREFIX,
+	OPT_PREVIEW,
+	OPT_PROFILE,
 };
 
 #define COMPILING (BIT(CMD_BUILD) | BIT(CMD_CHECK) | BIT(CMD_IAM) | BIT(CMD_DIFF) | BIT(CMD_GRAPH))
+#define DEPLOYING BIT(CMD_DEPLOY)
 #define EVERY 0xFFFFu
 
 /* Every option, and which commands take it. */
@@ -262,14 +299,18 @@ static const struct {
 	struct option opt;
 	unsigned commands;
 } option_table[] = {
-	{ { "output", required_argument, NULL, 'o' }, BIT(CMD_BUILD) | BIT(CMD_GRAPH) },
+	{ { "output", required_argument, NULL, 'o' }, BIT(CMD_BUILD) | BIT(CMD_GRAPH) | DEPLOYING },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, COMPILING },
-	{ { "vars", required_argument, NULL, OPT_VARS }, COMPILING },
-	{ { "stage", required_argument, NULL, OPT_STAGE }, COMPILING },
-	{ { "define", required_argument, NULL, 'D' }, COMPILING },
-	{ { "root", required_argument, NULL, OPT_ROOT }, COMPILING },
-	{ { "color", required_argument, NULL, OPT_COLOR }, COMPILING },
-	{ { "deny", required_argument, NULL, OPT_DENY }, COMPILING },
+	{ { "vars", required_argument, NULL, OPT_VARS }, COMPILING | DEPLOYING },
+	{ { "stage", required_argument, NULL, OPT_STAGE }, COMPILING | DEPLOYING },
+	{ { "define", required_argument, NULL, 'D' }, COMPILING | DEPLOYING },
+	{ { "root", required_argument, NULL, OPT_ROOT }, COMPILING | DEPLOYING },
+	{ { "color", required_argument, NULL, OPT_COLOR }, COMPILING | DEPLOYING },
+	{ { "deny", required_argument, NULL, OPT_DENY }, COMPILING | DEPLOYING },
+	{ { "s3-bucket", required_argument, NULL, OPT_S3_BUCKET }, DEPLOYING },
+	{ { "s3-prefix", required_argument, NULL, OPT_S3_PREFIX }, DEPLOYING },
+	{ { "preview", no_argument, NULL, OPT_PREVIEW }, DEPLOYING },
+	{ { "profile", required_argument, NULL, OPT_PROFILE }, DEPLOYING },
 	{ { "check", no_argument, NULL, OPT_CHECK }, BIT(CMD_FMT) },
 	{ { "tokens", no_argument, NULL, OPT_TOKENS }, BIT(CMD_FMT) },
 	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, BIT(CMD_DIFF) },
@@ -434,6 +475,18 @@ static int set_option(struct options *o, int c, const char *value)
 		break;
 	case OPT_ROOT:
 		o->root = value;
+		break;
+	case OPT_S3_BUCKET:
+		o->s3_bucket = value;
+		break;
+	case OPT_S3_PREFIX:
+		o->s3_prefix = value;
+		break;
+	case OPT_PREVIEW:
+		o->preview = true;
+		break;
+	case OPT_PROFILE:
+		o->profile = value;
 		break;
 	case OPT_TOKENS:
 		o->tokens = true;

@@ -1,7 +1,7 @@
 /*
  * cli.h - the command line: which command, its options, its operands.
  *
- * main.c, cli.c, input.c and output.c are the command line, the only code
+ * main.c, cli.c, input.c, output.c and deploy.c are the command line, the only code
  * that prints to the terminal or decides an exit status; the library below
  * them reports through diagnostics.
  *
@@ -21,6 +21,7 @@ enum exit_code {
 	EXIT_DIAGNOSTICS = 1,
 	EXIT_USAGE = 2, /* usage or I/O problems */
 	EXIT_DIFF_TRIPPED = 3, /* `diff --fail-on`: the change is of the kind named */
+	EXIT_AWS_FAILED = 4, /* `deploy`: the AWS CLI could not run or failed */
 };
 
 enum command {
@@ -30,6 +31,7 @@ enum command {
 	CMD_FMT,
 	CMD_IAM,
 	CMD_DIFF,
+	CMD_DEPLOY,
 	CMD_GRAPH,
 	CMD_EXPLAIN,
 	CMD_LSP,
@@ -56,6 +58,10 @@ struct options {
 	bool check_only;            /* fmt --check */
 	bool tokens;                /* fmt --tokens */
 	const char *fail_on;        /* diff --fail-on: replace|change */
+	const char *s3_bucket;      /* deploy --s3-bucket */
+	const char *s3_prefix;      /* deploy --s3-prefix */
+	const char *profile;        /* deploy --profile */
+	bool preview;               /* deploy --preview */
 	const char **defines;       /* -D name=value, in order */
 	int ndefines;
 };

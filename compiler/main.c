@@ -4,6 +4,7 @@
  *   sgc build FILE [-o OUT]    compile to a CloudFormation template
  *   sgc check FILE|DIR...      diagnostics only
  *   sgc diff OLD NEW           what a template change does, resource by resource
+ *   sgc deploy FILE            build, then `aws cloudformation deploy` (deploy.c)
  *   sgc graph FILE             the checked environment as a picture (DOT, SVG, PNG)
  *   sgc fmt, iam, explain, help, version
  *
@@ -12,7 +13,7 @@
  * files beside it change as one set, or not at all).
  *
  * Exit status: 0 success, 1 diagnostics with errors, 2 usage or I/O, 3 when
- * `diff --fail-on` trips. Every
+ * `diff --fail-on` trips, 4 when `deploy`'s AWS CLI fails. Every
  * write is checked: standard output and standard error are flushed and
  * checked before exiting, so `sgc ... > /dev/full` exits 2.
  */
@@ -28,6 +29,8 @@
 
 #include "cli.h"
 #include "compile.h"
+#include "deploy.h"
+#include "deploy_manifest.h"
 #include "diag.h"
 #include "diff.h"
 #include "emit.h"
@@ -275,26 +278,38 @@ static bool wants_yaml(const struct options *o)
 	       (n > 4 && strcmp(o->output + n - 4, ".yml") == 0);
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
 /* `out/stack.json` -> `stack.params.json`, written beside the template. */
 static void add_params_file(struct compile *c, const char *base)
 {
-	size_t n = strlen(base);
-	static const char *const exts[] = { ".json", ".yaml", ".yml" };
-	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-		size_t k = strlen(exts[i]);
-		if (n > k && strcmp(base + n - k, exts[i]) == 0) {
-			n -= k;
-			break;
-		}
-	}
 	size_t len;
 	char *json = emit_params_json(c->tmpl, &len);
 	if (!json)
 		return;
 	char *copy = arena_strndup(c->arena, json, len);
 	free(json);
-	cfn_add_file(c->tmpl, arena_printf(c->arena, "%.*s.params.json", (int)n, base), copy, len,
-		     false);
+	cfn_add_file(c->tmpl, arena_printf(c->arena, "%.*s.params.json", (int)deploy_template_stem_len(base), base),
+		     copy, len, false);
+}
+
+/* `out/stack.json` -> `stack.deploy.json`: what `sgc deploy` needs besides the template. */
+static void add_deploy_manifest(struct compile *c, const char *base, size_t template_bytes)
+{
+	size_t len;
+	char *json = deploy_manifest_emit(base, c->env->stack_name, c->env->region->name,
+					  c->env->stage, deploy_capabilities(c->json, c->json_len),
+					  c->tmpl, template_bytes, &len);
+	if (!json)
+		return;
+	char *copy = arena_strndup(c->arena, json, len);
+	free(json);
+	cfn_add_file(c->tmpl, arena_printf(c->arena, "%.*s" DEPLOY_MANIFEST_SUFFIX, (int)deploy_template_stem_len(base), base),
+		     copy, len, false);
 }
 
 /* The template to OUT: in place onto a device, or the whole set of files beside it. */
@@ -304,6 +319,7 @@ static int write_to_target(struct compile *c, const struct out_target *t, const 
 	if (t->in_place)
 		return out_write_in_place(t, text, len) ? EXIT_OK : EXIT_USAGE;
 	add_params_file(c, t->base);
+	add_deploy_manifest(c, t->base, len);
 	const struct cfn_template *tmpl = c->tmpl;
 	struct out_item *items = calloc(tmpl->files.n + 1, sizeof *items);
 	if (!items)
@@ -335,6 +351,92 @@ static int emit_template(struct compile *c, const struct options *o, const struc
 		status = EXIT_USAGE;
 	}
 	free(yaml_text);
+	return status;
+}
+
+/*
+ * `sgc deploy FILE`: a .sgl file is built first (to -o OUT, default
+ * out/STACK/stack.json), then deploy.c runs the AWS CLI from the manifest
+ * beside the template. FILE may also be a manifest, or a template with its
+ * manifest beside it.
+ */
+static int deploy_built(const struct options *o, const char *path)
+{
+	struct session s;
+	int status = session_open(&s, o);
+	if (status != EXIT_OK)
+		return status;
+	struct input in;
+	if (!input_read(path, &in)) {
+		session_close(&s);
+		return EXIT_USAGE;
+	}
+	s.inputs[s.ninputs++] = in.id;
+	struct compile c;
+	compile_input(&c, &s, path, &in, COMPILE_LOWER);
+	report_text(&c, o);
+	char *manifest = NULL;
+	if (diag_has_errors(&c.diags) || !c.tmpl) {
+		status = EXIT_DIAGNOSTICS;
+	} else {
+		const char *out = o->output ? o->output
+					    : arena_printf(c.arena, "out/%s/stack.json", c.env->stack_name);
+		struct out_target target;
+		if (!out_target_resolve(out, &target) ||
+		    !out_target_not_input(&target, out, s.inputs, s.ninputs) || target.in_place) {
+			if (target.path && target.in_place)
+				fprintf(stderr, "sgc: deploy needs a file to write the template to, not %s\n", out);
+			status = EXIT_USAGE;
+		} else {
+			status = emit_template(&c, o, &target, &s);
+			if (status == EXIT_OK && !(manifest = deploy_manifest_beside(target.path)))
+				status = EXIT_USAGE;
+		}
+		if (target.path)
+			out_target_free(&target);
+	}
+	compile_free(&c);
+	session_close(&s);
+	if (status == EXIT_OK) {
+		fprintf(stderr, "sgc: built %s\n", manifest);
+		struct deploy_request r = { .manifest_path = manifest, .stage = NULL,
+					    .s3_bucket = o->s3_bucket, .s3_prefix = o->s3_prefix,
+					    .profile = o->profile, .preview = o->preview };
+		status = deploy_run(&r);
+	}
+	free(manifest);
+	return status;
+}
+
+static int cmd_deploy(const struct options *o)
+{
+	if (o->noperands != 1)
+		return cli_usage_error("%s", "`deploy` takes exactly one file: a .sgl file, a deploy "
+					     "manifest, or a template built by sgc");
+	if (o->s3_prefix && !o->s3_bucket)
+		return cli_usage_error("%s", "`--s3-prefix` needs `--s3-bucket`");
+	const char *path = o->operands[0];
+	if (strcmp(path, "-") == 0)
+		return cli_usage_error("%s", "`deploy` reads a file, not standard input");
+	if (ends_with(path, ".sgl"))
+		return deploy_built(o, path);
+	if (o->vars_file || o->ndefines || o->output || o->root)
+		return cli_usage_error("%s", "--vars, -D, -o and --root build a .sgl file; FILE is "
+					     "already built");
+	struct deploy_request r = { .stage = o->stage, .s3_bucket = o->s3_bucket,
+				    .s3_prefix = o->s3_prefix, .profile = o->profile,
+				    .preview = o->preview };
+	char *manifest = NULL;
+	if (ends_with(path, DEPLOY_MANIFEST_SUFFIX)) {
+		r.manifest_path = path;
+	} else {
+		if (!(manifest = deploy_manifest_beside(path)))
+			return fprintf(stderr, "sgc: out of memory\n"), EXIT_USAGE;
+		r.manifest_path = manifest;
+		r.template_path = path;
+	}
+	int status = deploy_run(&r);
+	free(manifest);
 	return status;
 }
 
@@ -439,12 +541,6 @@ static int cmd_iam(const struct options *o)
 	compile_free(&c);
 	session_close(&s);
 	return status;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
 /*
@@ -848,6 +944,8 @@ static int run(const struct options *o)
 		return cmd_iam(o);
 	case CMD_DIFF:
 		return cmd_diff(o);
+	case CMD_DEPLOY:
+		return cmd_deploy(o);
 	case CMD_GRAPH:
 		return cmd_graph(o);
 	case CMD_EXPLAIN:

@@ -10,21 +10,23 @@ _sgc_options() {
 	iam) echo "--format --stage --vars -D --define --root --color= --deny --help" ;;
 	fmt) echo "--check --tokens --help" ;;
 	diff) echo "--format --fail-on --stage --vars -D --define --root --color= --deny --help" ;;
+	deploy) echo "-o --output --stage --vars -D --define --root --color= --deny --s3-bucket --s3-prefix --preview --profile --help" ;;
 	graph) echo "-o --output --format --stage --vars -D --define --root --color= --deny --help" ;;
+	lsp) echo "--stdio --help" ;;
 	*) echo "--help" ;;
 	esac
 }
 
 _sgc() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="build check fmt iam diff graph explain help version"
+	local commands="build check fmt iam diff deploy graph explain lsp help version"
 	local cmd="" i w
 	COMPREPLY=()
 	# The command: the first word that is no option nor an option's value.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-o | --output | --format | --fail-on | --stage | --vars | -D | --define | --root | --deny) ((i++)) ;;
+		-o | --output | --format | --fail-on | --stage | --vars | -D | --define | --root | --deny | --s3-bucket | --s3-prefix | --profile) ((i++)) ;;
 		-* | =) ;;
 		*)
 			if [[ ${COMP_WORDS[i - 1]} != = ]]; then
@@ -52,7 +54,7 @@ _sgc() {
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return 0 ;;
 	--deny) COMPREPLY=($(compgen -W "warnings" -- "$cur")); return 0 ;;
 	--root) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-	-D | --define | --stage) return 0 ;;
+	-D | --define | --stage | --s3-bucket | --s3-prefix | --profile) return 0 ;;
 	--vars)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -X '!*.yaml' -- "$cur") $(compgen -f -X '!*.yml' -- "$cur")

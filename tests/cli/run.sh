@@ -193,6 +193,7 @@ here=$(dirname "$0")
 . "$here/params.sh"
 . "$here/stages.sh"
 . "$here/graph.sh"
+. "$here/deploy.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

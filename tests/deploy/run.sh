@@ -68,6 +68,19 @@ else
 	skip "stub answers against botocore's models" "no python with botocore (the AWS CLI's) on this machine"
 fi
 
+# ---- sgc deploy: the real CLI against the stub's deploy world (loopback, no root needed) ----
+if [[ -n $real_aws && -x $real_aws ]]; then
+	if [[ ! -x $sgc ]]; then
+		echo "deploy: $sgc is not built (make)" >&2
+		finish 1
+	fi
+	echo "== deploy: sgc deploy through the AWS CLI against the stub"
+	"$python" "$here/deploy_cli.py" --sgc "$sgc" --real-aws "$real_aws" --repo "$repo" \
+		$([[ ${SGC_DEPLOY_KEEP:-0} == 1 ]] && echo --keep) || finish 1
+else
+	skip "sgc deploy through the AWS CLI" "no aws (AWS CLI)"
+fi
+
 missing=()
 [[ $(id -u) == 0 ]] || missing+=("not root")
 command -v unshare >/dev/null || missing+=("no unshare")

@@ -6,6 +6,8 @@ give the shapes) and logging every call as one JSON line.
   stub.py --template stack.json --stack NAME --identities ids.json
           [--port N | --port-file FILE] [--state FILE] [--log FILE]
           [--pypi-port 443 --tls-cert C --tls-key K]
+  stub.py --deploy [--port N | --port-file FILE] [--state FILE] [--log FILE]
+          the deploy world: what `aws cloudformation deploy` calls
   stub.py --self-test        check every canned answer against botocore's model
 
 Only ever listens on 127.0.0.1. Standard library only (Python 3.9+).
@@ -322,6 +324,279 @@ class Fake:
 
 
 # ---------------------------------------------------------------------------
+# the deploy world: what `aws cloudformation deploy` calls (stacks, change
+# sets, S3 uploads), enforced as CloudFormation does
+# ---------------------------------------------------------------------------
+
+TEMPLATE_BODY_MAX = 51200
+IAM_NAME_PROPS = ("RoleName", "ManagedPolicyName", "GroupName", "UserName", "InstanceProfileName")
+ACCOUNT = "123456789012"
+
+
+def members(form, prefix):
+    """The query protocol's flattened list `prefix.member.N[.Field]` back as a list."""
+    items = {}
+    rx = re.compile(re.escape(prefix) + r"\.member\.(\d+)(?:\.(.+))?$")
+    for k, v in form.items():
+        m = rx.match(k)
+        if not m:
+            continue
+        n = int(m.group(1))
+        if m.group(2):
+            items.setdefault(n, {})[m.group(2)] = v
+        else:
+            items[n] = v
+    return [items[n] for n in sorted(items)]
+
+
+def required_capabilities(template):
+    caps = set()
+    for r in (template.get("Resources") or {}).values():
+        if str(r.get("Type", "")).startswith("AWS::IAM::"):
+            named = any(k in (r.get("Properties") or {}) for k in IAM_NAME_PROPS)
+            caps.add("CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM")
+    if "Transform" in template:
+        caps.add("CAPABILITY_AUTO_EXPAND")
+    return caps
+
+
+class DeployWorld:
+    """Stacks per (Region, name), their change sets, and S3 objects, in a JSON state file."""
+
+    def __init__(self, state_path=None):
+        self.state_path = state_path
+        self.lock = threading.RLock()
+        self.identities = {}
+        self.state = {"stacks": {}, "change_sets": {}, "objects": {}, "serial": 0}
+        if state_path and os.path.exists(state_path):
+            with open(state_path) as f:
+                self.state.update(json.load(f))
+
+    def save(self):
+        if not self.state_path:
+            return
+        tmp = self.state_path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.state, f, indent=1, sort_keys=True)
+        os.replace(tmp, self.state_path)
+
+    def caller(self, key):
+        return {"id": "deployer", "arn": f"arn:aws:iam::{ACCOUNT}:user/deployer"}
+
+    def _serial(self):
+        self.state["serial"] += 1
+        return f"{self.state['serial']:08x}-5ca1-4e00-8000-{self.state['serial']:012x}"
+
+    def _stack(self, region, name):
+        st = self.state["stacks"].get(f"{region}/{name}")
+        if st is None:  # a stack ID names it too
+            st = next((x for x in self.state["stacks"].values() if x["StackId"] == name), None)
+        return st
+
+    def _stack_out(self, st):
+        out = {"StackId": st["StackId"], "StackName": st["StackName"], "CreationTime": FIXED_TIME,
+               "StackStatus": st["StackStatus"], "DisableRollback": False, "Tags": [],
+               "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(st["Parameters"].items())]}
+        if st.get("Capabilities"):
+            out["Capabilities"] = st["Capabilities"]
+        if st["StackStatus"] != "REVIEW_IN_PROGRESS":
+            out["LastUpdatedTime"] = FIXED_TIME
+        return out
+
+    def cloudformation_DescribeStacks(self, p, region, key):
+        name = p.get("StackName", "")
+        st = self._stack(region, name)
+        if st is None:
+            raise ApiError(400, "ValidationError", f"Stack with id {name} does not exist")
+        return {"Stacks": [self._stack_out(st)]}
+
+    def cloudformation_GetTemplateSummary(self, p, region, key):
+        st = self._stack(region, p.get("StackName", ""))
+        if st is None or st["Template"] is None:
+            raise ApiError(400, "ValidationError", f"Stack with id {p.get('StackName', '')} does not exist")
+        return self._summary(st["Template"])
+
+    def _summary(self, t):
+        params = []
+        for k, v in (t.get("Parameters") or {}).items():
+            item = {"ParameterKey": k, "ParameterType": v.get("Type", "String"), "NoEcho": bool(v.get("NoEcho"))}
+            if "Default" in v:
+                item["DefaultValue"] = str(v["Default"])
+            if v.get("Description"):
+                item["Description"] = v["Description"]
+            params.append(item)
+        return {"Parameters": params, "Capabilities": sorted(required_capabilities(t)),
+                "ResourceTypes": sorted({r.get("Type", "") for r in (t.get("Resources") or {}).values()}),
+                "Version": "2010-09-09"}
+
+    def _template_from(self, p):
+        body, url = p.get("TemplateBody"), p.get("TemplateURL")
+        if (body is None) == (url is None):
+            raise ApiError(400, "ValidationError", "Exactly one of TemplateBody or TemplateUrl must be specified.")
+        if body is not None:
+            if len(body.encode()) > TEMPLATE_BODY_MAX:
+                raise ApiError(400, "ValidationError",
+                               "1 validation error detected: Value at 'templateBody' failed to satisfy "
+                               f"constraint: Member must have length less than or equal to {TEMPLATE_BODY_MAX}")
+            text = body
+        else:
+            path = urllib.parse.urlsplit(url).path.lstrip("/")
+            obj = self.state["objects"].get(urllib.parse.unquote(path))
+            if obj is None:
+                raise ApiError(400, "ValidationError", f"S3 error: The specified key does not exist. ({url})")
+            text = base64.b64decode(obj["data"]).decode()
+        try:
+            t = json.loads(text)
+        except ValueError as e:
+            raise ApiError(400, "ValidationError", f"Template format error: not JSON (the stub reads JSON): {e}")
+        if not isinstance(t, dict) or not isinstance(t.get("Resources"), dict) or not t["Resources"]:
+            raise ApiError(400, "ValidationError", "Template format error: At least one Resources member must be defined.")
+        return t
+
+    def cloudformation_CreateChangeSet(self, p, region, key):
+        name, cs_name = p.get("StackName", ""), p.get("ChangeSetName", "")
+        kind = p.get("ChangeSetType", "UPDATE")
+        t = self._template_from(p)
+        given = {x["ParameterKey"]: x for x in members(p, "Parameters")}
+        declared = t.get("Parameters") or {}
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            raise ApiError(400, "ValidationError", f"Parameters: [{', '.join(unknown)}] do not exist in the template")
+        with self.lock:
+            st = self._stack(region, name)
+            exists = st is not None and st["StackStatus"] != "REVIEW_IN_PROGRESS"
+            if kind == "CREATE" and exists:
+                raise ApiError(400, "ValidationError",
+                               f"Stack [{name}] already exists and cannot be created again with the changeSet [{cs_name}].")
+            if kind == "UPDATE" and not exists:
+                raise ApiError(400, "ValidationError", f"Stack [{name}] does not exist")
+            old_params = st["Parameters"] if exists else {}
+            values = {}
+            for k, d in declared.items():
+                g = given.get(k)
+                if g and g.get("UsePreviousValue") == "true" and k in old_params:
+                    values[k] = old_params[k]
+                elif g and "ParameterValue" in g:
+                    values[k] = g["ParameterValue"]
+                elif "Default" in d:
+                    values[k] = str(d["Default"])
+            missing = sorted(k for k in declared if k not in values)
+            if missing:
+                raise ApiError(400, "ValidationError", f"Parameters: [{', '.join(missing)}] must have values")
+            caps = set(members(p, "Capabilities"))
+            for need in sorted(required_capabilities(t)):
+                ok = need in caps or (need == "CAPABILITY_IAM" and "CAPABILITY_NAMED_IAM" in caps)
+                if not ok:
+                    raise ApiError(400, "InsufficientCapabilitiesException", f"Requires capabilities : [{need}]")
+            if st is None:
+                st = {"StackName": name, "StackId": f"arn:aws:cloudformation:{region}:{ACCOUNT}:stack/{name}/{self._serial()}",
+                      "StackStatus": "REVIEW_IN_PROGRESS", "Template": None, "Parameters": {}, "Capabilities": []}
+                self.state["stacks"][f"{region}/{name}"] = st
+            cs_id = f"arn:aws:cloudformation:{region}:{ACCOUNT}:changeSet/{cs_name}/{self._serial()}"
+            changes = self._changes(st["Template"] if exists else None, t)
+            cs = {"ChangeSetId": cs_id, "ChangeSetName": cs_name, "StackId": st["StackId"], "StackName": name,
+                  "Region": region, "Type": kind, "Template": t, "Parameters": values,
+                  "Capabilities": sorted(caps), "Changes": changes}
+            if not changes and values == old_params:
+                cs.update(Status="FAILED", ExecutionStatus="UNAVAILABLE",
+                          StatusReason="The submitted information didn't contain changes. "
+                                       "Submit different information to create a change set.")
+            else:
+                cs.update(Status="CREATE_COMPLETE", ExecutionStatus="AVAILABLE")
+            self.state["change_sets"][cs_id] = cs
+            self.save()
+        return {"Id": cs_id, "StackId": st["StackId"]}
+
+    @staticmethod
+    def _changes(old, new):
+        old_r = (old or {}).get("Resources") or {}
+        new_r = new.get("Resources") or {}
+        out = []
+        for lid in sorted(set(old_r) | set(new_r)):
+            a, b = old_r.get(lid), new_r.get(lid)
+            if a == b:
+                continue
+            rc = {"LogicalResourceId": lid, "ResourceType": (b or a).get("Type", ""), "Scope": [], "Details": []}
+            if a is None:
+                rc["Action"] = "Add"
+            elif b is None:
+                rc["Action"] = "Remove"
+            else:
+                rc["Action"] = "Modify"
+                rc["Replacement"] = "True" if a.get("Type") != b.get("Type") else "Conditional"
+                rc["Scope"] = ["Properties"]
+            out.append({"Type": "Resource", "ResourceChange": rc})
+        return out
+
+    def _change_set(self, p, region):
+        cs_name, stack = p.get("ChangeSetName", ""), p.get("StackName")
+        cs = self.state["change_sets"].get(cs_name)
+        if cs is None:
+            cs = next((c for c in self.state["change_sets"].values()
+                       if c["ChangeSetName"] == cs_name and stack in (c["StackName"], c["StackId"])), None)
+        if cs is None or cs["Region"] != region:
+            raise ApiError(404, "ChangeSetNotFound", f"ChangeSet [{cs_name}] does not exist")
+        return cs
+
+    def cloudformation_DescribeChangeSet(self, p, region, key):
+        cs = self._change_set(p, region)
+        out = {k: cs[k] for k in ("ChangeSetId", "ChangeSetName", "StackId", "StackName", "Status",
+                                   "ExecutionStatus", "Capabilities", "Changes")}
+        out["Parameters"] = [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(cs["Parameters"].items())]
+        out["CreationTime"] = FIXED_TIME
+        if cs.get("StatusReason"):
+            out["StatusReason"] = cs["StatusReason"]
+        return out
+
+    def cloudformation_ExecuteChangeSet(self, p, region, key):
+        with self.lock:
+            cs = self._change_set(p, region)
+            if cs["ExecutionStatus"] != "AVAILABLE":
+                raise ApiError(400, "InvalidChangeSetStatus",
+                               f"ChangeSet [{cs['ChangeSetId']}] cannot be executed in its current status of [{cs['Status']}]")
+            st = self._stack(region, cs["StackName"])
+            st.update(Template=cs["Template"], Parameters=cs["Parameters"], Capabilities=cs["Capabilities"],
+                      StackStatus="CREATE_COMPLETE" if cs["Type"] == "CREATE" else "UPDATE_COMPLETE")
+            cs["ExecutionStatus"] = "EXECUTE_COMPLETE"
+            self.save()
+        return {}
+
+    def cloudformation_GetTemplate(self, p, region, key):
+        st = self._stack(region, p.get("StackName", ""))
+        if st is None or st["Template"] is None:
+            raise ApiError(400, "ValidationError", f"Stack with id {p.get('StackName', '')} does not exist")
+        return {"TemplateBody": json.dumps(st["Template"], indent=1), "StagesAvailable": ["Original", "Processed"]}
+
+    # ---- s3 (rest-xml, path-style): what `cloudformation deploy --s3-bucket` sends ----
+    def s3_HeadObject(self, p, region, key):
+        obj = self.state["objects"].get(f"{p['Bucket']}/{p['Key']}")
+        if obj is None:
+            raise ApiError(404, "NotFound", "Not Found")
+        return {"_headers": {"ETag": f'"{obj["md5"]}"', "Content-Length-Object": str(obj["size"])}}
+
+    def s3_PutObject(self, p, region, key):
+        data = p["_body"]
+        with self.lock:
+            md5 = hashlib.md5(data).hexdigest()
+            self.state["objects"][f"{p['Bucket']}/{p['Key']}"] = {
+                "data": base64.b64encode(data).decode(), "size": len(data), "md5": md5}
+            self.save()
+        return {"_headers": {"ETag": f'"{md5}"'}}
+
+
+def decode_aws_chunked(body):
+    """The payload of an `aws-chunked` body (size;chunk-signature=...\r\ndata\r\n ... 0\r\ntrailers)."""
+    out, i = b"", 0
+    while True:
+        j = body.index(b"\r\n", i)
+        size = int(body[i:j].split(b";")[0], 16)
+        if size == 0:
+            return out
+        out += body[j + 2:j + 2 + size]
+        i = j + 2 + size + 2
+
+
+# ---------------------------------------------------------------------------
 # protocols
 # ---------------------------------------------------------------------------
 
@@ -348,6 +623,8 @@ def to_xml(name, value):
 
 def serialise(protocol, service, op, result, request_id):
     """(status, headers, body) of a successful answer."""
+    if protocol == "rest-xml":  # s3: what matters is in the headers
+        return 200, dict(result.get("_headers", {})), b""
     if protocol == "query":
         body = (f'<{op}Response xmlns="{QUERY_NS[service]}">' + to_xml(f"{op}Result", result) +
                 f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{op}Response>")
@@ -357,6 +634,10 @@ def serialise(protocol, service, op, result, request_id):
 
 
 def serialise_error(protocol, service, err, request_id):
+    if protocol == "rest-xml":
+        body = (f"<Error><Code>{escape(err.code)}</Code><Message>{escape(err.message)}</Message>"
+                f"<RequestId>{request_id}</RequestId></Error>")
+        return err.status, {"Content-Type": "application/xml"}, body.encode()
     if protocol == "query":
         body = (f'<ErrorResponse xmlns="{QUERY_NS.get(service, "")}"><Error><Type>Sender</Type>'
                 f"<Code>{escape(err.code)}</Code><Message>{escape(err.message)}</Message></Error>"
@@ -394,6 +675,15 @@ def identify(method, path, headers, body):
         op = form.pop("Action", "")
         form.pop("Version", None)
         return service, "query", op, form, region, access_key
+    if service == "s3":  # path-style: /bucket/key
+        bucket, _, obj = urllib.parse.unquote(url.path).lstrip("/").partition("/")
+        op = {"HEAD": "HeadObject", "PUT": "PutObject", "GET": "GetObject"}.get(method)
+        if op is None or not bucket or not obj:
+            raise ApiError(400, "InvalidRequest", f"the stub does not implement s3 {method} {url.path}")
+        if "aws-chunked" in headers.get("Content-Encoding", "") or \
+                headers.get("x-amz-content-sha256", "").startswith("STREAMING-"):
+            body = decode_aws_chunked(body)
+        return service, "rest-xml", op, {"Bucket": bucket, "Key": obj, "_body": body}, region, access_key
     op = REST_ROUTES.get((method, url.path))
     if op is None:
         raise ApiError(404, "UnknownOperationException", f"no route {method} {url.path}")
@@ -436,6 +726,16 @@ def make_handler(fake, log):
             self.wfile.write(body)
 
         def _body(self):
+            if "chunked" in self.headers.get("Transfer-Encoding", ""):
+                out = b""
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0], 16)
+                    if size == 0:
+                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                            pass
+                        return out
+                    out += self.rfile.read(size)
+                    self.rfile.readline()
             n = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(n) if n else b""
 
@@ -449,7 +749,12 @@ def make_handler(fake, log):
             try:
                 service, protocol, op, params, region, key = identify(
                     self.command, self.path, self.headers, body)
-                entry.update(service=service, operation=op, params=params, region=region,
+                logged = {k: v for k, v in params.items() if k != "_body"}
+                for k in ("TemplateBody", "_body"):
+                    if k in params:
+                        data = params[k] if isinstance(params[k], bytes) else params[k].encode()
+                        logged[k] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                entry.update(service=service, operation=op, params=logged, region=region,
                              access_key=key, identity=(fake.identities.get(key) or {}).get("id"))
                 fn = getattr(fake, f"{service}_{op}", None)
                 if fn is None:
@@ -466,6 +771,8 @@ def make_handler(fake, log):
                                                        ApiError(500, "InternalFailure", repr(e)), self.request_id)
             entry["status"] = status
             log.write(entry)
+            if self.command == "HEAD":
+                out = b""
             self._send(status, headers, out)
 
         def control(self, body):
@@ -478,7 +785,7 @@ def make_handler(fake, log):
                 return self._send(200, {"Content-Type": "application/json"}, out)
             return self._send(404, {}, b"")
 
-        do_GET = do_POST = do_PUT = do_DELETE = handle_any
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 
     return Handler
 
@@ -709,7 +1016,7 @@ def self_test():
     protocols = {"sts": "query", "cloudformation": "query", "codeartifact": "rest-json", "sagemaker": "json"}
     problems = []
     checked = 0
-    models = {s: _load_model(s) for s in protocols}
+    models = {s: _load_model(s) for s in list(protocols) + ["s3"]}
     for service, op, params, key in ok:
         model = models[service]
         shapes = botocore.model.ServiceModel(model, service_name=service)
@@ -760,10 +1067,115 @@ def self_test():
     if fake2.token_owner(t2)[0] is not None:
         problems.append("expired token still accepted")
     checked += 3
+    checked += self_test_deploy(problems, models)
     for p in problems:
         print(f"stub self-test: FAIL {p}")
     print(f"stub self-test: {checked} answers checked against botocore models, {len(problems)} problems")
     return 1 if problems else 0
+
+
+def self_test_deploy(problems, models):
+    """The deploy world's answers, as `aws cloudformation deploy` reads them, and its refusals."""
+    import botocore.model
+    import botocore.parsers
+    w = DeployWorld()
+    r = "eu-west-1"
+    t = {"Parameters": {"P": {"Type": "String"}, "Q": {"Type": "String", "Default": "q"}},
+         "Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {}},
+                       "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}}}}
+    body = json.dumps(t)
+    create = {"StackName": "st", "ChangeSetName": "c1", "ChangeSetType": "CREATE", "TemplateBody": body,
+              "Parameters.member.1.ParameterKey": "P", "Parameters.member.1.ParameterValue": "v",
+              "Capabilities.member.1": "CAPABILITY_IAM"}
+    checked = 0
+
+    def answer(service, op, params, protocol="query"):
+        nonlocal checked
+        checked += 1
+        model = models[service]
+        out_shape = botocore.model.ServiceModel(model, service_name=service).operation_model(op).output_shape
+        try:
+            result = getattr(w, f"{service}_{op}")(params, r, "AKIDTEST")
+        except ApiError as e:
+            status, headers, raw = serialise_error(protocol, service, e, "req-3")
+            if op == "HeadObject":  # a HEAD answer has no body (the handler sends none)
+                raw = b""
+            parsed = botocore.parsers.create_parser(protocol).parse(
+                {"status_code": status, "headers": _headers(headers), "body": raw}, out_shape)
+            return None, parsed.get("Error", {}).get("Code")
+        if protocol == "query" and out_shape is not None:
+            _check_shape(model, out_shape.name, result, f"{service}.{op}", problems)
+        status, headers, raw = serialise(protocol, service, op, result, "req-3")
+        parsed = botocore.parsers.create_parser(protocol).parse(
+            {"status_code": status, "headers": _headers(headers), "body": raw}, out_shape)
+        parsed.pop("ResponseMetadata", None)
+        if protocol == "query" and _normalise(parsed) != _normalise(result):
+            problems.append(f"{service}.{op}: botocore reads {_normalise(parsed)!r}, meant {result!r}")
+        return parsed, None
+
+    def refused(label, service, op, params, code, protocol="query"):
+        got = answer(service, op, params, protocol)[1]
+        if got != code:
+            problems.append(f"deploy world: {label}: error {got!r}, meant {code!r}")
+
+    refused("missing stack", "cloudformation", "DescribeStacks", {"StackName": "st"}, "ValidationError")
+    refused("no capability", "cloudformation", "CreateChangeSet",
+            {k: v for k, v in create.items() if not k.startswith("Capabilities")}, "InsufficientCapabilitiesException")
+    refused("parameter without Default not given", "cloudformation", "CreateChangeSet",
+            {k: v for k, v in create.items() if not k.startswith("Parameters")}, "ValidationError")
+    refused("unknown parameter", "cloudformation", "CreateChangeSet",
+            dict(create, **{"Parameters.member.2.ParameterKey": "Nope", "Parameters.member.2.ParameterValue": "x"}),
+            "ValidationError")
+    refused("TemplateBody over 51,200 bytes", "cloudformation", "CreateChangeSet",
+            dict(create, TemplateBody=body[:-1] + ', "Description": "' + "x" * TEMPLATE_BODY_MAX + '"}'),
+            "ValidationError")
+    refused("TemplateURL of no uploaded object", "cloudformation", "CreateChangeSet",
+            dict({k: v for k, v in create.items() if k != "TemplateBody"},
+                 TemplateURL="https://s3.eu-west-1.amazonaws.com/b/k.template"), "ValidationError")
+    refused("UPDATE of a missing stack", "cloudformation", "CreateChangeSet", dict(create, ChangeSetType="UPDATE"),
+            "ValidationError")
+    refused("HeadObject of a missing object", "s3", "HeadObject", {"Bucket": "b", "Key": "k.template"}, "404",
+            "rest-xml")
+    cs = answer("cloudformation", "CreateChangeSet", create)[0]
+    seen = answer("cloudformation", "DescribeChangeSet", {"ChangeSetName": cs["Id"], "StackName": "st"})[0]
+    if seen["Status"] != "CREATE_COMPLETE" or sorted(c["ResourceChange"]["Action"] for c in seen["Changes"]) != ["Add", "Add"]:
+        problems.append(f"deploy world: new stack's change set {seen['Status']} {seen['Changes']}")
+    answer("cloudformation", "ExecuteChangeSet", {"ChangeSetName": cs["Id"], "StackName": "st"})
+    stacks = answer("cloudformation", "DescribeStacks", {"StackName": "st"})[0]
+    if stacks["Stacks"][0]["StackStatus"] != "CREATE_COMPLETE":
+        problems.append(f"deploy world: after execute {stacks['Stacks'][0]['StackStatus']}")
+    answer("cloudformation", "GetTemplateSummary", {"StackName": "st"})
+    answer("cloudformation", "GetTemplate", {"StackName": "st"})
+    refused("CREATE of an existing stack", "cloudformation", "CreateChangeSet", dict(create, ChangeSetName="c2"),
+            "ValidationError")
+    # an update: the same template is an empty change set (FAILED, as CloudFormation says it)
+    same = answer("cloudformation", "CreateChangeSet", dict(create, ChangeSetName="c3", ChangeSetType="UPDATE"))[0]
+    seen = answer("cloudformation", "DescribeChangeSet", {"ChangeSetName": same["Id"]})[0]
+    if seen["Status"] != "FAILED" or "didn't contain changes" not in seen.get("StatusReason", ""):
+        problems.append(f"deploy world: empty change set {seen['Status']}")
+    # Modify, Remove, Add against the stored template; the new one through S3
+    t2 = {"Parameters": t["Parameters"], "Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"Path": "/x/"}},
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {}}}}
+    put = answer("s3", "PutObject", {"Bucket": "b", "Key": "k2.template", "_body": json.dumps(t2).encode()},
+                 "rest-xml")[0]
+    if not put.get("ETag"):
+        problems.append(f"s3.PutObject: botocore reads no ETag: {put}")
+    head = answer("s3", "HeadObject", {"Bucket": "b", "Key": "k2.template"}, "rest-xml")[0]
+    if head.get("ETag") != put.get("ETag"):
+        problems.append(f"s3.HeadObject: ETag {head.get('ETag')} != {put.get('ETag')}")
+    upd = dict({k: v for k, v in create.items() if k != "TemplateBody"}, ChangeSetName="c4", ChangeSetType="UPDATE",
+               TemplateURL="http://127.0.0.1:1/b/k2.template")
+    cs = answer("cloudformation", "CreateChangeSet", upd)[0]
+    seen = answer("cloudformation", "DescribeChangeSet", {"ChangeSetName": cs["Id"]})[0]
+    got = sorted((c["ResourceChange"]["Action"], c["ResourceChange"]["LogicalResourceId"]) for c in seen["Changes"])
+    if got != [("Add", "Queue"), ("Modify", "Role"), ("Remove", "Topic")]:
+        problems.append(f"deploy world: update changes {got}")
+    answer("cloudformation", "ExecuteChangeSet", {"ChangeSetName": cs["Id"]})
+    stacks = answer("cloudformation", "DescribeStacks", {"StackName": "st"})[0]
+    if stacks["Stacks"][0]["StackStatus"] != "UPDATE_COMPLETE":
+        problems.append(f"deploy world: after update {stacks['Stacks'][0]['StackStatus']}")
+    return checked
 
 
 # ---------------------------------------------------------------------------
@@ -771,6 +1183,8 @@ def self_test():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--self-test", action="store_true")
+    ap.add_argument("--deploy", action="store_true",
+                    help="the deploy world: stacks, change sets, S3 (no --template)")
     ap.add_argument("--template")
     ap.add_argument("--stack")
     ap.add_argument("--identities")
@@ -784,11 +1198,14 @@ def main():
     a = ap.parse_args()
     if a.self_test:
         return self_test()
-    with open(a.template) as f:
-        template = json.load(f)
-    with open(a.identities) as f:
-        identities = json.load(f)
-    fake = Fake(template, a.stack, identities, a.state)
+    if a.deploy:
+        fake = DeployWorld(a.state)
+    else:
+        with open(a.template) as f:
+            template = json.load(f)
+        with open(a.identities) as f:
+            identities = json.load(f)
+        fake = Fake(template, a.stack, identities, a.state)
     fake.save()
     log = Logger(a.log)
     srv = Server((LOOPBACK, a.port), make_handler(fake, log))

@@ -71,7 +71,7 @@ offers() {
 mkdir -p "$dir/comp/sub"
 touch "$dir/comp/a.sgl" "$dir/comp/b.txt" "$dir/comp/prod.yaml"
 ok comp-command offers "build" sgc bu
-ok comp-all-commands offers "build check diff explain fmt graph help iam version" sgc ""
+ok comp-all-commands offers "build check deploy diff explain fmt graph help iam lsp version" sgc ""
 ok comp-graph-format offers "dot png svg" sgc graph a.sgl --format ""
 ok comp-check-format offers "github json sarif text" sgc check --format ""
 ok comp-build-format offers "json yaml" sgc build --format ""
@@ -92,12 +92,12 @@ takes() { # takes CMD OPTION: sgc does not refuse OPTION for CMD
 }
 options_agree() {
 	local cmd opt offered bad=""
-	for cmd in build check fmt iam diff graph explain; do
+	for cmd in build check fmt iam diff deploy graph explain lsp; do
 		offered=" $(complete_words sgc "$cmd" - | tr '\n' ' ')"
 		for opt in $offered; do
 			takes "$cmd" "$opt" || bad="$bad $cmd:$opt(offered, refused)"
 		done
-		for opt in $("$sgc" --help | grep -o -- ' -[a-zA-Z]\b\| --[a-z][a-z-]*' | sort -u); do
+		for opt in $("$sgc" --help | grep -o -- ' -[a-zA-Z]\b\| --[a-z][a-z0-9-]*' | sort -u); do
 			case $opt in --version | -h | --) continue ;; esac # -h: --help is offered
 			local spelled=$opt
 			[ "$opt" = --color ] && spelled=--color=
@@ -111,7 +111,7 @@ options_agree() {
 ok comp-options-agree-with-sgc options_agree
 zsh_commands() {
 	local c
-	for c in build check fmt iam diff graph explain help version; do
+	for c in build check fmt iam diff deploy graph explain lsp help version; do
 		grep -q "^	'$c:" completions/_sgc || { echo "_sgc lacks $c"; return 1; }
 	done
 }
