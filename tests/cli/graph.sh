@@ -12,7 +12,7 @@ printf '#!/bin/sh\necho "dot: syntax error" >&2\nexit 3\n' >"$g/failing/dot"
 chmod +x "$g/fake/dot" "$g/failing/dot"
 
 expect graph-stdout 0 "$sgc" graph --color=never "$good"
-ok graph-stdout-is-dot sh -c "head -n 1 '$dir/out' | grep -qx 'digraph \"mlplatform\" {'"
+ok graph-stdout-is-dot sh -c "head -n 1 '$dir/out' | grep -qx 'digraph \"mlnetwork\" {'"
 cp "$dir/out" "$g/stdout.dot"
 expect graph-o 0 "$sgc" graph "$good" -o "$g/out.dot"
 ok graph-o-same-as-stdout cmp -s "$g/out.dot" "$g/stdout.dot"
