@@ -13,24 +13,55 @@
 #include "stdmod.h"
 #include "lsp_server.h"
 
-/* ---- completion ---------------------------------------------------------------- */
+/*
+ * Completion reads the text, not the syntax tree: the file it is asked
+ * about is half-typed, and does not parse. A forgiving scan finds where
+ * the cursor is and every named block and parameter, in a tree of scopes
+ * that follows the resolver's (resolve.c), so that only what resolves at
+ * the cursor is offered.
+ */
 
-/* A named block found by the scanner, with its path below the environment. */
+/* A named block or a parameter the scan found. */
 struct decl {
-	const char *kind;
-	const char *path;
+	const char *kind;       /* the block's kind; "param" for a parameter */
+	const char *name;
+	const char *type;       /* a parameter's type word (NULL: not typed yet) */
+	struct decl *parent;    /* the named block it is declared in; NULL: the file */
+	unsigned id;            /* 1, 2, ...: the key of its scope in ctx.names */
+	bool ambiguous;         /* a block of another kind has its name in its scope (E0218) */
 };
 
-/* What the scanner knows at the cursor. */
+/* What the scan knows at the cursor. */
 struct ctx {
 	const char *kind;       /* enclosing block kind; NULL at top level */
 	const char *attr;       /* the attribute whose value is being written; NULL: none */
 	uint32_t word_lo;       /* the (dotted) word before the cursor: [word_lo, off) */
 	bool in_text;           /* the cursor is inside a comment or a string: nothing to offer */
-	struct ptrvec decls;    /* struct decl *: every named block of the text */
+	struct decl *scope;     /* the innermost named block at the cursor; NULL: the file */
+	struct ptrvec blocks;   /* struct decl *: every named block, in text order */
+	struct ptrvec params;   /* struct decl *: every `param NAME: TYPE` */
+	struct ptrvec imports;  /* const char *: the modules imported at the top level */
+	struct strmap names;    /* "scope/name" and "scope/kind name" -> the first block there */
 };
 
 enum { SCAN_DEPTH = 64 };
+
+/* The scan's state between characters. */
+struct scanner {
+	struct arena *a;
+	struct ctx *c;
+	struct frame {
+		const char *kind;   /* NULL: a map */
+		struct decl *decl;  /* a named block; NULL: unnamed, or a map */
+	} st[SCAN_DEPTH];
+	int depth, skipped;     /* frames beyond SCAN_DEPTH are only counted */
+	int brackets;
+	const char *w0, *w1, *w2; /* the statement's first word and its last two */
+	int nwords;
+	const char *attr;
+	struct decl *param;     /* a parameter whose type word comes next */
+	bool op_pending;
+};
 
 static bool word_char(char c)
 {
@@ -38,33 +69,175 @@ static bool word_char(char c)
 	       c == '-';
 }
 
+static const char *scope_key(struct arena *a, const struct decl *scope, const char *kind, const char *name)
+{
+	return arena_printf(a, "%u/%s%s%s", scope ? scope->id : 0, kind ? kind : "", kind ? " " : "", name);
+}
+
+/* The named block the scan is in (blocks below SCAN_DEPTH count as the deepest kept). */
+static struct decl *scope_of(const struct scanner *sc)
+{
+	for (int k = sc->depth - 1; k >= 0; k--)
+		if (sc->st[k].decl)
+			return sc->st[k].decl;
+	return NULL;
+}
+
+/* A block's name goes into its scope twice: bare, and with its kind (`kind.name`). */
+static struct decl *declare_block(struct scanner *sc, const char *kind, const char *name)
+{
+	struct ctx *c = sc->c;
+	struct decl *d = arena_calloc(sc->a, 1, sizeof *d);
+	*d = (struct decl){ kind, name, NULL, scope_of(sc), (unsigned)c->blocks.n + 1, false };
+	ptrvec_push(sc->a, &c->blocks, d);
+	const char *bare = scope_key(sc->a, d->parent, NULL, name);
+	struct decl *first = strmap_get(&c->names, bare);
+	if (!first)
+		strmap_put(sc->a, &c->names, bare, d);
+	else if (strcmp(first->kind, kind) != 0)
+		first->ambiguous = true;
+	const char *qual = scope_key(sc->a, d->parent, kind, name);
+	if (!strmap_get(&c->names, qual))
+		strmap_put(sc->a, &c->names, qual, d);
+	return d;
+}
+
+/* The cursor is reached: what encloses it is what completion works with. */
+static void at_cursor(struct scanner *sc)
+{
+	struct ctx *c = sc->c;
+	bool in_map = sc->depth > 0 && !sc->st[sc->depth - 1].kind;
+	c->kind = sc->depth > 0 ? sc->st[sc->depth - 1].kind : NULL;
+	c->attr = in_map ? NULL : sc->attr;
+	c->scope = scope_of(sc);
+}
+
+static void word(struct scanner *sc, const char *w)
+{
+	if (sc->param && !sc->param->type && sc->nwords == 2)
+		sc->param->type = w;
+	sc->param = NULL;
+	if (sc->nwords == 0)
+		sc->w0 = w;
+	sc->w1 = sc->w2;
+	sc->w2 = w;
+	sc->nwords++;
+	sc->op_pending = false;
+}
+
+/* A newline or `;`: the statement ends unless an operator or a bracket carries it on. */
+static void end_statement(struct scanner *sc)
+{
+	if (sc->brackets || sc->op_pending)
+		return;
+	if (sc->depth == 0 && !sc->skipped && sc->nwords == 2 && strcmp(sc->w0, "import") == 0)
+		ptrvec_push(sc->a, &sc->c->imports, (void *)sc->w2);
+	sc->attr = NULL;
+	sc->nwords = 0;
+}
+
+/* `param NAME:` declares a parameter of the enclosing block; its type word follows. */
+static void colon(struct scanner *sc)
+{
+	if (!sc->brackets && !sc->attr && sc->nwords == 2 && strcmp(sc->w0, "param") == 0) {
+		struct decl *d = arena_calloc(sc->a, 1, sizeof *d);
+		*d = (struct decl){ "param", sc->w2, NULL, scope_of(sc), 0, false };
+		ptrvec_push(sc->a, &sc->c->params, d);
+		sc->param = d;
+	}
+	sc->op_pending = true;
+}
+
+static void open_brace(struct scanner *sc)
+{
+	struct frame f = { NULL, NULL };
+	if (!sc->attr && !sc->brackets && sc->nwords >= 1) {
+		f.kind = sc->nwords >= 2 ? sc->w1 : sc->w2;
+		if (sc->nwords >= 2)
+			f.decl = declare_block(sc, f.kind, sc->w2);
+	}
+	if (sc->depth < SCAN_DEPTH)
+		sc->st[sc->depth++] = f;
+	else
+		sc->skipped++;
+	if (f.kind) {
+		sc->attr = NULL;
+		sc->brackets = 0;
+	}
+	sc->nwords = 0;
+	sc->op_pending = false;
+}
+
+static void close_brace(struct scanner *sc)
+{
+	if (sc->skipped)
+		sc->skipped--;
+	else if (sc->depth)
+		sc->depth--;
+	if (!(sc->depth && !sc->st[sc->depth - 1].kind)) {
+		sc->attr = NULL;
+		sc->brackets = 0;
+	}
+	sc->nwords = 0;
+	sc->op_pending = false;
+}
+
+static void punct(struct scanner *sc, char ch)
+{
+	switch (ch) {
+	case '\n':
+	case ';':
+		end_statement(sc);
+		break;
+	case '=':
+		if (!sc->brackets && sc->nwords >= 1)
+			sc->attr = sc->w2;
+		sc->op_pending = true;
+		break;
+	case ':':
+		colon(sc);
+		break;
+	case '+':
+	case '-':
+	case ',':
+		sc->op_pending = true;
+		break;
+	case '[':
+	case '(':
+		sc->brackets++;
+		break;
+	case ']':
+	case ')':
+		if (sc->brackets)
+			sc->brackets--;
+		break;
+	case '{':
+		open_brace(sc);
+		break;
+	case '}':
+		close_brace(sc);
+		break;
+	default:
+		break;
+	}
+}
+
 /*
  * A forgiving scan of the whole text (half-typed is the normal case):
  * strings and comments skipped, `kind name {` opens a block, `{` after `=`
  * or `:` a map, `}` closes; `name =` at a block's level starts a value,
  * ended by a newline or `;` outside brackets when no operator is pending.
+ * The whole text is read, not only up to the cursor: a reference may name
+ * a block declared after it.
  */
 static void scan(struct arena *a, const char *t, uint32_t len, uint32_t off, struct ctx *c)
 {
-	struct frame {
-		const char *kind;   /* NULL: a map */
-		const char *name;
-	} st[SCAN_DEPTH];
-	int depth = 0, skipped = 0; /* frames beyond SCAN_DEPTH are only counted */
-	int brackets = 0;
-	const char *w1 = NULL, *w2 = NULL; /* the last two words of the statement */
-	int nwords = 0;
-	const char *attr = NULL;
-	bool op_pending = false, done = false;
-	c->kind = NULL;
-	c->attr = NULL;
+	struct scanner sc = { .a = a, .c = c };
+	bool done = false;
 	for (uint32_t i = 0; i < len;) {
 		if (i >= off && !done) {
 			done = true;
-			c->kind = depth > 0 ? st[depth - 1].kind : NULL;
-			c->attr = attr;
-			if (depth > 0 && !st[depth - 1].kind)
-				c->attr = NULL;
+			at_cursor(&sc);
 		}
 		char ch = t[i];
 		if (ch == '#' || (ch == '/' && i + 1 < len && t[i + 1] == '/')) {
@@ -81,105 +254,117 @@ static void scan(struct arena *a, const char *t, uint32_t len, uint32_t off, str
 				i += t[i] == '\\' && i + 1 < len ? 2 : 1;
 			c->in_text |= s0 < off && off <= i;
 			i++;
-			nwords = 0;
-			op_pending = false;
+			sc.nwords = 0;
+			sc.op_pending = false;
 			continue;
 		}
 		if (word_char(ch) || ch == '.') {
 			uint32_t s0 = i;
 			while (i < len && (word_char(t[i]) || t[i] == '.'))
 				i++;
-			if (i >= off && s0 < off)
-				continue; /* the word being typed: not part of the context */
-			w1 = w2;
-			w2 = arena_strndup(a, t + s0, i - s0);
-			nwords++;
-			op_pending = false;
+			if (!(i >= off && s0 < off)) /* the word being typed is not part of the context */
+				word(&sc, arena_strndup(a, t + s0, i - s0));
 			continue;
 		}
 		i++;
-		switch (ch) {
-		case '\n':
-		case ';':
-			if (!brackets && !op_pending) {
-				attr = NULL;
-				nwords = 0;
-			}
-			break;
-		case '=':
-			if (!brackets && nwords >= 1)
-				attr = w2;
-			op_pending = true;
-			break;
-		case '+':
-		case '-':
-		case ',':
-		case ':':
-			op_pending = true;
-			break;
-		case '[':
-		case '(':
-			brackets++;
-			break;
-		case ']':
-		case ')':
-			if (brackets)
-				brackets--;
-			break;
-		case '{': {
-			struct frame f = { NULL, NULL };
-			if (!attr && !brackets && nwords >= 1) {
-				f.kind = nwords >= 2 ? w1 : w2;
-				f.name = nwords >= 2 ? w2 : NULL;
-				if (f.name) {
-					struct strbuf p = { 0 };
-					for (int k = 0; k < depth; k++)
-						if (st[k].kind && st[k].name && strcmp(st[k].kind, "environment") != 0)
-							strbuf_printf(a, &p, "%s.", st[k].name);
-					strbuf_printf(a, &p, "%s", f.name);
-					struct decl *dcl = arena_alloc(a, sizeof *dcl);
-					dcl->kind = f.kind;
-					dcl->path = p.s;
-					ptrvec_push(a, &c->decls, dcl);
-				}
-			}
-			if (depth < SCAN_DEPTH)
-				st[depth++] = f;
-			else
-				skipped++;
-			if (f.kind) {
-				attr = NULL;
-				brackets = 0;
-			}
-			nwords = 0;
-			op_pending = false;
-			break;
-		}
-		case '}':
-			if (skipped)
-				skipped--;
-			else if (depth)
-				depth--;
-			if (!(depth && !st[depth - 1].kind)) {
-				attr = NULL;
-				brackets = 0;
-			}
-			nwords = 0;
-			op_pending = false;
-			break;
-		default:
-			break;
-		}
+		punct(&sc, ch);
 	}
-	if (!done) {
-		c->kind = depth > 0 ? st[depth - 1].kind : NULL;
-		c->attr = attr;
-		if (depth > 0 && !st[depth - 1].kind)
-			c->attr = NULL;
-	}
+	end_statement(&sc); /* an import on the last line, without its newline */
+	if (!done)
+		at_cursor(&sc);
 	c->word_lo = off;
 	while (c->word_lo > 0 && (word_char(t[c->word_lo - 1]) || t[c->word_lo - 1] == '.'))
 		c->word_lo--;
+}
+
+/* ---- what is in scope at the cursor ---------------------------------------------- */
+
+/* The environment `d` is in (or is); NULL: none. */
+static const struct decl *env_of(const struct decl *d)
+{
+	while (d && strcmp(d->kind, "environment") != 0)
+		d = d->parent;
+	return d;
+}
+
+/* Is `outer` `d` or one of the blocks `d` is declared in? (NULL: the file, encloses all.) */
+static bool encloses(const struct decl *outer, const struct decl *d)
+{
+	for (; d; d = d->parent)
+		if (d == outer)
+			return true;
+	return !outer;
+}
+
+/*
+ * The first block declaring `name` (of `kind`, unless NULL) from the
+ * cursor's scope outward: where the resolver binds a name's first part
+ * (resolve.c, walk and kind_qualified).
+ */
+static const struct decl *find_out(struct arena *a, const struct ctx *c, const char *kind, const char *name)
+{
+	for (const struct decl *s = c->scope;; s = s->parent) {
+		const struct decl *d = strmap_get(&c->names, scope_key(a, s, kind, name));
+		if (d || !s)
+			return d;
+	}
+}
+
+static void path_below(struct arena *a, struct strbuf *p, const struct decl *d, const struct decl *env)
+{
+	if (d->parent != env)
+		path_below(a, p, d->parent, env);
+	strbuf_printf(a, p, "%s%s", p->s && p->s[0] ? "." : "", d->name);
+}
+
+/*
+ * How a reference to block `b` of environment `env` is written at the
+ * cursor: its path below the environment (`vpc.private_a`), or with its
+ * kind (`codeartifact.research.packages`) when blocks of two kinds share
+ * the first name (E0218) or a nearer block hides it; NULL when neither
+ * form resolves to `b` from the cursor.
+ */
+static const char *ref_text(struct arena *a, const struct ctx *c, const struct decl *b, const struct decl *env)
+{
+	const struct decl *top = b;
+	while (top->parent != env)
+		top = top->parent;
+	struct strbuf p = { 0 };
+	path_below(a, &p, b, env);
+	const struct decl *first = find_out(a, c, NULL, top->name);
+	if (first == top && !first->ambiguous)
+		return p.s;
+	if (!find_out(a, c, NULL, top->kind) && find_out(a, c, top->kind, top->name) == top)
+		return arena_printf(a, "%s.%s", top->kind, p.s);
+	return NULL;
+}
+
+/* The type word of the parameters an attribute of type `t` may take. */
+static const char *param_type(enum vtype t)
+{
+	switch (t) {
+	case VT_STRING:
+		return "string";
+	case VT_INT:
+	case VT_PORT:
+		return "int";
+	case VT_BOOL:
+		return "bool";
+	case VT_INSTANCE:
+		return "instance";
+	case VT_SIZE:
+		return "size";
+	default:
+		return NULL;
+	}
+}
+
+static bool imported(const struct ctx *c, const char *module)
+{
+	for (size_t i = 0; i < c->imports.n; i++)
+		if (strcmp(c->imports.items[i], module) == 0)
+			return true;
+	return false;
 }
 
 struct items {
@@ -206,6 +391,57 @@ static void item(struct items *it, const char *label, int kind, const char *deta
 	json_object_set_new(edit, "newText", json_string(label));
 	json_object_set_new(o, "textEdit", edit);
 	json_array_append_new(it->list, o);
+}
+
+/*
+ * The definitions of stdlib module `module` as `std.MODULE.NAME`: every
+ * top-level `name =` of its file (read from the text: no compile needed).
+ */
+static void std_sets(struct items *it, struct arena *a, const char *module)
+{
+	const char *file = arena_printf(a, "%s.sgl", module);
+	for (unsigned m = 0; m < stdlib_count; m++) {
+		if (strcmp(stdlib_files[m].name, file) != 0)
+			continue;
+		const char *t = stdlib_files[m].text;
+		for (const char *p = t; *p;) {
+			const char *e = p;
+			while (word_char(*e))
+				e++;
+			const char *q = e;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (e > p && *q == '=' && (p == t || p[-1] == '\n'))
+				item(it, arena_printf(a, "std.%s.%.*s", module, (int)(e - p), p), CK_MODULE,
+				     "endpoint set");
+			p = strchr(p, '\n');
+			p = p ? p + 1 : t + strlen(t);
+		}
+	}
+}
+
+/* The blocks of `kinds` in the cursor's environment, as they resolve from the cursor. */
+static void complete_refs(struct items *it, const struct ctx *c, const char *kinds, struct arena *a)
+{
+	const struct decl *env = env_of(c->scope);
+	for (size_t i = 0; kinds && i < c->blocks.n; i++) {
+		const struct decl *b = c->blocks.items[i];
+		if (!schema_kind_in(kinds, b->kind) || b == env || env_of(b) != env)
+			continue;
+		const char *text = ref_text(a, c, b, env);
+		if (text)
+			item(it, text, CK_REFERENCE, b->kind);
+	}
+}
+
+/* `param.NAME` for the parameters of type `type` declared around the cursor. */
+static void complete_params(struct items *it, const struct ctx *c, const char *type, struct arena *a)
+{
+	for (size_t i = 0; type && i < c->params.n; i++) {
+		const struct decl *p = c->params.items[i];
+		if (p->type && strcmp(p->type, type) == 0 && encloses(p->parent, c->scope))
+			item(it, arena_printf(a, "param.%s", p->name), CK_VALUE, arena_printf(a, "parameter: %s", type));
+	}
 }
 
 static void complete_value(struct server *s, struct items *it, const struct ctx *c,
@@ -236,25 +472,8 @@ static void complete_value(struct server *s, struct items *it, const struct ctx 
 	case VT_ENDPOINTS:
 		for (size_t i = 0; i < ep_count; i++)
 			item(it, ep_services[i].name, CK_VALUE, ep_services[i].what);
-		for (unsigned m = 0; m < stdlib_count; m++) {
-			/* The sets of std.endpoints: every top-level `name =` of the module. */
-			if (strcmp(stdlib_files[m].name, "endpoints.sgl") != 0)
-				continue;
-			const char *t = stdlib_files[m].text;
-			for (const char *p = t; *p;) {
-				const char *e = p;
-				while (word_char(*e))
-					e++;
-				const char *q = e;
-				while (*q == ' ' || *q == '\t')
-					q++;
-				if (e > p && *q == '=' && (p == t || p[-1] == '\n'))
-					item(it, arena_printf(a, "std.endpoints.%.*s", (int)(e - p), p), CK_MODULE,
-					     "endpoint set");
-				p = strchr(p, '\n');
-				p = p ? p + 1 : t + strlen(t);
-			}
-		}
+		if (imported(c, "std.endpoints")) /* without the import, E0213 */
+			std_sets(it, a, "endpoints");
 		break;
 	case VT_INSTANCE: {
 		unsigned where = c->kind && strcmp(c->kind, "notebook") == 0 ? INST_NOTEBOOK : INST_STUDIO;
@@ -265,15 +484,13 @@ static void complete_value(struct server *s, struct items *it, const struct ctx 
 	}
 	case VT_REF:
 	case VT_REFS:
-		for (size_t i = 0; i < c->decls.n; i++) {
-			const struct decl *dcl = c->decls.items[i];
-			if (as->ref_kind && schema_kind_in(as->ref_kind, dcl->kind))
-				item(it, dcl->path, CK_REFERENCE, dcl->kind);
-		}
+		complete_refs(it, c, as->ref_kind, a);
 		break;
 	default:
 		break;
 	}
+	if (strncmp(it->prefix, "param.", 6) == 0)
+		complete_params(it, c, param_type(as->type), a);
 	(void)s;
 }
 

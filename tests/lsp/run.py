@@ -395,8 +395,122 @@ def session_fuzz():
     finish(s, "fuzz")
 
 
+# Completion in scope, hover on endpoint sets and references: a second
+# environment and an ambiguous name show what is not offered.
+SCOPES = """import std.endpoints
+
+mine = [logs, kms, codeartifact.api, codeartifact.repositories]
+
+environment one {
+  region = "us-east-1"
+  param size: instance = ml.t3.medium
+  param label: string = "x"
+  kms_key k1 {}
+  codeartifact research {
+    repository packages { upstream = other }
+    repository other {}
+  }
+  bucket research {}
+  network vpc {
+    cidr      = 10.0.0.0/16
+    isolation = isolated
+    subnet a { cidr = 10.0.1.0/24  zone = a }
+    endpoints = std.endpoints.notebook + mine
+  }
+  notebook nb {
+    subnet   = vpc.a
+    kms_key  = k1
+    instance = param.size
+    uses     = [k1, codeartifact.research.packages]
+  }
+}
+"""
+OTHER_ENV = """
+environment two {
+  kms_key k2 {}
+  network net2 {
+    subnet b { cidr = 10.1.1.0/24  zone = a }
+  }
+  notebook nb2 {
+    subnet  = net2.b
+    kms_key = k2
+  }
+}
+"""
+
+
+def session_scopes():
+    s, _ = start()
+    uri = "file:///sgc-lsp-test/scopes.sgl"
+    td = {"uri": uri}
+    text = SCOPES
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "sgl", "version": 1, "text": text}})
+    check("scopes: no error", [d["code"] for d in s.diagnostics(uri)["diagnostics"] if d["severity"] == 1], [])
+
+    def hover(word, delta=0, nth=0):
+        r = s.request("textDocument/hover", {"textDocument": td, "position": pos(text, word, nth=nth, delta=delta)})
+        return r["result"]["contents"]["value"] if r["result"] else None
+
+    def labels(p):
+        r = s.request("textDocument/completion", {"textDocument": td, "position": p})["result"]
+        return [i["label"] for i in r["items"]]
+
+    # Hover: both operands of a `+` are endpoint sets, each with its services.
+    check("hover a stdlib set in a `+`", hover("std.endpoints.notebook +", 16),
+          "definition `notebook`, declared at <std>/endpoints.sgl:13:1\n\nendpoint set of 5 services: "
+          "`sagemaker.api`, `sagemaker.runtime`, `notebook`, `sts`, `s3`")
+    check("hover the file's set in a `+`", hover("+ mine", 3),
+          "definition `mine`, declared at /sgc-lsp-test/scopes.sgl:3:1\n\nendpoint set of 4 services: "
+          "`logs`, `codeartifact.api`, `codeartifact.repositories`, `kms`")
+    check("hover the `std` of a set", hover("std.endpoints.notebook +", 1), "namespace `std`")
+    # Hover: what a reference names, and where.
+    check("hover a reference", hover("k1\n", 1), "kms_key `k1`, declared at /sgc-lsp-test/scopes.sgl:9:11")
+    check("hover a kind-qualified reference", hover("research.packages]", 10),
+          "repository `packages`, declared at /sgc-lsp-test/scopes.sgl:11:16")
+    check("hover a sibling reference", hover("other }", 1), "repository `other`, declared at /sgc-lsp-test/scopes.sgl:12:16")
+    check("hover a parameter", hover("param.size", 7),
+          "parameter `size`: instance, declared at /sgc-lsp-test/scopes.sgl:7:9")
+    # Negative twin: an unknown name names nothing; the hover is the attribute's.
+    text = SCOPES.replace("kms_key  = k1", "kms_key  = k9")
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]})
+    check("hover an unknown name", hover("k9\n", 1).split("\n")[0], "**notebook**.`kms_key`: a reference to a block")
+
+    # Completion: references as they resolve at the cursor.
+    text = SCOPES
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": text}]})
+    check("complete kms_key in scope", labels(pos(text, "k1\n")), ["k1"])
+    check("complete a subnet by its path", labels(pos(text, "vpc.a")), ["vpc.a"])
+    check("complete ambiguous names with their kind", labels(pos(text, "k1, ")),
+          ["k1", "codeartifact.research.packages", "codeartifact.research.other", "bucket.research"])
+    check("complete param.", labels(pos(text, "param.size", delta=6)), ["param.size"])
+    # A string attribute is offered the string parameter, half-typed as it is.
+    half = text.replace('region = "us-east-1"', 'region = "us-east-1"\n  description = param.')
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 31}, "contentChanges": [{"text": half}]})
+    check("complete param. by type", labels(pos(half, "param.\n", delta=6)), ["param.label"])
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 32}, "contentChanges": [{"text": text}]})
+    eps = labels(pos(text, "std.endpoints.notebook +"))
+    check("complete imported sets", [e for e in eps if e.startswith("std.")][:2], ["std.endpoints.notebook", "std.endpoints.studio"])
+    # Negative twin: a name shared by no other kind needs no kind.
+    text = SCOPES.replace("bucket research {}", "bucket data {}")
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]})
+    check("complete unambiguous names bare", labels(pos(text, "k1, ")),
+          ["k1", "research.packages", "research.other", "data"])
+    # Negative twin: a second environment's blocks are not offered in the first, and the other way round.
+    text = SCOPES + OTHER_ENV
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": text}]})
+    check("complete: not the other environment's", labels(pos(text, "k1\n")), ["k1"])
+    check("complete: the other environment's own", labels(pos(text, "k2\n", nth=0)), ["k2"])
+    check("complete: its own subnets", labels(pos(text, "net2.b\n")), ["net2.b"])
+    # Negative twin: without `import std.endpoints` no std set is offered (E0213).
+    text = SCOPES.replace("import std.endpoints\n", "")
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 6}, "contentChanges": [{"text": text}]})
+    eps = labels(pos(text, "std.endpoints.notebook +"))
+    check("complete no std set without the import", ([e for e in eps if e.startswith("std.")], "logs" in eps), ([], True))
+    finish(s, "scopes")
+
+
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-for t in (session_utf16, session_utf8, session_half_typed_and_endpoints, session_protocol, session_fuzz):
+for t in (session_utf16, session_utf8, session_half_typed_and_endpoints, session_scopes, session_protocol, session_fuzz):
     try:
         t()
     except Exception as e:  # a crash of the server shows up here
