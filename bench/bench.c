@@ -39,10 +39,10 @@ enum {
 	DEFAULT_NETWORKS = 2000,
 	DEFAULT_ITERATIONS = 5,
 	DEFAULT_EXAMPLE_RUNS = 200,
-	NETS_PER_ENV = 16, /* about 460 resources: under the 500 quota */
+	NETS_PER_ENV = 14, /* about 450 resources: under the 500 quota */
 	SCALE_FROM = 125,  /* first size of the one-environment series */
 	NET_PREFIX = 20,   /* every network is a /20 of private space */
-	UNITS_PER_ENV = 36, /* 13 resources and 3 outputs each: 468 and 108 */
+	UNITS_PER_ENV = 26, /* 18 resources and 3 outputs each: 468 and 78 */
 	UNITS_MAX = 10000,  /* the largest size of the unit series */
 	UNIT_WORK = 30000,  /* units compiled per size: small sizes run more often */
 };

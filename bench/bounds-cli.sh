@@ -42,7 +42,7 @@ for n in 1000 4000 16000; do
 	ln -s . "$w/loop1"
 	ln -s . "$w/loop2"
 	awk -v n="$n" -v w="$w" 'BEGIN { for (i = 0; i < n; i++) {
-		f = w "/f" i ".sgl"; printf "environment e%d {\n  region = \"us-east-1\"\n}\n", i > f; close(f) } }'
+		f = w "/f" i ".sgl"; printf "environment e%d {\n  region = \"us-east-1\"\n  kms_key data {}\n}\n", i > f; close(f) } }'
 	find "$w" -maxdepth 1 -name '*.sgl' -exec ln -t "$w/sub" {} +
 	measure "N=$n" "$sgc" check --format json "$w"
 	rm -rf "$w"
