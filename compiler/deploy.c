@@ -6,17 +6,16 @@
 #include "deploy.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "deploy_manifest.h"
 #include "input.h"
+#include "proc.h"
 
 /* An argv under construction: malloc'd strings, NULL-terminated. */
 struct argv {
@@ -98,89 +97,21 @@ static void print_command(FILE *f, const struct argv *a)
 }
 
 /*
- * Run `a` and wait. With `capture`, its standard output is read into
- * *capture (and, with `tee`, copied to ours as it comes). Returns the
- * command's exit status, or -1 after saying why it could not run.
+ * Run `a` and wait; with `capture`, its standard output is kept in
+ * *capture (and, with `tee`, shown as it comes). The exit status, or -1
+ * after saying why it could not run.
  */
 static int run(const struct argv *a, struct input *capture, bool tee)
 {
-	fflush(stdout);
-	fflush(stderr);
-	int fds[2] = { -1, -1 };
-	if (capture && pipe2(fds, O_CLOEXEC) != 0) {
-		fprintf(stderr, "sgc: cannot run %s: %s\n", a->v[0], strerror(errno));
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "sgc: cannot run %s: %s\n", a->v[0], strerror(errno));
-		if (capture)
-			close(fds[0]), close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		if (capture && dup2(fds[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		setenv("AWS_PAGER", "", 1); /* CLI v2: never a pager between us and its output */
-		execvp(a->v[0], a->v);
-		fprintf(stderr, "sgc: cannot run `%s`: %s (set SGC_AWS to the AWS CLI)\n", a->v[0],
-			strerror(errno));
-		_exit(127);
-	}
-	bool ok = true;
-	if (capture) {
-		close(fds[1]);
-		size_t cap = 4096, len = 0;
-		char *buf = malloc(cap + 1);
-		ok = buf != NULL;
-		for (;;) {
-			char chunk[4096];
-			ssize_t n = read(fds[0], chunk, sizeof chunk);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			if (tee)
-				fwrite(chunk, 1, (size_t)n, stdout), fflush(stdout);
-			if (!ok || len + (size_t)n > INPUT_MAX) {
-				ok = false;
-				continue; /* keep draining, so the child never blocks on a full pipe */
-			}
-			if (len + (size_t)n > cap) {
-				while (len + (size_t)n > cap)
-					cap *= 2;
-				char *b = realloc(buf, cap + 1);
-				if (!b) {
-					ok = false;
-					continue;
-				}
-				buf = b;
-			}
-			memcpy(buf + len, chunk, (size_t)n);
-			len += (size_t)n;
-		}
-		close(fds[0]);
-		if (ok) {
-			buf[len] = '\0';
-			*capture = (struct input){ .text = buf, .len = len };
-		} else {
-			free(buf);
-		}
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			fprintf(stderr, "sgc: waiting for %s: %s\n", a->v[0], strerror(errno));
-			return -1;
-		}
-	if (!ok) {
-		fprintf(stderr, "sgc: cannot keep the output of %s (out of memory or over %d bytes)\n",
-			a->v[0], INPUT_MAX);
-		return -1;
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	/* CLI v2: never a pager between us and its output. */
+	static const char *const env[] = { "AWS_PAGER=", NULL };
+	struct proc_io io = { .capture = capture != NULL, .tee = tee, .env = env };
+	int rc = proc_run(a->v, &io);
+	if (rc == 127)
+		fprintf(stderr, "sgc: (the AWS CLI is $SGC_AWS, else `aws` on PATH)\n");
+	if (capture)
+		*capture = (struct input){ .text = io.out, .len = io.out_len };
+	return rc;
 }
 
 /* The change set's ARN in the CLI's output (`--change-set-name arn:...:changeSet/...`), or NULL. */

@@ -18,13 +18,11 @@
  * checked before exiting, so `sgc ... > /dev/full` exits 2.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,6 +38,7 @@
 #include "lsp.h"
 #include "input.h"
 #include "output.h"
+#include "proc.h"
 #include "stdmod.h"
 #include "vars.h"
 
@@ -637,98 +636,19 @@ static int cmd_diff(const struct options *o)
 /* ---- graph ---------------------------------------------------------------- */
 
 /* Is `name` an executable file in a directory of PATH? */
-static bool on_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	for (const char *p = path; p && *p;) {
-		size_t n = strcspn(p, ":");
-		char buf[4096];
-		if (n > 0 && n + strlen(name) + 2 <= sizeof buf) {
-			snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, name);
-			struct stat st;
-			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
-				return true;
-		}
-		p += n + (p[n] == ':');
-	}
-	return false;
-}
-
-/*
- * Graphviz's `dot -TFORMAT` on `text`, run without a shell: the DOT goes
- * in through an unlinked temporary file (no pipe to deadlock on), the
- * picture comes back through a pipe into *out (malloc'd). False after
- * saying why.
- */
+/* Graphviz's `dot -TFORMAT` on `text`, without a shell; false after saying why. */
 static bool render_dot(const char *text, size_t len, const char *format, char **out, size_t *out_len)
 {
-	*out = NULL;
-	*out_len = 0;
-	FILE *in = tmpfile();
-	if (!in || fwrite(text, 1, len, in) != len || fflush(in) != 0 || fseek(in, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "sgc: cannot write the graph for dot: %s\n", strerror(errno));
-		if (in)
-			fclose(in);
-		return false;
-	}
-	int fds[2];
-	if (pipe(fds) != 0) {
-		fprintf(stderr, "sgc: cannot run dot: %s\n", strerror(errno));
-		fclose(in);
-		return false;
-	}
-	char type[16];
+	char name[] = "dot", type[16];
 	snprintf(type, sizeof type, "-T%s", format);
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (dup2(fileno(in), STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		close(fds[0]);
-		close(fds[1]);
-		char name[] = "dot";
-		char *const argv[] = { name, type, NULL };
-		execvp("dot", argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	fclose(in);
-	if (pid < 0) {
-		fprintf(stderr, "sgc: cannot run dot: %s\n", strerror(errno));
-		close(fds[0]);
-		return false;
-	}
-	FILE *mem = open_memstream(out, out_len);
-	char buf[65536];
-	ssize_t n;
-	bool ok = mem != NULL;
-	while ((n = read(fds[0], buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || (ok && fwrite(buf, 1, (size_t)n, mem) != (size_t)n)) {
-			ok = false;
-			if (n < 0)
-				break;
-		}
-	}
-	close(fds[0]);
-	if (mem && fclose(mem) != 0)
-		ok = false;
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "sgc: dot -T%s failed (%s %d)\n", format,
-			WIFEXITED(status) ? "exit" : "signal",
-			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		ok = false;
-	}
-	if (!ok) {
-		free(*out);
-		*out = NULL;
-	}
-	return ok;
+	char *const argv[] = { name, type, NULL };
+	struct proc_io io = { .in = text, .in_len = len, .capture = true };
+	int rc = proc_run(argv, &io);
+	if (rc > 0)
+		fprintf(stderr, "sgc: dot -T%s failed (exit %d)\n", format, rc);
+	*out = io.out;
+	*out_len = io.out_len;
+	return rc == 0;
 }
 
 /* --format, or OUT's extension (.svg, .png), or dot. */
@@ -762,7 +682,7 @@ static int cmd_graph(const struct options *o)
 	bool dot = strcmp(format, "dot") == 0;
 	if (!dot && strcmp(format, "svg") != 0 && strcmp(format, "png") != 0)
 		return cli_usage_error("`graph --format` takes dot, svg or png, not `%s`", format);
-	if (!dot && !on_path("dot")) {
+	if (!dot && !proc_on_path("dot")) {
 		fprintf(stderr, "sgc: `graph --format %s` needs Graphviz's `dot` on PATH; install the "
 			"graphviz package (Debian, Ubuntu: apt-get install graphviz), or use --format dot\n",
 			format);
