@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit.h"
+
 static const struct {
 	unsigned bit;
 	const char *name;
@@ -106,20 +108,7 @@ char *deploy_manifest_emit(const char *template_name, const char *stack_name, co
 	json_object_set_new(o, "parameters", params);
 	json_object_set_new(o, "template_bytes", json_integer((json_int_t)template_bytes));
 	json_object_set_new(o, "needs_s3_upload", json_boolean(template_bytes > DEPLOY_TEMPLATE_BODY_MAX));
-	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!text)
-		return NULL;
-	size_t n = strlen(text);
-	char *out = realloc(text, n + 2);
-	if (!out) {
-		free(text);
-		return NULL;
-	}
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	*len = n + 1;
-	return out;
+	return emit_json_dump(o, len);
 }
 
 /* Every byte of `s` in `allowed` (a set of ranges "az09--"), length 1..max, first in `first`. */

@@ -18,6 +18,13 @@ char *emit_json(const struct cfn_template *t, size_t *len);
 char *emit_value_json(const struct cv *v, size_t *len);
 
 /*
+ * A jansson tree as JSON, like the template (2-space indent, its own key
+ * order, trailing newline); takes `root`'s reference. malloc'd, caller frees.
+ */
+struct json_t;
+char *emit_json_dump(struct json_t *root, size_t *len);
+
+/*
  * The parameter file: `[{"ParameterKey": ..., "ParameterValue": ...}]`,
  * which both `aws cloudformation deploy --parameter-overrides file://` and
  * `create-stack --parameters file://` accept. malloc'd, caller frees.

@@ -58,7 +58,7 @@ static json_t *resource_json(const struct cfn_resource *r)
 	return o;
 }
 
-static char *dump_with_newline(json_t *root, size_t *len)
+char *emit_json_dump(json_t *root, size_t *len)
 {
 	char *body = json_dumps(root, JSON_INDENT(2));
 	json_decref(root);
@@ -78,7 +78,7 @@ static char *dump_with_newline(json_t *root, size_t *len)
 
 char *emit_value_json(const struct cv *v, size_t *len)
 {
-	return dump_with_newline(to_json(v), len);
+	return emit_json_dump(to_json(v), len);
 }
 
 char *emit_params_json(const struct cfn_template *t, size_t *len)
@@ -91,7 +91,7 @@ char *emit_params_json(const struct cfn_template *t, size_t *len)
 		json_object_set_new(o, "ParameterValue", json_string(m->val->u.s));
 		json_array_append_new(list, o);
 	}
-	return dump_with_newline(list, len);
+	return emit_json_dump(list, len);
 }
 
 char *emit_json(const struct cfn_template *t, size_t *len)
@@ -116,5 +116,5 @@ char *emit_json(const struct cfn_template *t, size_t *len)
 	if (t->outputs->u.items.n)
 		json_object_set_new(root, "Outputs", to_json(t->outputs));
 
-	return dump_with_newline(root, len);
+	return emit_json_dump(root, len);
 }

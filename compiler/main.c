@@ -150,6 +150,30 @@ static void session_close(struct session *s)
 		input_free(&s->vars);
 }
 
+/* The command's FILE, read whole and counted among the inputs no output may replace. */
+static bool session_read(struct session *s, const char *path, struct input *in)
+{
+	if (!input_read(path, in))
+		return false;
+	s->inputs[s->ninputs++] = in->id;
+	return true;
+}
+
+/*
+ * Where -o OUT goes, settled before compiling: onto an input of the
+ * command (`-o FILE` onto FILE) nothing is written. False after saying why.
+ */
+static bool session_output(const struct session *s, const char *out, struct out_target *t)
+{
+	*t = (struct out_target){ 0 };
+	if (out_target_resolve(out, t) && out_target_not_input(t, out, s->inputs, s->ninputs))
+		return true;
+	if (t->path)
+		out_target_free(t);
+	*t = (struct out_target){ 0 };
+	return false;
+}
+
 /* --vars and -D into the compile, before the source is checked. */
 static void load_vars(struct compile *c, const struct session *s)
 {
@@ -366,11 +390,10 @@ static int deploy_built(const struct options *o, const char *path)
 	if (status != EXIT_OK)
 		return status;
 	struct input in;
-	if (!input_read(path, &in)) {
+	if (!session_read(&s, path, &in)) {
 		session_close(&s);
 		return EXIT_USAGE;
 	}
-	s.inputs[s.ninputs++] = in.id;
 	struct compile c;
 	compile_input(&c, &s, path, &in, COMPILE_LOWER);
 	report_text(&c, o);
@@ -381,10 +404,10 @@ static int deploy_built(const struct options *o, const char *path)
 		const char *out = o->output ? o->output
 					    : arena_printf(c.arena, "out/%s/stack.json", c.env->stack_name);
 		struct out_target target;
-		if (!out_target_resolve(out, &target) ||
-		    !out_target_not_input(&target, out, s.inputs, s.ninputs) || target.in_place) {
-			if (target.path && target.in_place)
-				fprintf(stderr, "sgc: deploy needs a file to write the template to, not %s\n", out);
+		if (!session_output(&s, out, &target)) {
+			status = EXIT_USAGE;
+		} else if (target.in_place) {
+			fprintf(stderr, "sgc: deploy needs a file to write the template to, not %s\n", out);
 			status = EXIT_USAGE;
 		} else {
 			status = emit_template(&c, o, &target, &s);
@@ -451,18 +474,13 @@ static int cmd_build(const struct options *o)
 		return status;
 	const char *path = o->operands[0];
 	struct input in;
-	if (!input_read(path, &in)) {
+	if (!session_read(&s, path, &in)) {
 		session_close(&s);
 		return EXIT_USAGE;
 	}
-	s.inputs[s.ninputs++] = in.id;
-	/* Where the template goes is settled before compiling: `-o FILE` onto FILE writes nothing. */
 	struct out_target target;
 	bool to_file = o->output && strcmp(o->output, "-") != 0;
-	if (to_file && (!out_target_resolve(o->output, &target) ||
-			!out_target_not_input(&target, o->output, s.inputs, s.ninputs))) {
-		if (target.path)
-			out_target_free(&target);
+	if (to_file && !session_output(&s, o->output, &target)) {
 		input_free(&in);
 		session_close(&s);
 		return EXIT_USAGE;
@@ -693,17 +711,13 @@ static int cmd_graph(const struct options *o)
 	if (status != EXIT_OK)
 		return status;
 	struct input in;
-	if (!input_read(o->operands[0], &in)) {
+	if (!session_read(&s, o->operands[0], &in)) {
 		session_close(&s);
 		return EXIT_USAGE;
 	}
-	s.inputs[s.ninputs++] = in.id;
 	struct out_target target = { 0 };
 	bool to_file = o->output && strcmp(o->output, "-") != 0;
-	if (to_file && (!out_target_resolve(o->output, &target) ||
-			!out_target_not_input(&target, o->output, s.inputs, s.ninputs))) {
-		if (target.path)
-			out_target_free(&target);
+	if (to_file && !session_output(&s, o->output, &target)) {
 		input_free(&in);
 		session_close(&s);
 		return EXIT_USAGE;

@@ -43,25 +43,13 @@ bool sagemaker_name_ok(const char *s)
 	return true;
 }
 
-/* Whether `name` was made by staged_name() or from the environment's stem. */
-static bool carries_stage(const struct checker *ck, const char *name)
-{
-	if (!ck->stage)
-		return false;
-	size_t n = strlen(ck->stage);
-	for (const char *p = strstr(name, ck->stage); p; p = strstr(p + 1, ck->stage))
-		if (p > name && p[-1] == '-' && (p[n] == '\0' || p[n] == '-'))
-			return true;
-	return false;
-}
-
 void bad_name(struct checker *ck, struct span at, const char *what,
-	      const char *name, const char *rule, bool from_attr)
+	      const char *name, const char *rule, bool from_attr, bool staged)
 {
 	struct diag *d = diag_add(ck->diags, DIAG_E0507, at,
 				  "`%s` is not a valid %s name", name, what);
 	diag_note(ck->diags, d, "%s names are %s", what, rule);
-	if (carries_stage(ck, name)) {
+	if (staged && ck->stage) {
 		diag_note(ck->diags, d, "the name carries the stage `%s` (--stage), so that the "
 			  "stages of one environment can share an account and Region", ck->stage);
 		if (!from_attr) {
@@ -76,7 +64,8 @@ void bad_name(struct checker *ck, struct span at, const char *what,
 		diag_help(ck->diags, d, "rename the block, or set `name = \"...\"`");
 }
 
-const char *staged_name(struct checker *ck, const char *name)
+/* `name`, or `<name>-<stage>` when building a stage. */
+static const char *staged_name(struct checker *ck, const char *name)
 {
 	return ck->stage ? arena_printf(ck->arena, "%s-%s", name, ck->stage) : name;
 }
@@ -92,7 +81,7 @@ static const char *named(struct checker *ck, const struct ast_item *b,
 	if (staged)
 		name = staged_name(ck, name);
 	if (!ok(name)) {
-		bad_name(ck, at, what, name, rule, name_attr != NULL);
+		bad_name(ck, at, what, name, rule, name_attr != NULL, staged);
 		return NULL;
 	}
 	return name;

@@ -22,9 +22,12 @@ bool is_alnum(char c);
 bool sagemaker_name_ok(const char *s);
 extern const char *const sagemaker_rule;
 
-/* E0507: `name` is not a valid `what` name; `rule` says what is. */
+/*
+ * E0507: `name` is not a valid `what` name; `rule` says what is. `from_attr`:
+ * it came from a `name` attribute; `staged`: it carries the stage, if any.
+ */
 void bad_name(struct checker *ck, struct span at, const char *what,
-	      const char *name, const char *rule, bool from_attr);
+	      const char *name, const char *rule, bool from_attr, bool staged);
 
 /* `name = "..."` when given, else the block's name as an AWS name; NULL when invalid (reported). */
 const char *checked_name(struct checker *ck, const struct ast_item *b,
@@ -40,8 +43,6 @@ const char *checked_account_name(struct checker *ck, const struct ast_item *b,
 				 const struct ast_item *name_attr, const char *what,
 				 bool (*ok)(const char *), const char *rule);
 
-/* `name`, or `<name>-<stage>` when building a stage. */
-const char *staged_name(struct checker *ck, const char *name);
 
 /*
  * Physical names: what AWS and the output directory see. AWS names are

@@ -56,15 +56,9 @@ static void child(char *const argv[], const struct proc_io *io, FILE *in, int ou
 		_exit(127);
 	if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
 		_exit(127);
-	for (const char *const *e = io->env; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		char name[64];
-		if (eq && (size_t)(eq - *e) < sizeof name) {
-			memcpy(name, *e, (size_t)(eq - *e));
-			name[eq - *e] = '\0';
-			setenv(name, eq + 1, 1);
-		}
-	}
+	/* putenv keeps the pointer and never writes through it; the strings outlive the exec. */
+	for (const char *const *e = io->env; e && *e; e++)
+		putenv((char *)*e);
 	execvp(argv[0], argv);
 	fprintf(stderr, "sgc: cannot run `%s`: %s\n", argv[0], strerror(errno));
 	_exit(127);

@@ -47,6 +47,18 @@ static const char *sym_what(const struct symbol *s)
 	return "name";
 }
 
+static struct symbol *new_symbol(struct resolver *r, struct scope *s, enum sym_kind kind,
+				 const char *name, struct span span, const struct ast_item *item)
+{
+	struct symbol *sym = arena_alloc(r->arena, sizeof *sym);
+	sym->kind = kind;
+	sym->name = name;
+	sym->span = span;
+	sym->item = item;
+	sym->home = s;
+	return sym;
+}
+
 static struct symbol *declare(struct resolver *r, struct scope *s,
 			      enum sym_kind kind, const char *name,
 			      struct span span, const struct ast_item *item, bool kinds_apart)
@@ -68,12 +80,7 @@ static struct symbol *declare(struct resolver *r, struct scope *s,
 			last = (struct symbol *)o;
 	}
 	if (other_kind) {
-		struct symbol *sym = arena_alloc(r->arena, sizeof *sym);
-		sym->kind = kind;
-		sym->name = name;
-		sym->span = span;
-		sym->item = item;
-		sym->home = s;
+		struct symbol *sym = new_symbol(r, s, kind, name, span, item);
 		last->other_kind = sym;
 		ptrvec_push(r->arena, &s->syms, sym);
 		return sym;
@@ -93,12 +100,7 @@ static struct symbol *declare(struct resolver *r, struct scope *s,
 			  "names must be unique within their block; rename one of them");
 		return NULL;
 	}
-	struct symbol *sym = arena_alloc(r->arena, sizeof *sym);
-	sym->kind = kind;
-	sym->name = name;
-	sym->span = span;
-	sym->item = item;
-	sym->home = s;
+	struct symbol *sym = new_symbol(r, s, kind, name, span, item);
 	scope_add(r->arena, s, sym);
 	return sym;
 }

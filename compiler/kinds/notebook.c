@@ -113,7 +113,7 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 	nb->name = b->name;
 	nb->span = b->name_span;
 	if (!sagemaker_name_ok(aws_name(ck, b->name)))
-		bad_name(ck, b->name_span, "notebook", b->name, sagemaker_rule, false);
+		bad_name(ck, b->name_span, "notebook", b->name, sagemaker_rule, false, false);
 	/* Its lifecycle configuration is named `<env>[-<stage>]-<notebook>`. */
 	const char *lc_name = arena_printf(ck->arena, "%s-%s", aws_name(ck, ck->env->stem),
 					   aws_name(ck, b->name));
@@ -121,7 +121,7 @@ static void check_notebook(struct checker *ck, const struct ast_item *b)
 		nb->config_name = lc_name;
 		if (!sagemaker_name_ok(lc_name))
 			bad_name(ck, b->name_span, "notebook lifecycle configuration", lc_name,
-				 sagemaker_rule, false);
+				 sagemaker_rule, false, true);
 	}
 	nb->instance = ck_get_instance(ck, sc, sl.at[NB_INSTANCE]);
 	nb->volume_gb = ck_get_gb(ck, sc, sl.at[NB_VOLUME], 5, 5, 16384);

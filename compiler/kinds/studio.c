@@ -432,7 +432,7 @@ static void check_studio(struct checker *ck, const struct ast_item *b)
 					       aws_name(ck, b->name));
 	st->domain_name = domain_name;
 	if (!sagemaker_name_ok(domain_name))
-		bad_name(ck, b->name_span, "Studio domain", domain_name, sagemaker_rule, false);
+		bad_name(ck, b->name_span, "Studio domain", domain_name, sagemaker_rule, false, true);
 	check_studio_subnets(ck, b, &sl, st);
 	if (sl.at[ST_SUBNETS])
 		st->subnets_span = sl.at[ST_SUBNETS]->value->span;

@@ -53,6 +53,16 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def save_state(path, state):
+    """Write a fake's state (None: keep none) whole, through a rename."""
+    if not path:
+        return
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(state, f, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+
+
 def iso(ts):
     return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -92,12 +102,7 @@ class Fake:
         self.domains = {w.getatt(lid, "DomainId"): lid for lid in w.of_type("AWS::SageMaker::Domain")}
 
     def save(self):
-        if not self.state_path:
-            return
-        tmp = self.state_path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(self.state, f, indent=1, sort_keys=True)
-        os.replace(tmp, self.state_path)
+        save_state(self.state_path, self.state)
 
     def caller(self, access_key):
         ident = self.identities.get(access_key)
@@ -373,12 +378,7 @@ class DeployWorld:
                 self.state.update(json.load(f))
 
     def save(self):
-        if not self.state_path:
-            return
-        tmp = self.state_path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(self.state, f, indent=1, sort_keys=True)
-        os.replace(tmp, self.state_path)
+        save_state(self.state_path, self.state)
 
     def caller(self, key):
         return {"id": "deployer", "arn": f"arn:aws:iam::{ACCOUNT}:user/deployer"}
